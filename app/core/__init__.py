@@ -1,0 +1,1 @@
+"""Pure domain: request, validation, secret hash, outcomes, error catalog (stdlib only)."""

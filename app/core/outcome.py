@@ -1,0 +1,147 @@
+"""What one resend produced: delivery details, a decoded failure, and the attempt record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class DeliveryMedium(StrEnum):
+    SMS = "SMS"
+    EMAIL = "EMAIL"
+
+
+class FailureKind(StrEnum):
+    """Where a failure came from; decides the CLI exit code and whether retrying helps."""
+
+    SERVICE = "service"  # Cognito answered with an error
+    NETWORK = "network"  # endpoint unreachable, timeout, TLS, DNS, malformed answer
+    INPUT = "input"  # refused before sending (validation, no region, bad endpoint URL)
+    CREDENTIALS = "credentials"  # client id/secret could not be read (keyring)
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+SIMULATED_DELIVERY_CAUTION = (
+    "This may be a simulated delivery: when the app client prevents user-existence "
+    "errors, Cognito answers an unknown username with made-up delivery details and "
+    "sends nothing."
+)
+
+
+@dataclass(frozen=True)
+class DeliveryDetails:
+    """CodeDeliveryDetails as Cognito returned them (Destination is masked by Cognito)."""
+
+    destination: str
+    medium: DeliveryMedium | None
+    attribute_name: str
+
+
+@dataclass(frozen=True)
+class DecodedFailure:
+    """A failure explained: catalog title, cause and remedy, with AWS's words kept verbatim."""
+
+    code: str
+    title: str
+    cause: str
+    remedy: str
+    kind: FailureKind
+    aws_message: str = ""
+    request_id: str | None = None
+    http_status: int | None = None
+    retryable: bool = False
+
+
+def new_attempt_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One resend as the history keeps it. Never holds the client secret or the SecretHash."""
+
+    profile: str
+    username: str
+    client_id: str
+    region: str
+    endpoint_url: str | None = None
+    client_metadata: tuple[tuple[str, str], ...] = ()
+    analytics_endpoint_id: str = ""
+    ip_address: str = ""
+    encoded_data: str = ""
+    used_secret_hash: bool = False
+    status: Status = Status.PENDING
+    delivery: DeliveryDetails | None = None
+    failure: DecodedFailure | None = None
+    request_id: str | None = None
+    http_status: int | None = None
+    started_at: datetime = field(default_factory=utc_now)
+    finished_at: datetime | None = None
+    latency_ms: float | None = None
+    retries: int = 0
+    batch_id: str | None = None
+    attempt_id: str = field(default_factory=new_attempt_id)
+    # Free-form extra detail a producer wants shown (e.g. a local trigger's output).
+    notes: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        """Delivered, Pending, or the failure's short title (the history's Outcome column)."""
+        if self.status is Status.DELIVERED:
+            return "Delivered"
+        if self.status is Status.PENDING:
+            return "Pending…"
+        return self.failure.title if self.failure else "Failed"
+
+    def delivered(
+        self,
+        delivery: DeliveryDetails,
+        *,
+        request_id: str | None,
+        http_status: int | None,
+        retries: int = 0,
+        finished_at: datetime | None = None,
+    ) -> Attempt:
+        end = finished_at or utc_now()
+        return replace(
+            self,
+            status=Status.DELIVERED,
+            delivery=delivery,
+            failure=None,
+            request_id=request_id,
+            http_status=http_status,
+            finished_at=end,
+            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
+            retries=retries,
+        )
+
+    def failed(
+        self,
+        failure: DecodedFailure,
+        *,
+        retries: int = 0,
+        finished_at: datetime | None = None,
+    ) -> Attempt:
+        end = finished_at or utc_now()
+        return replace(
+            self,
+            status=Status.FAILED,
+            delivery=None,
+            failure=failure,
+            request_id=failure.request_id,
+            http_status=failure.http_status,
+            finished_at=end,
+            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
+            retries=retries,
+        )

@@ -1,0 +1,111 @@
+"""A profile: the non-secret description of one app client to resend through."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from app.core.secrets import Secret
+
+SANDBOX_PROFILE_NAME = "Sandbox"
+PROFILE_NAME_MAX = 64
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_POOL_ID_RE = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
+
+
+@dataclass(frozen=True)
+class MetadataPreset:
+    """A named ClientMetadata set a tester switches to in one click (not secret)."""
+
+    name: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Name, region and endpoint of an app client. Its client ID and secret live in the keyring."""
+
+    name: str
+    region: str
+    endpoint_url: str | None = None
+    user_pool_id: str | None = None
+    has_secret: bool = False
+    # The built-in sandbox profile: its credentials come from the running sandbox.
+    builtin: bool = False
+    presets: tuple[MetadataPreset, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """The client ID and (optional) client secret of a profile, as read from the keyring."""
+
+    client_id: str
+    client_secret: Secret | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    """A profile field that is not acceptable, and why (field is the form's field name)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def validate_profile_name(name: str) -> list[ProfileProblem]:
+    stripped = name.strip()
+    if not stripped:
+        return [ProfileProblem("name", "is required")]
+    if len(stripped) > PROFILE_NAME_MAX:
+        return [ProfileProblem("name", f"may have at most {PROFILE_NAME_MAX} characters")]
+    if any(unicodedata.category(ch)[0] == "C" for ch in stripped):
+        return [ProfileProblem("name", "may not contain control characters")]
+    return []
+
+
+def validate_region(region: str) -> list[ProfileProblem]:
+    if not region.strip():
+        return [ProfileProblem("region", "is required (e.g. eu-west-1)")]
+    if not _REGION_RE.match(region.strip()):
+        return [ProfileProblem("region", "must look like an AWS region, e.g. eu-west-1")]
+    return []
+
+
+def validate_endpoint_url(url: str | None) -> list[ProfileProblem]:
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        return [
+            ProfileProblem(
+                "endpoint_url", "must be an http:// or https:// URL with a host, e.g. "
+                "http://127.0.0.1:4566; leave it empty for AWS"
+            )
+        ]
+    return []
+
+
+def validate_user_pool_id(pool_id: str | None) -> list[ProfileProblem]:
+    if not pool_id:
+        return []
+    if len(pool_id) > 55 or not _POOL_ID_RE.match(pool_id):
+        return [ProfileProblem("user_pool_id", "must look like eu-west-1_AbC123xyz")]
+    return []
+
+
+def validate_profile(profile: Profile) -> list[ProfileProblem]:
+    """Every problem with a profile's non-secret fields."""
+    return [
+        *validate_profile_name(profile.name),
+        *validate_region(profile.region),
+        *validate_endpoint_url(profile.endpoint_url),
+        *validate_user_pool_id(profile.user_pool_id),
+    ]

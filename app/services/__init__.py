@@ -1,0 +1,1 @@
+"""I/O adapters (boto3, keyring, files, SQLite, asyncio); no Qt. Each returns core types."""

@@ -1,0 +1,1 @@
+"""Qt widgets, models and the controller that runs async work under qasync."""
