@@ -1,0 +1,26 @@
+# Thin wrappers: everything lives in scripts/dev.sh (which also works without make).
+# Pass extra arguments with ARGS, e.g.  make test ARGS="tests/unit -x"
+ARGS ?=
+
+.PHONY: run test lint package bench setup deps
+
+run:
+	./scripts/dev.sh run $(ARGS)
+
+test:
+	./scripts/dev.sh test -- $(ARGS)
+
+lint:
+	./scripts/dev.sh lint
+
+package:
+	./scripts/dev.sh package $(ARGS)
+
+bench:
+	./scripts/dev.sh bench $(ARGS)
+
+setup:
+	./scripts/dev.sh setup test
+
+deps:
+	./scripts/dev.sh deps
