@@ -1,0 +1,8 @@
+"""A local Cognito-compatible endpoint over real HTTP; imports nothing from the rest of app.
+
+Modules: ``server`` (Sandbox, serve_forever), ``control`` (SandboxControl, for a sandbox in
+another process; urllib only, no moto import), ``model`` (the records both hand out),
+``faults`` (the faults a tester can provoke, with their table), ``resend`` (the
+ResendConfirmationCode behaviour), ``wsgi`` (the HTTP front), ``directory`` and ``seed``
+(moto's in-memory backend underneath), ``state`` (inbox, attempt counters, fault queue).
+"""

@@ -1,0 +1,60 @@
+"""Drives a sandbox running in another process through its /_sandbox/* endpoints (urllib only)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from app.sandbox.model import InboxMessage, SandboxInfo
+
+
+class SandboxControlError(RuntimeError):
+    """The sandbox refused a control request or could not be reached."""
+
+
+class SandboxControl:
+    """`SandboxControl("http://127.0.0.1:5000").inbox("alice")` and friends."""
+
+    def __init__(self, endpoint_url: str, timeout_s: float = 5.0) -> None:
+        self._base = endpoint_url.rstrip("/") + "/_sandbox/"
+        self._timeout_s = timeout_s
+
+    def info(self) -> SandboxInfo:
+        data = self._call("GET", "info")
+        return SandboxInfo.from_json(data)
+
+    def inbox(self, username: str | None = None) -> list[InboxMessage]:
+        query = "" if username is None else "?" + urllib.parse.urlencode({"username": username})
+        return [InboxMessage.from_json(m) for m in self._call("GET", "inbox" + query)]
+
+    def reset(self) -> None:
+        self._call("POST", "reset", {})
+
+    def inject(self, *faults: str) -> None:
+        self._call("POST", "faults", {"faults": list(faults)})
+
+    def _call(self, method: str, name: str, payload: dict[str, Any] | None = None) -> Any:
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(
+            self._base + name,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout_s) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode(errors="replace")
+            try:
+                detail = str(json.loads(detail).get("error", detail))
+            except (ValueError, AttributeError):
+                pass
+            raise SandboxControlError(f"{method} {name}: HTTP {error.code}: {detail}") from error
+        except (urllib.error.URLError, OSError) as error:
+            raise SandboxControlError(
+                f"{method} {name}: cannot reach the sandbox: {error}"
+            ) from error

@@ -1,0 +1,137 @@
+"""Typed records the sandbox hands out: its clients, users, connection facts and inbox messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SandboxClient:
+    """One seeded app client; the secret is a throw-away value generated at start."""
+
+    name: str
+    client_id: str
+    client_secret: str | None
+    prevents_user_existence_errors: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "prevents_user_existence_errors": self.prevents_user_existence_errors,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SandboxClient:
+        return cls(
+            name=str(data["name"]),
+            client_id=str(data["client_id"]),
+            client_secret=None if data.get("client_secret") is None else str(data["client_secret"]),
+            prevents_user_existence_errors=bool(data["prevents_user_existence_errors"]),
+        )
+
+
+@dataclass(frozen=True)
+class SandboxUser:
+    """One seeded user; `destination` is unmasked because the sandbox owns this fake address."""
+
+    username: str
+    status: str
+    delivery_attribute: str
+    destination: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "status": self.status,
+            "delivery_attribute": self.delivery_attribute,
+            "destination": self.destination,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SandboxUser:
+        return cls(
+            username=str(data["username"]),
+            status=str(data["status"]),
+            delivery_attribute=str(data["delivery_attribute"]),
+            destination=str(data["destination"]),
+        )
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """Everything a client needs to talk to a running sandbox."""
+
+    endpoint_url: str
+    region: str
+    user_pool_id: str
+    clients: tuple[SandboxClient, ...]
+    users: tuple[SandboxUser, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+            "user_pool_id": self.user_pool_id,
+            "clients": [c.to_json() for c in self.clients],
+            "users": [u.to_json() for u in self.users],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SandboxInfo:
+        return cls(
+            endpoint_url=str(data["endpoint_url"]),
+            region=str(data["region"]),
+            user_pool_id=str(data["user_pool_id"]),
+            clients=tuple(SandboxClient.from_json(c) for c in data["clients"]),
+            users=tuple(SandboxUser.from_json(u) for u in data["users"]),
+        )
+
+    def client(self, name: str) -> SandboxClient:
+        """The seeded client called `name` ("public", "protected" or "secret")."""
+        for candidate in self.clients:
+            if candidate.name == name:
+                return candidate
+        known = ", ".join(c.name for c in self.clients)
+        raise KeyError(f"no sandbox client named {name!r} (known: {known})")
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """A confirmation code the sandbox "sent"; what a real user would find in mail or SMS."""
+
+    username: str
+    code: str
+    medium: str
+    destination: str
+    client_id: str
+    client_metadata: dict[str, str] = field(hash=False)
+    sent_at: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "code": self.code,
+            "medium": self.medium,
+            "destination": self.destination,
+            "client_id": self.client_id,
+            "client_metadata": dict(self.client_metadata),
+            "sent_at": self.sent_at,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InboxMessage:
+        return cls(
+            username=str(data["username"]),
+            code=str(data["code"]),
+            medium=str(data["medium"]),
+            destination=str(data["destination"]),
+            client_id=str(data["client_id"]),
+            client_metadata={str(k): str(v) for k, v in data["client_metadata"].items()},
+            sent_at=str(data["sent_at"]),
+            message=str(data["message"]),
+        )

@@ -1,0 +1,276 @@
+"""ResendConfirmationCode as Cognito answers it: validation, client, secret hash, user, limit."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from app.sandbox.directory import ClientRecord, PoolSettings, UserRecord
+from app.sandbox.model import InboxMessage
+from app.sandbox.state import AttemptLimiter, Inbox
+
+# Limits and patterns of the request shapes in botocore's cognito-idp service model.
+_MAX_ID_LENGTH = 128
+_CLIENT_ID_PATTERN = r"[\w+]+"
+_USERNAME_PATTERN = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+"
+_SECRET_HASH_PATTERN = r"[\w+=/]+"
+DEFAULT_TEMPLATE = "Your verification code is {####}."
+
+
+class CognitoError(Exception):
+    """An error answer on the wire: HTTP status, `__type` and message."""
+
+    def __init__(self, error_type: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.error_type = error_type
+        self.message = message
+        self.status = status
+
+
+class UserDirectory(Protocol):
+    def find_client(self, client_id: str) -> ClientRecord | None: ...
+    def find_user(self, user_pool_id: str, username: str) -> UserRecord | None: ...
+    def pool_settings(self, user_pool_id: str) -> PoolSettings: ...
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """What a CustomMessage trigger would receive; the composer turns it into the text sent."""
+
+    user_pool_id: str
+    client_id: str
+    username: str
+    code: str
+    medium: str
+    attribute: str
+    destination: str
+    client_metadata: dict[str, str]
+    template: str
+
+
+# The one place a CustomMessage trigger plugs in later: it gets the pending delivery
+# (clientMetadata included) and returns the message, or raises CognitoError
+# (UserLambdaValidationException, InvalidLambdaResponseException, ...).
+MessageComposer = Callable[[PendingDelivery], str]
+
+
+def template_composer(delivery: PendingDelivery) -> str:
+    """Cognito's behaviour without a trigger: the pool's template with {####} filled in."""
+    return delivery.template.replace("{####}", delivery.code)
+
+
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def mask_email(address: str) -> str:
+    """Cognito's mask: first letter of the local part and of the domain, a***@e***."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***"
+
+
+def mask_phone(number: str) -> str:
+    """Cognito's mask: every digit but the last four starred, +*******0123."""
+    keep = 4
+    head, tail = number[:-keep], number[-keep:]
+    return "".join(c if c == "+" else "*" for c in head) + tail
+
+
+def _simulated_destination(username: str) -> str:
+    if "@" in username:
+        return mask_email(username)
+    # Deterministic, so repeated probes for one unknown name keep getting the same answer,
+    # as Cognito's own simulation does; nothing about it says "unknown user".
+    letter = "abcdefghijklmnopqrstuvwxyz"[hashlib.sha256(username.encode()).digest()[0] % 26]
+    return f"{username[:1].lower()}***@{letter}***"
+
+
+def _is_username_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMSNP"
+
+
+def _validate(params: dict[str, Any]) -> tuple[str, str, str | None, dict[str, str]]:
+    """The request's fields, or InvalidParameterException worded like Cognito's validator."""
+    problems: list[str] = []
+    fields = {"clientId": "ClientId", "username": "Username", "secretHash": "SecretHash"}
+    values: dict[str, str | None] = {}
+    for wire_name, key in fields.items():
+        value = params.get(key)
+        if value is not None and not isinstance(value, str):
+            raise CognitoError("SerializationException", f"{key} must be a string")
+        values[wire_name] = value
+    for wire_name in ("clientId", "username"):
+        if values[wire_name] is None:
+            problems.append(
+                f"Value null at '{wire_name}' failed to satisfy constraint: Member must not be null"
+            )
+    checks: list[tuple[str, Callable[[str], bool], str]] = [
+        (
+            "clientId",
+            lambda v: bool(re.fullmatch(_CLIENT_ID_PATTERN, v, re.ASCII)),
+            _CLIENT_ID_PATTERN,
+        ),
+        ("username", lambda v: all(_is_username_char(c) for c in v), _USERNAME_PATTERN),
+        (
+            "secretHash",
+            lambda v: bool(re.fullmatch(_SECRET_HASH_PATTERN, v, re.ASCII)),
+            _SECRET_HASH_PATTERN,
+        ),
+    ]
+    for wire_name, matches, pattern in checks:
+        value = values[wire_name]
+        if value is None:
+            continue
+        # Sensitive members: Cognito names the field but never echoes the value.
+        prefix = f"Value at '{wire_name}' failed to satisfy constraint: Member must"
+        if len(value) > _MAX_ID_LENGTH:
+            problems.append(f"{prefix} have length less than or equal to {_MAX_ID_LENGTH}")
+        if len(value) < 1:
+            problems.append(f"{prefix} have length greater than or equal to 1")
+        if not value or not matches(value):
+            problems.append(f"{prefix} satisfy regular expression pattern: {pattern}")
+    if problems:
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        raise CognitoError(
+            "InvalidParameterException",
+            f"{count} validation {noun} detected: " + "; ".join(problems),
+        )
+    metadata = params.get("ClientMetadata") or {}
+    if not isinstance(metadata, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
+    ):
+        raise CognitoError("SerializationException", "ClientMetadata must map strings to strings")
+    client_id, username = values["clientId"], values["username"]
+    assert client_id is not None and username is not None  # ensured by the null checks above
+    return client_id, username, values["secretHash"], dict(metadata)
+
+
+class ResendConfirmationCode:
+    """Handles one request's JSON parameters; returns the JSON answer or raises CognitoError."""
+
+    def __init__(
+        self,
+        directory: UserDirectory,
+        inbox: Inbox,
+        limiter: AttemptLimiter,
+        composer: MessageComposer = template_composer,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._directory = directory
+        self._inbox = inbox
+        self._limiter = limiter
+        self._composer = composer
+        self._clock = clock
+
+    def __call__(self, params: dict[str, Any]) -> dict[str, Any]:
+        client_id, username, sent_hash, metadata = _validate(params)
+        client = self._directory.find_client(client_id)
+        if client is None:
+            raise CognitoError(
+                "ResourceNotFoundException", f"User pool client {client_id} does not exist."
+            )
+        self._check_secret_hash(client, username, sent_hash)
+        user = self._directory.find_user(client.user_pool_id, username)
+        if user is None:
+            return self._unknown_user(client, username)
+        if not user.enabled:
+            raise CognitoError("NotAuthorizedException", "User is disabled.")
+        if user.status == "CONFIRMED":
+            raise CognitoError("InvalidParameterException", "User is already confirmed.")
+        if not self._limiter.attempt(f"{client.user_pool_id}/{user.username}"):
+            raise CognitoError(
+                "LimitExceededException", "Attempt limit exceeded, please try after some time."
+            )
+        return self._deliver(client, user, metadata)
+
+    def _check_secret_hash(self, client: ClientRecord, username: str, sent: str | None) -> None:
+        if client.secret is None:
+            return
+        if sent is None:
+            raise CognitoError(
+                "NotAuthorizedException",
+                f"Client {client.client_id} is configured with secret but SECRET_HASH was not "
+                "received",
+            )
+        # Cognito verifies against the username exactly as sent, alias or not.
+        expected = secret_hash(client.secret, username, client.client_id)
+        if not hmac.compare_digest(expected, sent):
+            raise CognitoError(
+                "NotAuthorizedException",
+                f"Unable to verify secret hash for client {client.client_id}",
+            )
+
+    def _unknown_user(self, client: ClientRecord, username: str) -> dict[str, Any]:
+        if not client.prevents_user_existence_errors:
+            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        # Counted like a real user, so the limit cannot reveal who exists either.
+        if not self._limiter.attempt(f"{client.user_pool_id}/?{username}"):
+            raise CognitoError(
+                "LimitExceededException", "Attempt limit exceeded, please try after some time."
+            )
+        return _details(_simulated_destination(username), "EMAIL", "email")
+
+    def _deliver(
+        self, client: ClientRecord, user: UserRecord, metadata: dict[str, str]
+    ) -> dict[str, Any]:
+        settings = self._directory.pool_settings(client.user_pool_id)
+        attribute = _delivery_attribute(user, settings)
+        medium = "SMS" if attribute == "phone_number" else "EMAIL"
+        address = user.attributes[attribute]
+        template = (settings.sms_template if medium == "SMS" else settings.email_template) or (
+            DEFAULT_TEMPLATE
+        )
+        pending = PendingDelivery(
+            user_pool_id=client.user_pool_id,
+            client_id=client.client_id,
+            username=user.username,
+            code=f"{secrets.randbelow(1_000_000):06d}",
+            medium=medium,
+            attribute=attribute,
+            destination=address,
+            client_metadata=metadata,
+            template=template,
+        )
+        text = self._composer(pending)
+        self._inbox.add(
+            InboxMessage(
+                username=user.username,
+                code=pending.code,
+                medium=medium,
+                destination=address,
+                client_id=client.client_id,
+                client_metadata=dict(metadata),
+                sent_at=self._clock().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                message=text,
+            )
+        )
+        masked = mask_phone(address) if medium == "SMS" else mask_email(address)
+        return _details(masked, medium, attribute)
+
+
+def _delivery_attribute(user: UserRecord, settings: PoolSettings) -> str:
+    # With both auto-verified, Cognito sends sign-up codes by SMS when the user has a phone.
+    for attribute in ("phone_number", "email"):
+        if attribute in settings.auto_verified_attributes and user.attributes.get(attribute):
+            return attribute
+    raise CognitoError("InvalidParameterException", "Auto verification not turned on.")
+
+
+def _details(destination: str, medium: str, attribute: str) -> dict[str, Any]:
+    return {
+        "CodeDeliveryDetails": {
+            "Destination": destination,
+            "DeliveryMedium": medium,
+            "AttributeName": attribute,
+        }
+    }

@@ -1,0 +1,207 @@
+"""The Sandbox: a local Cognito endpoint on real HTTP (moto plus ResendConfirmationCode)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Any, TextIO
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from app.sandbox import seed
+from app.sandbox.directory import MotoDirectory
+from app.sandbox.faults import FAULT_KINDS, parse_fault
+from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser
+from app.sandbox.resend import ResendConfirmationCode
+from app.sandbox.state import AttemptLimiter, FaultQueue, Inbox
+from app.sandbox.wsgi import CONTROL_PREFIX, SandboxApp, SandboxControlHooks
+
+__all__ = [
+    "InboxMessage",
+    "Sandbox",
+    "SandboxClient",
+    "SandboxInfo",
+    "SandboxUser",
+    "serve_forever",
+]
+
+
+class _QuietHandler(MotoRequestHandler):
+    """moto's handler without werkzeug's per-request access log on stderr."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class Sandbox:
+    """One sandbox server in a daemon thread; start() seeds it, reset() makes it fresh again."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        region: str = "us-east-1",
+        resend_limit: int = 5,
+        resend_window_s: float = 3600.0,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._region = region
+        self._lock = threading.Lock()
+        self._inbox = Inbox()
+        self._limiter = AttemptLimiter(resend_limit, resend_window_s)
+        self._faults = FaultQueue()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._seeded: seed.SeededPool | None = None
+        self._info: SandboxInfo | None = None
+
+    def start(self) -> SandboxInfo:
+        """Start serving and seed the pool; a second call returns the same info."""
+        with self._lock:
+            if self._info is not None:
+                return self._info
+            self._seeded = seed.seed(self._region)
+            app = SandboxApp(
+                moto_app=DomainDispatcherApplication(create_backend_app),
+                resend=ResendConfirmationCode(MotoDirectory(), self._inbox, self._limiter),
+                faults=self._faults,
+                control=SandboxControlHooks(
+                    info=lambda: self.info,
+                    inbox=self.inbox,
+                    reset=self.reset,
+                    inject=self.inject,
+                ),
+            )
+            server = make_server(
+                self._host, self._port, app, threaded=True, request_handler=_QuietHandler
+            )
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever, name="cognito-sandbox", daemon=True
+            )
+            self._thread.start()
+            self._info = self._make_info(server.server_port, self._seeded)
+            return self._info
+
+    def stop(self) -> None:
+        with self._lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+            self._info = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    @property
+    def info(self) -> SandboxInfo:
+        if self._info is None:
+            raise RuntimeError("the sandbox is not running; call start() first")
+        return self._info
+
+    def inbox(self, username: str | None = None) -> list[InboxMessage]:
+        """Delivered codes, newest last; only `username`'s when given."""
+        return self._inbox.messages(username)
+
+    def reset(self) -> None:
+        """Empty the inbox, counters and fault queue; put the seeded users back as seeded."""
+        self._inbox.clear()
+        self._limiter.clear()
+        self._faults.clear()
+        with self._lock:
+            if self._seeded is None or self._info is None:
+                return
+            if not seed.pool_exists(self._region, self._seeded.user_pool_id):
+                # Someone reset moto's backends (moto.mock_aws does on start): seed again;
+                # the ids change, so callers should read .info after a reset.
+                self._seeded = seed.seed(self._region)
+                port = int(self._info.endpoint_url.rsplit(":", 1)[1])
+                self._info = self._make_info(port, self._seeded)
+            else:
+                seed.restore(self._region, self._seeded)
+
+    def inject(self, *faults: str) -> None:
+        """Queue faults for the next ResendConfirmationCode calls; ValueError for unknown ones."""
+        parsed = [parse_fault(kind) for kind in faults]
+        self._faults.extend(parsed)
+
+    def _make_info(self, port: int, seeded: seed.SeededPool) -> SandboxInfo:
+        # A wildcard bind address is not something a client can connect to.
+        host = "127.0.0.1" if self._host in ("", "0.0.0.0", "::") else self._host
+        return SandboxInfo(
+            endpoint_url=f"http://{host}:{port}",
+            region=self._region,
+            user_pool_id=seeded.user_pool_id,
+            clients=seeded.clients,
+            users=seeded.users,
+        )
+
+
+def describe(info: SandboxInfo) -> str:
+    """The human summary `python main.py sandbox` prints."""
+    lines = [
+        f"Cognito sandbox listening on {info.endpoint_url} (region {info.region})",
+        f"  user pool  {info.user_pool_id}",
+        "  app clients:",
+    ]
+    for client in info.clients:
+        protection = (
+            "user-existence errors hidden"
+            if client.prevents_user_existence_errors
+            else "unknown users get UserNotFoundException"
+        )
+        secret = f", secret {client.client_secret}" if client.client_secret else ", no secret"
+        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}")
+    lines.append("  users:")
+    for user in info.users:
+        lines.append(f"    {user.username:<12} {user.status:<12} {user.destination}")
+    lines += [
+        f"  faults: username fault-<kind> or POST {CONTROL_PREFIX}faults; kinds: "
+        + ", ".join(FAULT_KINDS),
+        f"  control: GET {CONTROL_PREFIX}info, GET {CONTROL_PREFIX}inbox[?username=U], "
+        f"POST {CONTROL_PREFIX}reset, POST {CONTROL_PREFIX}faults",
+        "  Press Ctrl+C to stop.",
+    ]
+    return "\n".join(lines)
+
+
+def serve_forever(host: str, port: int, as_json: bool, out: TextIO) -> int:
+    """Run a sandbox until SIGINT or SIGTERM; with as_json the first stdout line is its info."""
+    sandbox = Sandbox(host=host, port=port)
+    try:
+        info = sandbox.start()
+    except OSError as error:
+        print(f"cannot start the sandbox on {host}:{port}: {error}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, _on_signal)
+    try:
+        out.write((json.dumps(info.to_json()) if as_json else describe(info)) + "\n")
+        out.flush()
+        # wait() with a timeout so that the main thread wakes up to run signal handlers.
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        sandbox.stop()
+    return 0
