@@ -87,7 +87,7 @@ class MotoDirectory:
             return None
         return UserRecord(
             username=user.username,
-            status=str(user.status),
+            status=_status_name(user.status),
             enabled=bool(user.enabled),
             attributes={str(k): str(v) for k, v in user.attribute_lookup.items()},
         )
@@ -101,3 +101,9 @@ class MotoDirectory:
             email_template=template.get("EmailMessage") or config.get("EmailVerificationMessage"),
             sms_template=template.get("SmsMessage") or config.get("SmsVerificationMessage"),
         )
+
+
+def _status_name(status: Any) -> str:
+    # moto mixes str and Enum (UserStatus.CONFIRMED), whose str() is "UserStatus.CONFIRMED"
+    # on Python 3.11; its value is the wire name.
+    return str(getattr(status, "value", status))

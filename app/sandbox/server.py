@@ -85,8 +85,12 @@ class Sandbox:
                 self._host, self._port, app, threaded=True, request_handler=_QuietHandler
             )
             self._server = server
+            # A short poll interval keeps stop() quick; shutdown() waits for the next poll.
             self._thread = threading.Thread(
-                target=server.serve_forever, name="cognito-sandbox", daemon=True
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="cognito-sandbox",
+                daemon=True,
             )
             self._thread.start()
             self._info = self._make_info(server.server_port, self._seeded)

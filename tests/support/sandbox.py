@@ -1,0 +1,102 @@
+"""Pytest plugin: one local Cognito sandbox per session, and clients that talk to it unsigned.
+
+`sandbox` is started once and shared; `fresh_sandbox` resets it (inbox, attempt counters,
+queued faults, seeded users) before the test. `sandbox_cognito` is a boto3 cognito-idp
+client built with no AWS credentials anywhere and no retries, so each fault shows once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.sandbox.server import Sandbox, SandboxInfo
+
+# Variables through which botocore could find credentials; removed so that a test proves
+# the sandbox needs none. IMDS is switched off so nothing waits for a metadata endpoint.
+_CREDENTIAL_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+
+
+_NO_CREDENTIAL_SETTINGS = {
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def no_credentials_env() -> dict[str, str]:
+    """A copy of this process's environment in which no AWS credentials can be found."""
+    env = {k: v for k, v in os.environ.items() if k not in _CREDENTIAL_VARS}
+    env.update(_NO_CREDENTIAL_SETTINGS)
+    return env
+
+
+@pytest.fixture
+def no_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test runs with no AWS credentials findable by botocore."""
+    for name in _CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in _NO_CREDENTIAL_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+
+
+def make_cognito_client(info: SandboxInfo, *, unsigned: bool = True) -> Any:
+    """A boto3 cognito-idp client for the sandbox: one attempt, short timeouts."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    options: dict[str, Any] = {
+        # total_max_attempts counts the first try; the legacy "max_attempts" would still
+        # allow one retry and hide a fault behind a second, clean call.
+        "retries": {"total_max_attempts": 1, "mode": "standard"},
+        "connect_timeout": 2,
+        "read_timeout": 5,
+    }
+    if unsigned:
+        options["signature_version"] = UNSIGNED
+    session = boto3.session.Session()
+    return session.client(
+        "cognito-idp",
+        region_name=info.region,
+        endpoint_url=info.endpoint_url,
+        config=Config(**options),
+    )
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    box = Sandbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def fresh_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
+    sandbox.reset()
+    yield sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox_cognito(sandbox: Sandbox) -> Iterator[Any]:
+    """An unsigned client created while the process has no AWS credentials at all."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _CREDENTIAL_VARS:
+            patch.delenv(name, raising=False)
+        for name, value in _NO_CREDENTIAL_SETTINGS.items():
+            patch.setenv(name, value)
+        yield make_cognito_client(sandbox.info)
