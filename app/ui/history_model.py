@@ -1,0 +1,382 @@
+"""The history as a lazily fetched Qt table model over a HistorySource (the SQLite store).
+
+Rows are newest first. Filtering is done by the source (SQL), never by a proxy over
+every row: the model holds only the pages it has fetched, so 100,000 attempts open
+with one ``count`` and one ``page`` call.
+
+Rows the app adds while it runs (``add_pending`` / ``update_attempt``) go on top at
+once. They obey the current filter like stored rows do: a filter on "alice" does not
+show a new attempt for "bob", and a pending row that becomes "Delivered" leaves a
+"Pending" filter. Keeping the view truthful to the filter beats showing everything
+the user just sent; the main window shows the latest result elsewhere anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from app.core.outcome import Attempt, Status
+from app.services.history_store import HistoryFilter
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+AttemptRole = Qt.ItemDataRole.UserRole + 1
+
+COL_TIME = 0
+COL_PROFILE = 1
+COL_USERNAME = 2
+COL_OUTCOME = 3
+COL_DESTINATION = 4
+COL_MEDIUM = 5
+COL_ATTRIBUTE = 6
+COL_LATENCY = 7
+COL_REQUEST_ID = 8
+
+HEADERS = (
+    "Time",
+    "Profile",
+    "Username",
+    "Outcome",
+    "Destination",
+    "Medium",
+    "Attribute",
+    "Latency",
+    "Request ID",
+)
+HEADER_TIPS = (
+    "When the attempt started (local time)",
+    "The profile (app client) it was sent through",
+    "The username (or alias) the code was resent to",
+    "Delivered, the failure's short title, or Pending…",
+    "Where Cognito says the code went (masked by Cognito)",
+    "EMAIL or SMS",
+    "The user attribute the code was sent to",
+    "How long the call took, retries included",
+    "AWS request id, for support cases and CloudTrail",
+)
+
+PAGE_SIZE = 200
+# The invalid index (a table's root), as the default parent of the model API.
+_ROOT = QModelIndex()
+
+
+class HistorySource(Protocol):
+    """What the model needs from the history store: a filtered count and newest-first pages."""
+
+    def count(self, flt: HistoryFilter = ...) -> int: ...
+
+    def page(self, flt: HistoryFilter, offset: int, limit: int) -> list[Attempt]: ...
+
+
+def format_time(moment: datetime | None) -> str:
+    """Local time, ISO-like: 2026-11-27 23:16:52 (naive datetimes are taken as UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_latency(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    if ms < 10_000:
+        return f"{ms:,.0f} ms"
+    return f"{ms / 1000:,.1f} s"
+
+
+def attempt_matches(flt: HistoryFilter, a: Attempt) -> bool:
+    """The store's filter semantics, for rows added locally (text: case-insensitive
+    substring of username, profile or outcome title)."""
+    if flt.profile is not None and a.profile != flt.profile:
+        return False
+    if flt.username is not None and a.username != flt.username:
+        return False
+    if flt.status is not None and a.status is not flt.status:
+        return False
+    if flt.batch_id is not None and a.batch_id != flt.batch_id:
+        return False
+    text = flt.text.strip().casefold()
+    if text:
+        haystack = (a.username, a.profile, a.outcome_label)
+        if not any(text in h.casefold() for h in haystack):
+            return False
+    return True
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def status_color(status: Status) -> QColor:
+    """Green / red / grey that read well on the current palette's base colour."""
+    app = QGuiApplication.instance()
+    palette = QGuiApplication.palette() if app is not None else QPalette()
+    dark = _is_dark(palette)
+    if status is Status.DELIVERED:
+        return QColor("#3fb950" if dark else "#1a7f37")
+    if status is Status.FAILED:
+        return QColor("#f85149" if dark else "#cf222e")
+    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+
+
+class HistoryTableModel(QAbstractTableModel):
+    """Attempts newest first, fetched from the source page by page as the view scrolls."""
+
+    # Emitted whenever the number of matching attempts may have changed.
+    total_changed = Signal(int)
+
+    def __init__(
+        self,
+        store: HistorySource | None = None,
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._store: HistorySource | None = None
+        self._filter = HistoryFilter()
+        self._page_size = page_size
+        self._rows: list[Attempt] = []
+        self._ids: set[str] = set()
+        # Rows put on top by add_pending/update_attempt since the last reload. They may
+        # or may not be in the store already, which shifts the store's offsets; see
+        # fetchMore.
+        self._local_ids: set[str] = set()
+        # How far into the store's snapshot (as counted at reload) we have fetched.
+        self._fetched = 0
+        self._store_total = 0
+        self._exhausted = True
+        if store is not None:
+            self.set_store(store)
+
+    # ----------------------------------------------------------------- configuration
+    @property
+    def store(self) -> HistorySource | None:
+        return self._store
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    def set_store(self, store: HistorySource | None) -> None:
+        """Attach the store (it opens in the background after the window shows)."""
+        self._store = store
+        self.reload()
+
+    def current_filter(self) -> HistoryFilter:
+        return self._filter
+
+    def set_filter(self, flt: HistoryFilter) -> None:
+        if flt == self._filter:
+            return
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Drop what is loaded and start again from the newest matching attempt.
+
+        Pending rows that are not in the store yet are kept on top (if they match), so
+        a reload while a resend runs does not hide it.
+        """
+        pending = [
+            a for a in self._rows if a.status is Status.PENDING and a.attempt_id in self._local_ids
+        ]
+        self.beginResetModel()
+        self._rows = [a for a in pending if attempt_matches(self._filter, a)]
+        self._ids = {a.attempt_id for a in self._rows}
+        self._local_ids = set(self._ids)
+        self._fetched = 0
+        if self._store is None:
+            self._store_total = 0
+            self._exhausted = True
+        else:
+            self._store_total = self._store.count(self._filter)
+            self._exhausted = self._store_total == 0
+        self.endResetModel()
+        if not self._exhausted:
+            self.fetchMore(QModelIndex())
+        self.total_changed.emit(self.total_count())
+
+    # ----------------------------------------------------------------- live updates
+    def add_pending(self, a: Attempt) -> None:
+        """Show an attempt that has just started, on top."""
+        self.update_attempt(a)
+
+    def update_attempt(self, a: Attempt) -> None:
+        """Replace the row with the same attempt_id (e.g. pending → final), or insert on top."""
+        row = self.row_of(a.attempt_id)
+        matches = attempt_matches(self._filter, a)
+        if row is not None:
+            if matches:
+                self._rows[row] = a
+                self.dataChanged.emit(
+                    self.index(row, 0), self.index(row, len(HEADERS) - 1)
+                )
+            else:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._ids.discard(a.attempt_id)
+                self.endRemoveRows()
+                self.total_changed.emit(self.total_count())
+            return
+        if not matches:
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, a)
+        self._ids.add(a.attempt_id)
+        self._local_ids.add(a.attempt_id)
+        self.endInsertRows()
+        self.total_changed.emit(self.total_count())
+
+    # ----------------------------------------------------------------- lookups
+    def attempt_at(self, row: int) -> Attempt | None:
+        if 0 <= row < len(self._rows):
+            return self._rows[row]
+        return None
+
+    def row_of(self, attempt_id: str) -> int | None:
+        """The row showing `attempt_id` among the rows loaded so far, else None."""
+        if attempt_id not in self._ids:
+            return None
+        for i, a in enumerate(self._rows):
+            if a.attempt_id == attempt_id:
+                return i
+        return None
+
+    def loaded_count(self) -> int:
+        return len(self._rows)
+
+    def total_count(self) -> int:
+        """Matching attempts: the store's count at the last reload plus rows added since."""
+        return self._store_total + len(self._local_ids & self._ids)
+
+    # ----------------------------------------------------------------- lazy fetching
+    def canFetchMore(self, parent: ModelIndex = _ROOT) -> bool:
+        if parent.isValid() or self._store is None:
+            return False
+        return not self._exhausted
+
+    def fetchMore(self, parent: ModelIndex = _ROOT) -> None:
+        if parent.isValid() or self._store is None or self._exhausted:
+            return
+        # Rows added on top since the reload may have been written to the store, which
+        # pushes the snapshot's rows down by up to that many places. Ask for that many
+        # more and drop the ones already shown: no gap, no duplicate, whichever it is.
+        shift = len(self._local_ids)
+        limit = self._page_size + shift
+        page = self._store.page(self._filter, self._fetched, limit)
+        fresh = [a for a in page if a.attempt_id not in self._ids]
+        if len(page) < limit:
+            self._exhausted = True
+        self._fetched += len(fresh)
+        if self._fetched >= self._store_total:
+            self._exhausted = True
+        if not fresh:
+            self._exhausted = True
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self._ids.update(a.attempt_id for a in fresh)
+        self.endInsertRows()
+
+    # ----------------------------------------------------------------- Qt model API
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == COL_LATENCY:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        a = self.attempt_at(index.row())
+        if a is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(a, col)
+        if role == AttemptRole:
+            return a
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(a, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col == COL_LATENCY:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if col == COL_OUTCOME and role in (
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.DecorationRole,
+        ):
+            return status_color(a.status)
+        return None
+
+    @staticmethod
+    def _display(a: Attempt, col: int) -> str:
+        d = a.delivery
+        if col == COL_TIME:
+            return format_time(a.started_at)
+        if col == COL_PROFILE:
+            return a.profile
+        if col == COL_USERNAME:
+            return a.username
+        if col == COL_OUTCOME:
+            return a.outcome_label
+        if col == COL_DESTINATION:
+            return d.destination if d else ""
+        if col == COL_MEDIUM:
+            return d.medium.value if d and d.medium else ""
+        if col == COL_ATTRIBUTE:
+            return d.attribute_name if d else ""
+        if col == COL_LATENCY:
+            return format_latency(a.latency_ms)
+        if col == COL_REQUEST_ID:
+            return a.request_id or ""
+        return ""
+
+    def _tooltip(self, a: Attempt, col: int) -> str:
+        if col == COL_TIME:
+            return a.started_at.astimezone().isoformat(sep=" ", timespec="milliseconds")
+        if col == COL_OUTCOME and a.failure is not None:
+            f = a.failure
+            parts = [f"{f.title} ({f.code})"]
+            if f.aws_message:
+                parts.append(f.aws_message)
+            return "\n".join(parts)
+        if col == COL_LATENCY and a.latency_ms is not None:
+            retries = f", {a.retries} retr{'y' if a.retries == 1 else 'ies'}" if a.retries else ""
+            return f"{a.latency_ms:,.1f} ms{retries}"
+        return self._display(a, col)
