@@ -1,0 +1,277 @@
+"""Application start: QApplication, the qasync loop, the window first, services after, clean exit.
+
+This module is the GUI's composition root: it is the one place in app.ui that names the
+concrete services (imported lazily, inside the factories, so boto3 and keyring load in a
+worker thread after the window is on screen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app import APP_ID, APP_NAME, app_version
+from app.core.outcome import Attempt
+from app.ui.controller import ResendController, ServiceFactories
+
+if TYPE_CHECKING:
+    from app.services.cognito_gateway import GatewayConfig
+    from app.services.history_store import HistoryFilter, HistoryStore
+    from app.services.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "window.ini"
+
+
+def default_factories(
+    paths: AppPaths,
+    *,
+    gateway_config: GatewayConfig | None = None,
+    with_sandbox: bool = True,
+) -> ServiceFactories:
+    """The real services, each built on first call (the controller calls them off-thread)."""
+
+    def secret_store() -> Any:
+        from app.services.secret_store import SecretStore
+
+        return SecretStore()
+
+    def gateway() -> Any:
+        from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+
+        return CognitoGateway(gateway_config or GatewayConfig())
+
+    def history() -> Any:
+        from app.services.history_store import HistoryStore
+
+        return HistoryStore(paths.history_db)
+
+    def profiles() -> Any:
+        from app.services.profile_repository import ProfileRepository
+
+        return ProfileRepository(paths.profiles_file)
+
+    def resend(gw: Any, secrets: Any, hist: Any) -> Any:
+        from app.services.resend_service import ResendService
+
+        return ResendService(gw, secrets, hist)
+
+    def sandbox() -> Any:
+        from app.services.sandbox_service import SandboxService
+
+        return SandboxService()
+
+    def regions() -> list[str]:
+        from app.services.regions import cognito_regions
+
+        return cognito_regions()
+
+    from app.core.attempts import begin_attempt
+
+    return ServiceFactories(
+        secret_store=secret_store,
+        gateway=gateway,
+        history=history,
+        profiles=profiles,
+        resend=resend,
+        begin_attempt=begin_attempt,
+        sandbox=sandbox if with_sandbox else None,
+        regions=regions,
+        exporter=export_history,
+    )
+
+
+def export_history(fmt: str, flt: HistoryFilter, path: Path, store: HistoryStore) -> int:
+    """Write the filtered history to `path` as CSV or JSON (blocking; runs off-thread)."""
+    from app.services.history_export import export_csv, export_json
+
+    writers: dict[str, Callable[[Iterable[Attempt], TextIO], int]] = {
+        "csv": export_csv,
+        "json": export_json,
+    }
+    if fmt not in writers:
+        raise ValueError(f"format must be csv or json, not {fmt!r}")
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
+        n = writers[fmt](store.iter_filtered(flt), out)
+    tmp.replace(path)
+    return n
+
+
+def window_settings(config_dir: Path) -> QSettings:
+    """The window's QSettings, in an explicit INI file (tests relocate it via XDG_CONFIG_HOME)."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(config_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def app_icon() -> QIcon:
+    """The window icon from the top-level `resources` package (empty icon if not shipped)."""
+    from importlib import resources
+
+    try:
+        data = (resources.files("resources") / "icons" / "app.svg").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        log.info("resources package not found; no window icon")
+        return QIcon()
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "SVG")
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        icon.addPixmap(pixmap.scaled(size, size))
+    return icon
+
+
+class ErrorReporter:
+    """Unhandled exceptions (slots and qasync tasks) → the log and a readable dialog.
+
+    The dialog shows the exception's type and message only (masked by the log
+    redactor), never locals; the window stays alive.
+    """
+
+    def __init__(self, parent: Callable[[], QWidget | None]) -> None:
+        self._parent = parent
+        self.shown: list[str] = []  # what was reported, for tests
+
+    def excepthook(
+        self, etype: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        log.error("unhandled exception", exc_info=(etype, value, tb))
+        self._show(f"{etype.__name__}: {value}")
+
+    def loop_exception_handler(
+        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+    ) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, asyncio.CancelledError):
+            return
+        if isinstance(exc, BaseException):
+            log.error("unhandled exception in a task: %s", context.get("message"), exc_info=exc)
+            self._show(f"{type(exc).__name__}: {exc}")
+        else:
+            log.error("event loop problem: %s", context.get("message"))
+            self._show(str(context.get("message", "unknown problem")))
+
+    def _show(self, text: str) -> None:
+        from app.services.logging_setup import redact
+
+        text = redact(text)
+        self.shown.append(text)
+        try:
+            box = QMessageBox(self._parent())
+            box.setObjectName("errorDialog")
+            box.setAccessibleName("errorDialog")
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(f"{APP_NAME}: unexpected error")
+            box.setText("Something went wrong. The window keeps working; details are in the log.")
+            box.setInformativeText(text)
+            box.open()  # not exec(): a nested loop inside a failing slot helps no one
+        except Exception:  # reporting must never raise into Qt
+            traceback.print_exc()
+
+
+async def run_window(
+    factories: ServiceFactories,
+    settings: QSettings,
+    *,
+    log_file: str = "",
+    icon: QIcon | None = None,
+) -> None:
+    """Show the window, then start the services; return once it is closed and shut down."""
+    from app.ui.main_window import MainWindow
+
+    controller = ResendController(factories)
+    window = MainWindow(controller, settings, log_file=log_file, icon=icon)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    window.show()
+    # Services start on the next loop turn, after the first paint.
+    QTimer.singleShot(0, controller.start)
+    await closed.wait()
+    await controller.aclose()
+
+
+def _no_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_gui(argv: list[str]) -> int:
+    """Run the desktop app until its window closes; the process exit code."""
+    if _no_display():
+        print(
+            f"{APP_NAME}: no display found (DISPLAY/WAYLAND_DISPLAY are unset). Run it in a "
+            "desktop session, or set QT_QPA_PLATFORM=offscreen (or use xvfb-run).",
+            file=sys.stderr,
+        )
+        return 2
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+
+    from app.services.logging_setup import configure_logging
+    from app.services.paths import AppPaths
+
+    paths = AppPaths.from_platform()
+    paths.ensure()
+    configure_logging(paths.log_file)
+    log.info("%s %s starting", APP_NAME, app_version())
+
+    app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(app_version())
+    app.setDesktopFileName(APP_ID)
+    # The window's close ends the coroutine below; Qt must not stop the loop under it.
+    app.setQuitOnLastWindowClosed(False)
+    icon = app_icon()
+    app.setWindowIcon(icon)
+
+    reporter = ErrorReporter(lambda: app.activeWindow())
+    sys.excepthook = reporter.excepthook
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(reporter.loop_exception_handler)
+
+    # Ctrl+C in the terminal closes the window (and so shuts down cleanly).
+    signal.signal(signal.SIGINT, lambda *_: _close_all(app))
+    tick = QTimer()
+    tick.start(250)  # lets Python run its signal handlers while Qt waits
+    tick.timeout.connect(lambda: None)
+
+    try:
+        loop.run_until_complete(
+            run_window(
+                default_factories(paths),
+                window_settings(paths.config_dir),
+                log_file=str(paths.log_file),
+                icon=icon,
+            )
+        )
+    finally:
+        tick.stop()
+        loop.close()
+        sys.excepthook = sys.__excepthook__
+    log.info("%s exited", APP_NAME)
+    return 0
+
+
+def _close_all(app: QApplication) -> None:
+    for w in app.topLevelWidgets():
+        if w.objectName() == "mainWindow":
+            w.close()

@@ -1,0 +1,1 @@
+"""Static files shipped with the app (icons, .desktop entry), read via importlib.resources."""
