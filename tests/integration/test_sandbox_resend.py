@@ -105,9 +105,7 @@ def test_email_alias_resolves_to_the_user(fresh_sandbox: Sandbox, sandbox_cognit
     assert [m.username for m in fresh_sandbox.inbox()] == ["alice"]
 
 
-def test_client_metadata_is_recorded_verbatim(
-    fresh_sandbox: Sandbox, sandbox_cognito: Any
-) -> None:
+def test_client_metadata_is_recorded_verbatim(fresh_sandbox: Sandbox, sandbox_cognito: Any) -> None:
     metadata = {"source": "qa", "empty": "", "unicode": "Grüße ✓", "json": '{"a": [1, 2]}'}
     sandbox_cognito.resend_confirmation_code(
         ClientId=fresh_sandbox.info.client("public").client_id,
