@@ -204,9 +204,11 @@ class HistoryTableModel(QAbstractTableModel):
         else:
             self._store_total = self._store.count(self._filter)
             self._exhausted = self._store_total == 0
+        # The first page is part of the reset, so a view can reselect its row on modelReset.
+        first_page = self._next_page()
+        self._rows.extend(first_page)
+        self._ids.update(a.attempt_id for a in first_page)
         self.endResetModel()
-        if not self._exhausted:
-            self.fetchMore(QModelIndex())
         self.total_changed.emit(self.total_count())
 
     # ----------------------------------------------------------------- live updates
@@ -269,28 +271,31 @@ class HistoryTableModel(QAbstractTableModel):
         return not self._exhausted
 
     def fetchMore(self, parent: ModelIndex = _ROOT) -> None:
-        if parent.isValid() or self._store is None or self._exhausted:
+        if parent.isValid():
             return
-        # Rows added on top since the reload may have been written to the store, which
-        # pushes the snapshot's rows down by up to that many places. Ask for that many
-        # more and drop the ones already shown: no gap, no duplicate, whichever it is.
-        shift = len(self._local_ids)
-        limit = self._page_size + shift
-        page = self._store.page(self._filter, self._fetched, limit)
-        fresh = [a for a in page if a.attempt_id not in self._ids]
-        if len(page) < limit:
-            self._exhausted = True
-        self._fetched += len(fresh)
-        if self._fetched >= self._store_total:
-            self._exhausted = True
+        fresh = self._next_page()
         if not fresh:
-            self._exhausted = True
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         self._rows.extend(fresh)
         self._ids.update(a.attempt_id for a in fresh)
         self.endInsertRows()
+
+    def _next_page(self) -> list[Attempt]:
+        """The next rows from the store not shown yet (updates the fetch position)."""
+        if self._store is None or self._exhausted:
+            return []
+        # Rows added on top since the reload may have been written to the store, which
+        # pushes the snapshot's rows down by up to that many places. Ask for that many
+        # more and drop the ones already shown: no gap, no duplicate, whichever it is.
+        limit = self._page_size + len(self._local_ids)
+        page = self._store.page(self._filter, self._fetched, limit)
+        fresh = [a for a in page if a.attempt_id not in self._ids]
+        self._fetched += len(fresh)
+        if len(page) < limit or self._fetched >= self._store_total or not fresh:
+            self._exhausted = True
+        return fresh
 
     # ----------------------------------------------------------------- Qt model API
     def rowCount(self, parent: ModelIndex = _ROOT) -> int:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+import struct
 from collections.abc import Callable
 
 from PySide6.QtCore import (
     QByteArray,
-    QDataStream,
-    QIODevice,
     QItemSelection,
     QModelIndex,
     QPoint,
@@ -62,7 +61,10 @@ STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
     ("Pending", Status.PENDING),
 )
 EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
-# Bumped if the saved layout's shape changes; an unknown version is ignored.
+# saveState's bytes: magic, version, splitter state length; then the two Qt states.
+# An unknown magic or version is ignored (the default layout stays).
+_STATE_HEAD = struct.Struct(">4sHI")
+_STATE_MAGIC = b"CRhp"
 _STATE_VERSION = 1
 _COLUMN_WIDTHS = {
     COL_TIME: 150,
@@ -149,12 +151,13 @@ class HistoryPane(QWidget):
         self._status_combo = QComboBox()
         self._status_combo.setObjectName("historyStatusCombo")
         self._status_combo.setAccessibleName("historyStatusCombo")
-        for label, status in STATUS_CHOICES:
-            self._status_combo.addItem(label, status)
+        for label, _status in STATUS_CHOICES:
+            self._status_combo.addItem(label)
         self._count_label = QLabel()
         self._count_label.setObjectName("historyCountLabel")
         self._count_label.setAccessibleName("historyCountLabel")
         self._filter_row = QHBoxLayout()
+        self._filter_row.setContentsMargins(4, 4, 4, 0)
         self._filter_row.addWidget(self._filter_edit, 1)
         self._filter_row.addWidget(self._status_combo)
         self._filter_row.addWidget(self._count_label)
@@ -280,10 +283,10 @@ class HistoryPane(QWidget):
         return self._count_label
 
     def current_filter(self) -> HistoryFilter:
-        status = self._status_combo.currentData()
+        # By index: Qt hands a StrEnum item back as a plain str.
+        index = max(self._status_combo.currentIndex(), 0)
         return HistoryFilter(
-            text=self._filter_edit.text().strip(),
-            status=status if isinstance(status, Status) else None,
+            text=self._filter_edit.text().strip(), status=STATUS_CHOICES[index][1]
         )
 
     def current_attempt(self) -> Attempt | None:
@@ -335,25 +338,22 @@ class HistoryPane(QWidget):
 
     def saveState(self) -> bytes:
         """The splitter and column layout, for QSettings."""
-        data = QByteArray()
-        stream = QDataStream(data, QIODevice.OpenModeFlag.WriteOnly)
-        stream.writeInt32(_STATE_VERSION)
-        stream << self._splitter.saveState()
-        stream << self._view.horizontalHeader().saveState()
-        return bytes(data.data())
+        splitter = bytes(self._splitter.saveState().data())
+        header = bytes(self._view.horizontalHeader().saveState().data())
+        return _STATE_HEAD.pack(_STATE_MAGIC, _STATE_VERSION, len(splitter)) + splitter + header
 
     def restoreState(self, state: bytes) -> bool:
         """Restore what saveState gave; False (and nothing changed) for anything else."""
-        stream = QDataStream(QByteArray(state), QIODevice.OpenModeFlag.ReadOnly)
-        if stream.readInt32() != _STATE_VERSION:
+        state = bytes(state)
+        if len(state) < _STATE_HEAD.size:
             return False
-        splitter_state, header_state = QByteArray(), QByteArray()
-        stream >> splitter_state
-        stream >> header_state
-        if stream.status() != QDataStream.Status.Ok:
+        magic, version, split_len = _STATE_HEAD.unpack_from(state)
+        body = state[_STATE_HEAD.size :]
+        if magic != _STATE_MAGIC or version != _STATE_VERSION or split_len > len(body):
             return False
-        ok = self._splitter.restoreState(splitter_state)
-        return self._view.horizontalHeader().restoreState(header_state) and ok
+        splitter, header = body[:split_len], body[split_len:]
+        ok = self._splitter.restoreState(QByteArray(splitter))
+        return self._view.horizontalHeader().restoreState(QByteArray(header)) and ok
 
     # ----------------------------------------------------------------- slots
     def _apply_filter(self) -> None:
