@@ -7,6 +7,7 @@ import random
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -92,12 +93,9 @@ class CognitoGateway:
             client = self._clients.get(key)
             if client is not None:
                 return client
-            import boto3
             import botocore
             from botocore.config import Config
 
-            if self._session is None:
-                self._session = boto3.session.Session()
             config = Config(
                 # The operation is `authtype: none`: no credentials are looked up or sent.
                 signature_version=botocore.UNSIGNED,
@@ -107,11 +105,33 @@ class CognitoGateway:
                 # (a dropped connection may already have sent the code); see _send_once.
                 retries={"total_max_attempts": 1},
             )
-            client = self._session.client(
-                "cognito-idp", region_name=region, endpoint_url=endpoint_url or None, config=config
-            )
+            try:
+                client = self._session_locked().client(
+                    "cognito-idp", region_name=region, endpoint_url=endpoint_url or None,
+                    config=config,
+                )
+            except _config_errors() as exc:
+                logger.warning("ignoring the AWS config files: %s", exc)
+                self._session = _isolated_session()
+                client = self._session.client(
+                    "cognito-idp", region_name=region, endpoint_url=endpoint_url or None,
+                    config=config,
+                )
             self._clients[key] = client
             return client
+
+    def _session_locked(self) -> boto3.session.Session:
+        if self._session is None:
+            import boto3
+
+            try:
+                self._session = boto3.session.Session()
+            except _config_errors() as exc:
+                # An unsigned call needs nothing from ~/.aws; a stale AWS_PROFILE or a
+                # broken config file must not stop it.
+                logger.warning("ignoring the AWS config files: %s", exc)
+                self._session = _isolated_session()
+        return self._session
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -177,6 +197,29 @@ class CognitoGateway:
         except Exception as exc:  # every failure becomes a decoded outcome
             return _Outcome(failure=map_exception(exc, secret_hash=secret_hash))
         return _parse_success(response)
+
+
+def _config_errors() -> tuple[type[Exception], ...]:
+    from botocore import exceptions as bex
+
+    return (bex.ProfileNotFound, bex.ConfigParseError, bex.ConfigNotFound)
+
+
+def _isolated_session() -> boto3.session.Session:
+    """A session that reads neither AWS_PROFILE nor the AWS config file."""
+    import os
+
+    import boto3
+    import botocore.session
+
+    # (config name, env var, default, converter): no env var means AWS_PROFILE is not read.
+    isolated = botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+        }
+    )
+    return boto3.session.Session(botocore_session=isolated)
 
 
 def _parse_success(response: Mapping[str, Any]) -> _Outcome:
@@ -273,9 +316,10 @@ def map_exception(exc: BaseException, *, secret_hash: str | None = None) -> Deco
         return decode("ParamValidation", message)
     if isinstance(exc, ValueError) and "endpoint" in message.lower():
         return decode("InvalidEndpointUrl", message)
-    logger.error(
-        "unexpected %s during ResendConfirmationCode", type(exc).__name__, exc_info=exc
-    )
+    # The traceback goes to the log (never to the user), scrubbed like the message: an
+    # exception's text may quote the parameters it was given.
+    trace = _scrub("".join(traceback.format_exception(exc)), secret_hash)
+    logger.error("unexpected %s during ResendConfirmationCode\n%s", type(exc).__name__, trace)
     return decode("UnknownError", f"{type(exc).__name__}: {message}"[:500])
 
 
