@@ -44,10 +44,20 @@ def username_bad_chars(value: str) -> list[str]:
     return bad
 
 
+# Control characters have no Unicode name; these are the ones a paste brings in.
+_CONTROL_NAMES = {
+    "\t": "tab",
+    "\n": "line break",
+    "\r": "carriage return",
+    "\x00": "null character",
+    "\x7f": "delete character",
+}
+
+
 def describe_char(ch: str) -> str:
     """A readable name for a character, so a message can point at an invisible one."""
     if ch == " ":
         return "space"
-    name = unicodedata.name(ch, "")
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "")
     code = f"U+{ord(ch):04X}"
     return f"{name.lower()} ({code})" if name else code

@@ -70,7 +70,7 @@ def validate_profile_name(name: str) -> list[ProfileProblem]:
 def validate_region(region: str) -> list[ProfileProblem]:
     if not region.strip():
         return [ProfileProblem("region", "is required (e.g. eu-west-1)")]
-    if not _REGION_RE.match(region.strip()):
+    if not _REGION_RE.fullmatch(region.strip()):
         return [ProfileProblem("region", "must look like an AWS region, e.g. eu-west-1")]
     return []
 
@@ -96,7 +96,7 @@ def validate_endpoint_url(url: str | None) -> list[ProfileProblem]:
 def validate_user_pool_id(pool_id: str | None) -> list[ProfileProblem]:
     if not pool_id:
         return []
-    if len(pool_id) > 55 or not _POOL_ID_RE.match(pool_id):
+    if len(pool_id) > 55 or not _POOL_ID_RE.fullmatch(pool_id):
         return [ProfileProblem("user_pool_id", "must look like eu-west-1_AbC123xyz")]
     return []
 

@@ -262,6 +262,11 @@ def parse_metadata_json(text: str) -> list[tuple[str, str]]:
         ) from None
     except RecursionError:
         raise MetadataParseError("is nested too deeply to be a metadata object") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits with a plain ValueError.
+        raise MetadataParseError(
+            "holds a number too long to read; values must be strings"
+        ) from None
     if not isinstance(data, dict):
         raise MetadataParseError(
             f'must be a JSON object like {{"key": "value"}}, not {type(data).__name__}'
