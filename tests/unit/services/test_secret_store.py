@@ -31,6 +31,9 @@ class MemoryKeyring(KeyringBackend):
     """A dict-backed backend; `fail_on` makes chosen operations raise."""
 
     priority = 1  # type: ignore[assignment]
+    # Every KeyringBackend subclass joins keyring's registry on definition; without this,
+    # keyring.get_keyring() in later tests of the same process would chain these in.
+    viable = False
 
     def __init__(self) -> None:
         super().__init__()
