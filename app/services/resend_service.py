@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.core.errors import decode
 from app.core.outcome import Attempt
@@ -15,16 +15,25 @@ from app.core.secrets import compute_secret_hash
 if TYPE_CHECKING:
     from app.services.cognito_gateway import CognitoGateway
     from app.services.history_store import HistoryStore
-    from app.services.secret_store import SecretStore
 
 logger = logging.getLogger(__name__)
+
+
+class CredentialSource(Protocol):
+    """Where a profile's client ID and secret come from: `SecretStore` in the app.
+
+    A protocol rather than the class so that a caller which always passes credentials
+    (the CLI's sandbox path) need not import keyring at all.
+    """
+
+    def load(self, profile_name: str) -> ClientCredentials: ...
 
 
 class ResendService:
     """Runs one resend end to end; blocking (call it off the UI thread); never raises."""
 
     def __init__(
-        self, gateway: CognitoGateway, secrets: SecretStore, history: HistoryStore
+        self, gateway: CognitoGateway, secrets: CredentialSource, history: HistoryStore
     ) -> None:
         self._gateway = gateway
         self._secrets = secrets

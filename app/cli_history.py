@@ -1,0 +1,83 @@
+"""`history`: list recent resends or export them as CSV/JSON (the window's history store)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli_common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say, setup_logging
+
+if TYPE_CHECKING:
+    from app.services.history_store import HistoryStore
+
+
+def _store() -> HistoryStore:
+    from app.services.history_store import HistoryStore
+
+    paths = app_paths()
+    setup_logging(paths, False)
+    store = HistoryStore(paths.history_db)
+    if getattr(store, "recovered_from", None):
+        say(f"history: the history file was damaged; it was moved to {store.recovered_from}")
+    return store
+
+
+def _list(args: argparse.Namespace) -> int:
+    from app.core.serialize import attempt_to_dict
+    from app.services.history_store import HistoryFilter
+
+    store = _store()
+    try:
+        attempts = store.page(HistoryFilter(), 0, args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print_json([attempt_to_dict(a) for a in attempts])
+        return EXIT_OK
+    if not attempts:
+        say("history: no resends yet")
+        return EXIT_OK
+    for a in attempts:
+        when = a.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        latency = f"{a.latency_ms:,.0f} ms" if a.latency_ms is not None else "-"
+        print(f"{when}  {a.profile:<16.16}  {a.username:<24.24}  {a.outcome_label:<30.30}  "
+              f"{latency:>9}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.services.history_export import export_csv, export_json
+    from app.services.history_store import HistoryFilter
+
+    flt = HistoryFilter(profile=args.profile or None, username=args.username or None)
+    writer = export_csv if args.format == "csv" else export_json
+    store = _store()
+    try:
+        if not args.output:
+            count = writer(store.iter_filtered(flt), sys.stdout)
+        else:
+            target = Path(args.output)
+            # Written beside the target and renamed: a failed export never leaves half a file.
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=".export-", dir=target.parent or ".")
+            except OSError as exc:
+                fail(f"--output: cannot write in {target.parent}: {exc.strerror}", EXIT_FAILURE)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    count = writer(store.iter_filtered(flt), out)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            say(f"history: exported {count} resend(s) to {target}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def run_history(args: argparse.Namespace) -> int:
+    return {"list": _list, "export": _export}[args.action](args)

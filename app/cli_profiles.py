@@ -1,0 +1,209 @@
+"""`profiles`: add, list, show and remove profiles; client IDs and secrets go to the keyring."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from app.cli_common import (
+    EXIT_CREDENTIALS,
+    EXIT_FAILURE,
+    EXIT_OK,
+    app_paths,
+    fail,
+    print_json,
+    say,
+    setup_logging,
+)
+from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile, validate_profile
+from app.core.request import validate_client_id
+from app.core.secrets import Secret
+
+if TYPE_CHECKING:
+    from app.services.profile_repository import ProfileRepository
+
+# What `profiles add` calls each Profile field, so a message names the flag to fix.
+_FLAGS = {
+    "name": "NAME",
+    "region": "--region",
+    "endpoint_url": "--endpoint-url",
+    "user_pool_id": "--user-pool-id",
+}
+
+
+def _repository() -> ProfileRepository:
+    from app.services.profile_repository import ProfileRepository
+
+    paths = app_paths()
+    setup_logging(paths, False)
+    return ProfileRepository(paths.profiles_file)
+
+
+def _read_secret(args: argparse.Namespace) -> Secret | None:
+    if args.secret_stdin:
+        line = sys.stdin.readline()
+        value = line.rstrip("\r\n")
+        if not value.strip():
+            fail("--secret-stdin: standard input had no secret on its first line")
+        return Secret(value.strip())
+    if args.secret_prompt:
+        import getpass
+
+        try:
+            value = getpass.getpass("Client secret (not shown): ")
+        except EOFError:
+            value = ""
+        if not value.strip():
+            fail("--secret-prompt: no secret was typed")
+        return Secret(value.strip())
+    return None
+
+
+def _profile_dict(p: Profile) -> dict[str, object]:
+    return {
+        "name": p.name,
+        "region": p.region,
+        "endpoint_url": p.endpoint_url,
+        "user_pool_id": p.user_pool_id,
+        "has_secret": p.has_secret,
+        "builtin": p.builtin,
+        "presets": [{"name": m.name, "pairs": [list(kv) for kv in m.pairs]} for m in p.presets],
+    }
+
+
+def _builtin() -> Profile:
+    return Profile(name=SANDBOX_PROFILE_NAME, region="us-east-1", builtin=True)
+
+
+def _add(args: argparse.Namespace) -> int:
+    name = args.name.strip()
+    profile = Profile(
+        name=name,
+        region=args.region.strip(),
+        endpoint_url=(args.endpoint_url or "").strip() or None,
+        user_pool_id=(args.user_pool_id or "").strip() or None,
+    )
+    problems = [f"{_FLAGS.get(p.field, p.field)}: {p.message}" for p in validate_profile(profile)]
+    if name == SANDBOX_PROFILE_NAME:
+        problems.append(f"NAME: {SANDBOX_PROFILE_NAME!r} is the built-in sandbox profile")
+    problems += [f"--client-id: {e.message}" for e in validate_client_id(args.client_id.strip())]
+    if problems:
+        fail("; ".join(problems))
+    secret = _read_secret(args)
+    profile = Profile(
+        name=profile.name,
+        region=profile.region,
+        endpoint_url=profile.endpoint_url,
+        user_pool_id=profile.user_pool_id,
+        has_secret=secret is not None,
+    )
+    repo = _repository()
+    from app.services.profile_repository import ProfileFileError
+    from app.services.secret_store import SecretStore, SecretStoreError
+
+    existed = _get(repo, name) is not None
+    # Keyring first: if it refuses, no profile file entry points at missing credentials.
+    try:
+        SecretStore().save(name, ClientCredentials(args.client_id.strip(), secret))
+    except SecretStoreError as exc:
+        fail(f"the client ID and secret were not saved, and no profile was written: {exc}",
+             EXIT_CREDENTIALS)
+    try:
+        repo.save(profile)
+    except ProfileFileError as exc:
+        fail(f"cannot write the profiles file: {exc}", EXIT_FAILURE)
+    except OSError as exc:
+        fail(f"cannot write the profiles file: {exc}", EXIT_FAILURE)
+    where = f"endpoint {profile.endpoint_url}" if profile.endpoint_url else "AWS"
+    say(
+        f"{'Updated' if existed else 'Added'} profile {name!r} ({profile.region}, {where}); "
+        f"client ID {'and secret ' if secret else ''}saved in the keyring."
+    )
+    return EXIT_OK
+
+
+def _get(repo: ProfileRepository, name: str) -> Profile | None:
+    from app.services.profile_repository import ProfileFileError
+
+    try:
+        return repo.get(name)
+    except ProfileFileError as exc:
+        fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from app.services.profile_repository import ProfileFileError
+
+    repo = _repository()
+    try:
+        profiles = [*repo.list(), _builtin()]
+    except ProfileFileError as exc:
+        fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
+    if args.json:
+        print_json([_profile_dict(p) for p in profiles])
+        return EXIT_OK
+    width = max(len(p.name) for p in profiles)
+    for p in profiles:
+        if p.builtin:
+            where = "local sandbox (built-in; `sandbox` command or started on demand)"
+        else:
+            where = f"{p.region}  {p.endpoint_url or 'AWS'}"
+            if p.has_secret:
+                where += "  (client secret)"
+        print(f"{p.name:<{width}}  {where}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    repo = _repository()
+    if args.name.strip() == SANDBOX_PROFILE_NAME:
+        profile: Profile | None = _builtin()
+    else:
+        profile = _get(repo, args.name.strip())
+    if profile is None:
+        fail(f"NAME: there is no profile named {args.name!r}")
+    if args.json:
+        print_json(_profile_dict(profile))
+        return EXIT_OK
+    print(f"Name:          {profile.name}{'  (built-in)' if profile.builtin else ''}")
+    print(f"Region:        {profile.region}")
+    endpoint = profile.endpoint_url or ("(the sandbox)" if profile.builtin else "(AWS)")
+    print(f"Endpoint URL:  {endpoint}")
+    print(f"User pool ID:  {profile.user_pool_id or '-'}")
+    if not profile.builtin:
+        print(f"Client secret: {'yes, in the keyring' if profile.has_secret else 'none'}")
+        print("Client ID:     in the keyring")
+    for preset in profile.presets:
+        print(f"Preset:        {preset.name} ({', '.join(k for k, _ in preset.pairs)})")
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace) -> int:
+    name = args.name.strip()
+    if name == SANDBOX_PROFILE_NAME:
+        fail(f"NAME: {SANDBOX_PROFILE_NAME!r} is built in and cannot be removed")
+    repo = _repository()
+    if _get(repo, name) is None:
+        fail(f"NAME: there is no profile named {args.name!r}")
+    from app.services.profile_repository import ProfileFileError
+    from app.services.secret_store import KeyringProblem, SecretStore, SecretStoreError
+
+    try:
+        SecretStore().delete(name)
+    except SecretStoreError as exc:
+        if exc.problem is not KeyringProblem.MISSING_BACKEND:
+            fail(f"the profile was kept: its keyring entries could not be removed: {exc}",
+                 EXIT_CREDENTIALS)
+        # No keyring at all: nothing of this profile can be in it.
+        say(f"note: {exc}")
+    try:
+        repo.remove(name)
+    except (ProfileFileError, OSError) as exc:
+        fail(f"cannot write the profiles file: {exc}", EXIT_FAILURE)
+    say(f"Removed profile {name!r} and its keyring entries.")
+    return EXIT_OK
+
+
+def run_profiles(args: argparse.Namespace) -> int:
+    return {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action](args)
