@@ -1,0 +1,262 @@
+"""`--self-test`: prove this install works (keyring, resources, model, Qt, sandbox, one resend)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from app import APP_NAME, app_version
+
+if TYPE_CHECKING:
+    from app.core.outcome import Attempt
+    from app.core.profile import ClientCredentials
+    from app.services.sandbox_service import SandboxService
+
+# Printed last on success; the packaging test and support people look for it.
+PASS_LINE = "SELF-TEST PASSED"
+FAIL_LINE = "SELF-TEST FAILED"
+# The seeded sandbox client with a secret: the round trip also exercises SecretHash.
+_ROUND_TRIP_CLIENT = "secret"
+_ROUND_TRIP_USER = "alice"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+class _MemoryHistory:
+    """The self-test must not write into the person's real history."""
+
+    def __init__(self) -> None:
+        self.attempts: list[Attempt] = []
+
+    def append(self, attempt: Attempt) -> None:
+        self.attempts.append(attempt)
+
+
+class _GivenCredentials:
+    """Credential source for the sandbox round trip: never the keyring."""
+
+    def __init__(self, creds: ClientCredentials) -> None:
+        self._creds = creds
+
+    def load(self, profile_name: str) -> ClientCredentials:
+        return self._creds
+
+
+def is_frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
+
+
+# -- checks: each returns a one-line detail or raises with a readable message ----------------
+
+
+def check_keyring() -> str:
+    """A usable, secure keyring backend was found; names it (and its class)."""
+    import keyring
+
+    from app.services.secret_store import SecretStore
+
+    status = SecretStore().status()
+    backend = keyring.get_keyring()
+    klass = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if not status.usable:
+        raise RuntimeError(f"{status.backend_name} [{klass}]: {status.message}")
+    return f"{status.backend_name} [{klass}]"
+
+
+def check_resources() -> str:
+    """The icon and the .desktop entry ship with the app."""
+    from importlib import resources
+
+    root = resources.files("resources")
+    icon = (root / "icons" / "app.svg").read_bytes()
+    desktop = (root / "cognito-resend.desktop").read_text(encoding="utf-8")
+    if b"<svg" not in icon:
+        raise RuntimeError("icons/app.svg is not an SVG file")
+    if "[Desktop Entry]" not in desktop:
+        raise RuntimeError("cognito-resend.desktop has no [Desktop Entry] group")
+    return f"icons/app.svg ({len(icon)} bytes), cognito-resend.desktop"
+
+
+def check_model() -> str:
+    """botocore's cognito-idp model loads and has the operation this app calls."""
+    import botocore
+    from botocore.loaders import create_loader
+
+    model = create_loader().load_service_model("cognito-idp", "service-2")
+    ops = model.get("operations", {})
+    if "ResendConfirmationCode" not in ops:
+        raise RuntimeError("the cognito-idp model has no ResendConfirmationCode operation")
+    api = model.get("metadata", {}).get("apiVersion", "?")
+    return f"botocore {botocore.__version__}, cognito-idp API {api}, {len(ops)} operations"
+
+
+def check_qt() -> str:
+    """Qt starts (platform plugin) and renders the SVG icon (QtSvg + imageformats plugin)."""
+    from importlib import resources
+
+    import PySide6
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0], "-platform", "offscreen"])
+    data = (resources.files("resources") / "icons" / "app.svg").read_bytes()
+    image = QImage()
+    if not image.loadFromData(data, "SVG") or image.isNull():
+        raise RuntimeError("the SVG icon did not render (Qt's svg image plugin is missing)")
+    platform_name = QGuiApplication.platformName() if app is not None else "?"
+    return (
+        f"PySide6 {PySide6.__version__}, platform {platform_name}, "
+        f"icon {image.width()}x{image.height()}"
+    )
+
+
+def check_log_dir() -> str:
+    """The platform log folder can be created and written (support asks for this file)."""
+    from app.services.paths import AppPaths
+
+    paths = AppPaths.from_platform()
+    paths.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    probe = paths.log_dir / ".self-test-probe"
+    probe.write_text("ok", encoding="utf-8")
+    probe.unlink()
+    return str(paths.log_file)
+
+
+def check_sandbox(service: SandboxService) -> str:
+    """The embedded sandbox (moto) starts and answers on a local port."""
+    info = service.start()
+    return f"{info.endpoint_url}, pool {info.user_pool_id}"
+
+
+def check_round_trip(service: SandboxService) -> str:
+    """One real resend through ResendService -> gateway -> HTTP -> sandbox, code in its inbox."""
+    from app.core.attempts import begin_attempt
+    from app.core.outcome import Status
+    from app.core.request import ResendInput
+    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+    from app.services.resend_service import ResendService
+
+    service.start()
+    creds = service.credentials(_ROUND_TRIP_CLIENT)
+    profile = service.profile()
+    raw = ResendInput(client_id=creds.client_id, username=_ROUND_TRIP_USER)
+    # Short timeouts and no retry: a broken bundle should fail the check in seconds.
+    gateway = CognitoGateway(GatewayConfig(connect_timeout=2.0, read_timeout=5.0, max_attempts=1))
+    history = _MemoryHistory()
+    # cast: ResendService only calls `append`; a real HistoryStore would write to disk.
+    resend = ResendService(gateway, _GivenCredentials(creds), cast(Any, history))
+    attempt = resend.run(
+        begin_attempt(profile, raw, client_id=creds.client_id), profile, raw, creds
+    )
+    if attempt.status is not Status.DELIVERED or attempt.delivery is None:
+        why = attempt.failure.title if attempt.failure is not None else attempt.status.value
+        code = attempt.failure.code if attempt.failure is not None else ""
+        raise RuntimeError(f"resend did not deliver: {why} {code}".strip())
+    inbox = service.inbox(_ROUND_TRIP_USER)
+    if not inbox:
+        raise RuntimeError("Cognito answered but the sandbox inbox has no code")
+    medium = attempt.delivery.medium.value if attempt.delivery.medium else "?"
+    return (
+        f"delivered to {attempt.delivery.destination} by {medium} "
+        f"(SecretHash {'used' if attempt.used_secret_hash else 'not used'}, "
+        f"HTTP {attempt.http_status})"
+    )
+
+
+# -- runner ----------------------------------------------------------------------------------
+
+
+def run_checks(checks: Sequence[tuple[str, Callable[[], str]]], out: TextIO) -> list[CheckResult]:
+    """Run each check, printing one line per check as it finishes; never raises."""
+    results: list[CheckResult] = []
+    for name, check in checks:
+        t0 = time.perf_counter()
+        try:
+            detail, ok = check(), True
+        except Exception as exc:  # a failing check is a report line, not a traceback
+            detail, ok = f"{type(exc).__name__}: {exc}", False
+        result = CheckResult(name, ok, detail, time.perf_counter() - t0)
+        results.append(result)
+        mark = " OK " if ok else "FAIL"
+        print(f"[{mark}] {name:<12} {detail}  ({result.seconds * 1000:.0f} ms)", file=out)
+        out.flush()
+    return results
+
+
+def default_checks(sandbox: SandboxService) -> list[tuple[str, Callable[[], str]]]:
+    return [
+        ("keyring", check_keyring),
+        ("resources", check_resources),
+        ("aws model", check_model),
+        ("qt", check_qt),
+        ("log folder", check_log_dir),
+        ("sandbox", lambda: check_sandbox(sandbox)),
+        ("resend", lambda: check_round_trip(sandbox)),
+    ]
+
+
+def header() -> str:
+    how = "installed bundle" if is_frozen() else "from source"
+    return (
+        f"{APP_NAME} {app_version()} self-test ({how}; Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()})"
+    )
+
+
+def self_test(
+    out: TextIO | None = None,
+    checks: Sequence[tuple[str, Callable[[], str]]] | None = None,
+) -> int:
+    """Run the self-test, print the report to `out` (stdout); 0 when every check passed."""
+    out = out or sys.stdout
+    # Headless by design: a support person may run it over SSH; never needs a display.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_API", "pyside6")
+    print(header(), file=out)
+    sandbox: Any = None
+    if checks is None:
+        from app.services.logging_setup import configure_logging
+        from app.services.paths import AppPaths
+        from app.services.sandbox_service import SandboxService
+
+        # Into the app's own log (not stderr): a support person asks for that one file.
+        configure_logging(AppPaths.from_platform().log_file)
+
+        sandbox = SandboxService()
+        checks = default_checks(sandbox)
+    t0 = time.perf_counter()
+    try:
+        results = run_checks(checks, out)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    failed = [r.name for r in results if not r.ok]
+    took = time.perf_counter() - t0
+    if failed:
+        print(
+            f"{FAIL_LINE}: {len(failed)} of {len(results)} checks failed "
+            f"({', '.join(failed)}) in {took:.1f} s",
+            file=out,
+        )
+        return 1
+    print(f"{PASS_LINE}: {len(results)} checks in {took:.1f} s", file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m app.selftest` (and the app's `--self-test`)."""
+    return self_test()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
