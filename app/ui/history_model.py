@@ -271,9 +271,7 @@ class HistoryTableModel(QAbstractTableModel):
         return not self._exhausted
 
     def fetchMore(self, parent: ModelIndex = _ROOT) -> None:
-        if parent.isValid():
-            return
-        fresh = self._next_page()
+        fresh = [] if parent.isValid() else self._next_page()
         if not fresh:
             return
         first = len(self._rows)
