@@ -93,7 +93,7 @@ def test_notes_and_multiline_message_kept_verbatim() -> None:
     assert message in text and text.endswith("Trigger said: ok")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(attempts())
 def test_describe_any_attempt(a: Attempt) -> None:
     text = describe_attempt(a)

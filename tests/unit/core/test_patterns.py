@@ -50,13 +50,13 @@ _tricky = st.sampled_from(
 usernames = st.text(_chars | _tricky, min_size=1, max_size=40)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(usernames)
 def test_username_chars_match_oracle(value: str) -> None:
     assert (limits.username_bad_chars(value) == []) == USERNAME_OK(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(usernames.filter(lambda s: s == s.strip() and len(s) <= 128))
 def test_validate_username_agrees_with_oracle(value: str) -> None:
     errors = validate_username(value)
@@ -73,7 +73,7 @@ def test_username_oracle_sanity() -> None:
         assert not USERNAME_OK(bad), bad
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(st.characters(max_codepoint=0x3000, exclude_categories=["Cs"]) | _tricky,
                max_size=20))
 def test_client_id_chars_match_ascii_word(value: str) -> None:
@@ -84,7 +84,7 @@ def test_client_id_chars_match_ascii_word(value: str) -> None:
 _ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.text(st.sampled_from(_ID_CHARS), min_size=1, max_size=128))
 def test_valid_client_ids_are_accepted(value: str) -> None:
     assert validate_client_id(value) == []

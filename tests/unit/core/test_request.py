@@ -166,7 +166,7 @@ wild_inputs = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(wild_inputs)
 def test_validate_never_raises_and_errors_name_their_field(raw: ResendInput) -> None:
     result = validate(raw)
@@ -182,7 +182,7 @@ def test_validate_never_raises_and_errors_name_their_field(raw: ResendInput) -> 
     assert all(e.field is not Field.CLIENT_ID for e in form_errors(raw))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60) | st.from_type(str))
 def test_parse_metadata_json_raises_only_its_error(text: str) -> None:
     try:
@@ -201,7 +201,7 @@ json_values = st.recursive(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(json_values)
 def test_parse_metadata_json_on_any_json(value: object) -> None:
     text = json.dumps(value)

@@ -17,7 +17,7 @@ from app.core.serialize import AttemptFormatError, attempt_from_dict, attempt_to
 from .strategies import attempts
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(attempts())
 def test_round_trip_through_json(a: Attempt) -> None:
     d = attempt_to_dict(a)
