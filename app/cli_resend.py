@@ -80,7 +80,8 @@ def _metadata(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def _input_errors(errors: tuple[FieldError, ...], as_json: bool) -> int:
     for e in errors:
-        say(f"resend: {FIELD_FLAGS[e.field]}: {e}")
+        row = f" (metadata entry {e.row + 1})" if e.row is not None else ""
+        say(f"resend: {FIELD_FLAGS[e.field]}{row}: {e.message}")
     if as_json:
         print_json(
             {
@@ -234,7 +235,10 @@ def _resend(args: argparse.Namespace, paths: AppPaths, raw: ResendInput, target:
     try:
         if getattr(history, "recovered_from", None):
             say(f"resend: the history file was damaged; it was moved to {history.recovered_from}")
-        service = ResendService(CognitoGateway(config), secrets, history)
+        gateway = CognitoGateway(config)
+        # Created before the attempt starts its clock: the latency shown is the call's.
+        gateway.warm_up(target.profile.region, target.profile.endpoint_url)
+        service = ResendService(gateway, secrets, history)
         client_id = target.credentials.client_id if target.credentials else ""
         attempt = begin_attempt(target.profile, raw, client_id=client_id)
         final = service.run(attempt, target.profile, raw, target.credentials)
