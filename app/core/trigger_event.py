@@ -171,8 +171,7 @@ def validate_custom_message_response(answer: object) -> ResponseProblem | None:
         if len(value) > limit:
             return ResponseProblem(
                 "InvalidLambdaResponseException",
-                _INVALID_OUTPUT
-                + f"{key} is {len(value)} characters long; the limit is {limit}",
+                _INVALID_OUTPUT + f"{key} is {len(value)} characters long; the limit is {limit}",
             )
     return None
 

@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from app.sandbox.model import InboxMessage, SandboxInfo
+from app.sandbox.model import InboxMessage, SandboxInfo, TriggerRun
 
 
 class SandboxControlError(RuntimeError):
@@ -35,6 +35,31 @@ class SandboxControl:
 
     def inject(self, *faults: str) -> None:
         self._call("POST", "faults", {"faults": list(faults)})
+
+    def set_custom_message_trigger(self, handler: str | None) -> str | None:
+        """Attach ``path/to/file.py:function`` (a path on the sandbox's machine) or detach."""
+        answer = self._call("POST", "trigger", {"handler": handler})
+        attached = answer.get("handler")
+        return None if attached is None else str(attached)
+
+    def custom_message_trigger(self) -> str | None:
+        attached = self._call("GET", "trigger").get("handler")
+        return None if attached is None else str(attached)
+
+    def trigger_runs(self) -> list[TriggerRun]:
+        """The latest CustomMessage trigger runs, failed ones included, oldest first."""
+        return [TriggerRun.from_json(r) for r in self._call("GET", "trigger")["runs"]]
+
+    def user_attributes(self, username: str) -> dict[str, str] | None:
+        """A sandbox user's attributes as a trigger sees them; None for an unknown user."""
+        query = urllib.parse.urlencode({"username": username})
+        try:
+            answer = self._call("GET", "user?" + query)
+        except SandboxControlError as error:
+            if "HTTP 404" in str(error):
+                return None
+            raise
+        return {str(k): str(v) for k, v in answer["attributes"].items()}
 
     def _call(self, method: str, name: str, payload: dict[str, Any] | None = None) -> Any:
         data = None if payload is None else json.dumps(payload).encode()

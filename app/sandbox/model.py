@@ -99,8 +99,75 @@ class SandboxInfo:
 
 
 @dataclass(frozen=True)
+class TriggerRun:
+    """One call of the local CustomMessage trigger: what it got, what it answered, how it went.
+
+    `error_type`/`error_message` are the Cognito error the resend answered with (None when
+    the answer was used); `answer` is the handler's return value when it produced one.
+    """
+
+    handler: str
+    username: str
+    request_id: str | None
+    started_at: str
+    event: dict[str, Any] = field(hash=False)
+    answer: Any = field(hash=False)
+    error_type: str | None
+    error_message: str | None
+    stdout: str
+    stderr: str
+    duration_ms: float
+    exit_code: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_type is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "handler": self.handler,
+            "username": self.username,
+            "request_id": self.request_id,
+            "started_at": self.started_at,
+            "event": self.event,
+            "answer": self.answer,
+            "error_type": self.error_type,
+            "error_message": self.error_message,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "duration_ms": self.duration_ms,
+            "exit_code": self.exit_code,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TriggerRun:
+        def _opt(key: str) -> str | None:
+            value = data.get(key)
+            return None if value is None else str(value)
+
+        exit_code = data.get("exit_code")
+        return cls(
+            handler=str(data["handler"]),
+            username=str(data["username"]),
+            request_id=_opt("request_id"),
+            started_at=str(data["started_at"]),
+            event=dict(data["event"]),
+            answer=data.get("answer"),
+            error_type=_opt("error_type"),
+            error_message=_opt("error_message"),
+            stdout=str(data.get("stdout", "")),
+            stderr=str(data.get("stderr", "")),
+            duration_ms=float(data["duration_ms"]),
+            exit_code=None if exit_code is None else int(exit_code),
+        )
+
+
+@dataclass(frozen=True)
 class InboxMessage:
-    """A confirmation code the sandbox "sent"; what a real user would find in mail or SMS."""
+    """A confirmation code the sandbox "sent"; what a real user would find in mail or SMS.
+
+    `subject` is set when a CustomMessage trigger chose one; `trigger` is that trigger's run.
+    """
 
     username: str
     code: str
@@ -110,6 +177,9 @@ class InboxMessage:
     client_metadata: dict[str, str] = field(hash=False)
     sent_at: str
     message: str
+    subject: str | None = None
+    request_id: str | None = None
+    trigger: TriggerRun | None = field(default=None, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,10 +191,14 @@ class InboxMessage:
             "client_metadata": dict(self.client_metadata),
             "sent_at": self.sent_at,
             "message": self.message,
+            "subject": self.subject,
+            "request_id": self.request_id,
+            "trigger": None if self.trigger is None else self.trigger.to_json(),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> InboxMessage:
+        trigger = data.get("trigger")
         return cls(
             username=str(data["username"]),
             code=str(data["code"]),
@@ -134,4 +208,7 @@ class InboxMessage:
             client_metadata={str(k): str(v) for k, v in data["client_metadata"].items()},
             sent_at=str(data["sent_at"]),
             message=str(data["message"]),
+            subject=None if data.get("subject") is None else str(data["subject"]),
+            request_id=None if data.get("request_id") is None else str(data["request_id"]),
+            trigger=None if trigger is None else TriggerRun.from_json(trigger),
         )

@@ -9,12 +9,12 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from app.sandbox.directory import ClientRecord, PoolSettings, UserRecord
-from app.sandbox.model import InboxMessage
+from app.sandbox.model import InboxMessage, TriggerRun
 from app.sandbox.state import AttemptLimiter, Inbox
 
 # Limits and patterns of the request shapes in botocore's cognito-idp service model.
@@ -54,17 +54,34 @@ class PendingDelivery:
     destination: str
     client_metadata: dict[str, str]
     template: str
+    # As a trigger sees them: stored attributes plus cognito:user_status and *_verified.
+    user_attributes: dict[str, str] = field(default_factory=dict)
+    request_id: str | None = None
+
+    @property
+    def region(self) -> str:
+        # A pool id starts with its region (us-east-1_AbC123); moto's pools do too.
+        return self.user_pool_id.split("_", 1)[0]
 
 
-# The one place a CustomMessage trigger plugs in later: it gets the pending delivery
-# (clientMetadata included) and returns the message, or raises CognitoError
-# (UserLambdaValidationException, InvalidLambdaResponseException, ...).
-MessageComposer = Callable[[PendingDelivery], str]
+@dataclass(frozen=True)
+class ComposedMessage:
+    """The text (code filled in) and subject to deliver, and the trigger run that chose them."""
+
+    text: str
+    subject: str | None = None
+    trigger: TriggerRun | None = None
 
 
-def template_composer(delivery: PendingDelivery) -> str:
+# Where the CustomMessage trigger plugs in (app.sandbox.trigger.trigger_composer): it gets
+# the pending delivery (clientMetadata included) and returns the message, or raises
+# CognitoError (UserLambdaValidationException, InvalidLambdaResponseException, ...).
+MessageComposer = Callable[[PendingDelivery], ComposedMessage]
+
+
+def template_composer(delivery: PendingDelivery) -> ComposedMessage:
     """Cognito's behaviour without a trigger: the pool's template with {####} filled in."""
-    return delivery.template.replace("{####}", delivery.code)
+    return ComposedMessage(delivery.template.replace("{####}", delivery.code))
 
 
 def secret_hash(secret: str, username: str, client_id: str) -> str:
@@ -172,7 +189,7 @@ class ResendConfirmationCode:
         self._composer = composer
         self._clock = clock
 
-    def __call__(self, params: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, params: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
         client_id, username, sent_hash, metadata = _validate(params)
         client = self._directory.find_client(client_id)
         if client is None:
@@ -191,7 +208,7 @@ class ResendConfirmationCode:
             raise CognitoError(
                 "LimitExceededException", "Attempt limit exceeded, please try after some time."
             )
-        return self._deliver(client, user, metadata)
+        return self._deliver(client, user, metadata, request_id)
 
     def _check_secret_hash(self, client: ClientRecord, username: str, sent: str | None) -> None:
         if client.secret is None:
@@ -221,7 +238,11 @@ class ResendConfirmationCode:
         return _details(_simulated_destination(username), "EMAIL", "email")
 
     def _deliver(
-        self, client: ClientRecord, user: UserRecord, metadata: dict[str, str]
+        self,
+        client: ClientRecord,
+        user: UserRecord,
+        metadata: dict[str, str],
+        request_id: str | None,
     ) -> dict[str, Any]:
         settings = self._directory.pool_settings(client.user_pool_id)
         attribute = _delivery_attribute(user, settings)
@@ -240,8 +261,10 @@ class ResendConfirmationCode:
             destination=address,
             client_metadata=metadata,
             template=template,
+            user_attributes=event_user_attributes(user.attributes, user.status),
+            request_id=request_id,
         )
-        text = self._composer(pending)
+        composed = self._composer(pending)
         self._inbox.add(
             InboxMessage(
                 username=user.username,
@@ -251,11 +274,25 @@ class ResendConfirmationCode:
                 client_id=client.client_id,
                 client_metadata=dict(metadata),
                 sent_at=self._clock().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                message=text,
+                message=composed.text,
+                subject=composed.subject,
+                request_id=request_id,
+                trigger=composed.trigger,
             )
         )
         masked = mask_phone(address) if medium == "SMS" else mask_email(address)
         return _details(masked, medium, attribute)
+
+
+def event_user_attributes(attributes: dict[str, str], status: str) -> dict[str, str]:
+    """The userAttributes a trigger sees: the stored ones plus Cognito's status and flags."""
+    result = dict(attributes)
+    result["cognito:user_status"] = status
+    # Cognito reports the verified flags as strings; an unconfirmed sign-up has neither set.
+    for attribute in ("email", "phone_number"):
+        if attribute in result:
+            result.setdefault(f"{attribute}_verified", "false")
+    return result
 
 
 def _delivery_attribute(user: UserRecord, settings: PoolSettings) -> str:

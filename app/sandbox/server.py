@@ -19,9 +19,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app.sandbox import seed
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.faults import FAULT_KINDS, parse_fault
-from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser
-from app.sandbox.resend import ResendConfirmationCode
+from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser, TriggerRun
+from app.sandbox.resend import ResendConfirmationCode, event_user_attributes
 from app.sandbox.state import AttemptLimiter, FaultQueue, Inbox
+from app.sandbox.trigger import COGNITO_TIMEOUT_S, CustomMessageTrigger, trigger_composer
 from app.sandbox.wsgi import CONTROL_PREFIX, SandboxApp, SandboxControlHooks
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SandboxClient",
     "SandboxInfo",
     "SandboxUser",
+    "TriggerRun",
     "serve_forever",
 ]
 
@@ -51,7 +53,14 @@ class Sandbox:
         region: str = "us-east-1",
         resend_limit: int = 5,
         resend_window_s: float = 3600.0,
+        custom_message_trigger: str | None = None,
+        trigger_timeout_s: float = COGNITO_TIMEOUT_S,
     ) -> None:
+        """`custom_message_trigger` ("path/to/file.py:function") is checked now (ValueError)."""
+        self._trigger = CustomMessageTrigger(timeout_s=trigger_timeout_s)
+        self._trigger.attach(custom_message_trigger)
+        # What reset() goes back to: the trigger the sandbox was started with.
+        self._initial_trigger = self._trigger.handler
         self._host = host
         self._port = port
         self._region = region
@@ -72,13 +81,21 @@ class Sandbox:
             self._seeded = seed.seed(self._region)
             app = SandboxApp(
                 moto_app=DomainDispatcherApplication(create_backend_app),
-                resend=ResendConfirmationCode(MotoDirectory(), self._inbox, self._limiter),
+                resend=ResendConfirmationCode(
+                    MotoDirectory(),
+                    self._inbox,
+                    self._limiter,
+                    composer=trigger_composer(self._trigger),
+                ),
                 faults=self._faults,
                 control=SandboxControlHooks(
                     info=lambda: self.info,
                     inbox=self.inbox,
                     reset=self.reset,
                     inject=self.inject,
+                    set_trigger=self.set_custom_message_trigger,
+                    trigger_state=self._trigger_state,
+                    user_attributes=self.user_attributes,
                 ),
             )
             server = make_server(
@@ -118,10 +135,17 @@ class Sandbox:
         return self._inbox.messages(username)
 
     def reset(self) -> None:
-        """Empty the inbox, counters and fault queue; put the seeded users back as seeded."""
+        """Empty the inbox, counters, fault queue and trigger log; put the seeded users back
+        as seeded and the CustomMessage trigger back to the one the sandbox started with."""
         self._inbox.clear()
         self._limiter.clear()
         self._faults.clear()
+        self._trigger.log.clear()
+        try:
+            self._trigger.attach(self._initial_trigger)
+        except ValueError:
+            # The start-up handler file is gone; a reset must still leave a working sandbox.
+            self._trigger.attach(None)
         with self._lock:
             if self._seeded is None or self._info is None:
                 return
@@ -139,6 +163,40 @@ class Sandbox:
         parsed = [parse_fault(kind) for kind in faults]
         self._faults.extend(parsed)
 
+    @property
+    def custom_message_trigger(self) -> str | None:
+        """The attached handler as ``/abs/path/file.py:function``, or None."""
+        return self._trigger.handler
+
+    def set_custom_message_trigger(self, spec: str | None) -> str | None:
+        """Attach ``path/to/file.py:function`` (relative to the cwd) or detach with None.
+
+        ValueError when the file or the function name is not acceptable. The file is read
+        afresh on every resend, so edits need no re-attach.
+        """
+        return self._trigger.attach(spec)
+
+    def trigger_runs(self) -> list[TriggerRun]:
+        """The latest calls of the CustomMessage trigger (failed ones too), oldest first."""
+        return self._trigger.log.runs()
+
+    def user_attributes(self, username: str) -> dict[str, str] | None:
+        """A seeded-pool user's attributes as a trigger sees them, or None for no such user."""
+        seeded = self._seeded
+        if seeded is None:
+            return None
+        user = MotoDirectory().find_user(seeded.user_pool_id, username)
+        if user is None:
+            return None
+        return event_user_attributes(user.attributes, user.status)
+
+    def _trigger_state(self) -> dict[str, Any]:
+        return {
+            "handler": self._trigger.handler,
+            "timeout_s": self._trigger.timeout_s,
+            "runs": [run.to_json() for run in self._trigger.log.runs()],
+        }
+
     def _make_info(self, port: int, seeded: seed.SeededPool) -> SandboxInfo:
         # A wildcard bind address is not something a client can connect to.
         host = "127.0.0.1" if self._host in ("", "0.0.0.0", "::") else self._host
@@ -151,7 +209,7 @@ class Sandbox:
         )
 
 
-def describe(info: SandboxInfo) -> str:
+def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> str:
     """The human summary `python main.py sandbox` prints."""
     lines = [
         f"Cognito sandbox listening on {info.endpoint_url} (region {info.region})",
@@ -169,19 +227,34 @@ def describe(info: SandboxInfo) -> str:
     lines.append("  users:")
     for user in info.users:
         lines.append(f"    {user.username:<12} {user.status:<12} {user.destination}")
+    if custom_message_trigger is not None:
+        lines.append(
+            f"  CustomMessage trigger: {custom_message_trigger} (re-read on every resend)"
+        )
     lines += [
         f"  faults: username fault-<kind> or POST {CONTROL_PREFIX}faults; kinds: "
         + ", ".join(FAULT_KINDS),
         f"  control: GET {CONTROL_PREFIX}info, GET {CONTROL_PREFIX}inbox[?username=U], "
-        f"POST {CONTROL_PREFIX}reset, POST {CONTROL_PREFIX}faults",
+        f"POST {CONTROL_PREFIX}reset, POST {CONTROL_PREFIX}faults, "
+        f"GET/POST {CONTROL_PREFIX}trigger, GET {CONTROL_PREFIX}user?username=U",
         "  Press Ctrl+C to stop.",
     ]
     return "\n".join(lines)
 
 
-def serve_forever(host: str, port: int, as_json: bool, out: TextIO) -> int:
+def serve_forever(
+    host: str,
+    port: int,
+    as_json: bool,
+    out: TextIO,
+    custom_message_trigger: str | None = None,
+) -> int:
     """Run a sandbox until SIGINT or SIGTERM; with as_json the first stdout line is its info."""
-    sandbox = Sandbox(host=host, port=port)
+    try:
+        sandbox = Sandbox(host=host, port=port, custom_message_trigger=custom_message_trigger)
+    except ValueError as error:
+        print(f"cannot attach the CustomMessage trigger: {error}", file=sys.stderr)
+        return 2
     try:
         info = sandbox.start()
     except OSError as error:
@@ -197,7 +270,13 @@ def serve_forever(host: str, port: int, as_json: bool, out: TextIO) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, _on_signal)
     try:
-        out.write((json.dumps(info.to_json()) if as_json else describe(info)) + "\n")
+        # The JSON line stays exactly SandboxInfo; GET /_sandbox/trigger tells the trigger.
+        text = (
+            json.dumps(info.to_json())
+            if as_json
+            else describe(info, sandbox.custom_message_trigger)
+        )
+        out.write(text + "\n")
         out.flush()
         # wait() with a timeout so that the main thread wakes up to run signal handlers.
         while not stop.wait(0.5):

@@ -36,11 +36,17 @@ class SandboxControlHooks:
         inbox: Callable[[str | None], list[InboxMessage]],
         reset: Callable[[], None],
         inject: Callable[..., None],
+        set_trigger: Callable[[str | None], str | None] | None = None,
+        trigger_state: Callable[[], dict[str, Any]] | None = None,
+        user_attributes: Callable[[str], dict[str, str] | None] | None = None,
     ) -> None:
         self.info = info
         self.inbox = inbox
         self.reset = reset
         self.inject = inject
+        self.set_trigger = set_trigger
+        self.trigger_state = trigger_state
+        self.user_attributes = user_attributes
 
 
 class SandboxApp:
@@ -86,7 +92,7 @@ class SandboxApp:
             if answered is not None:
                 return answered
         try:
-            answer = self._resend(params)
+            answer = self._resend(params, request_id)
         except CognitoError as error:
             return _error(start_response, error, request_id)
         return _json(start_response, "200 OK", answer, request_id)
@@ -158,8 +164,47 @@ class SandboxApp:
                 body = {"error": str(error) or 'expected {"faults": [...]}'}
                 return _json(start_response, "400 Bad Request", body, request_id)
             return _json(start_response, "200 OK", {"queued": faults}, request_id)
+        answered = self._trigger_endpoints(environ, start_response, method, name, request_id)
+        if answered is not None:
+            return answered
         body = {"error": f"no control endpoint {method} {CONTROL_PREFIX}{name}"}
         return _json(start_response, "404 Not Found", body, request_id)
+
+
+    def _trigger_endpoints(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        method: str,
+        name: str,
+        request_id: str,
+    ) -> Body | None:
+        """GET/POST trigger and GET user; None when `name` is none of them."""
+        hooks = self._control
+        if (method, name) == ("GET", "trigger") and hooks.trigger_state is not None:
+            return _json(start_response, "200 OK", hooks.trigger_state(), request_id)
+        if (method, name) == ("POST", "trigger") and hooks.set_trigger is not None:
+            try:
+                payload = json.loads(_read_body(environ) or b"{}")
+                if not isinstance(payload, dict) or "handler" not in payload:
+                    raise ValueError('expected {"handler": "path/to/file.py:function" | null}')
+                spec = payload["handler"]
+                if spec is not None and not isinstance(spec, str):
+                    raise ValueError('"handler" must be a string or null')
+                attached = hooks.set_trigger(spec)
+            except ValueError as error:
+                return _json(start_response, "400 Bad Request", {"error": str(error)}, request_id)
+            return _json(start_response, "200 OK", {"handler": attached}, request_id)
+        if (method, name) == ("GET", "user") and hooks.user_attributes is not None:
+            query = parse_qs(str(environ.get("QUERY_STRING", "")))
+            username = query.get("username", [""])[0]
+            attributes = hooks.user_attributes(username)
+            if attributes is None:
+                body = {"error": f"no user {username!r} in the sandbox pool"}
+                return _json(start_response, "404 Not Found", body, request_id)
+            answer = {"username": username, "attributes": attributes}
+            return _json(start_response, "200 OK", answer, request_id)
+        return None
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes:

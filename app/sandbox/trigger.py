@@ -1,0 +1,407 @@
+"""A local CustomMessage trigger: a Python handler file the sandbox runs on every resend.
+
+Attach one with ``Sandbox(custom_message_trigger="path/to/file.py:function")``,
+``Sandbox.set_custom_message_trigger(...)``, ``POST /_sandbox/trigger {"handler": ...}``
+or ``python main.py sandbox --custom-message-trigger path/to/file.py:function``.
+
+Each call starts a fresh Python process (``trigger_runner``) with the
+CustomMessage_ResendCode event, so a crash, a hang or ``os._exit`` in the handler cannot
+take the sandbox down, and an edited handler file is picked up on the next resend with no
+reload machinery. Outcomes, as Cognito reports them:
+
+==============================================  ===============================================
+handler                                         resend answers
+==============================================  ===============================================
+returns the event, messages contain ``{####}``  200; the inbox shows its message, code filled in
+returns the event unchanged (response null)     200; the pool's template, as without a trigger
+raises, or cannot be imported                   UserLambdaValidationException "CustomMessage
+                                                failed with error <its message>."
+returns a non-object, a non-string message, a   InvalidLambdaResponseException "Invalid lambda
+message without ``{####}`` or over the limits   function output : ..."
+(SMS 140, email 20,000, subject 140 characters)
+runs longer than the timeout (Cognito: 5 s)     UnexpectedLambdaException "CustomMessage
+                                                invocation failed due to error Socket timeout
+                                                while invoking Lambda function."
+exits or crashes (``os._exit``, ``sys.exit``)   UnexpectedLambdaException (sandbox wording)
+==============================================  ===============================================
+
+Every call is kept as a TriggerRun (event, answer, stdout, stderr, duration), on the inbox
+message when one was delivered and in the trigger log (``GET /_sandbox/trigger``) either way.
+The event is built here, not in app.core, because the sandbox imports nothing from the app;
+a test checks that both builders agree field by field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from app.sandbox import trigger_runner
+from app.sandbox.model import TriggerRun
+from app.sandbox.resend import (
+    CognitoError,
+    ComposedMessage,
+    MessageComposer,
+    PendingDelivery,
+    template_composer,
+)
+
+TRIGGER_SOURCE: Final = "CustomMessage_ResendCode"
+CODE_PARAMETER: Final = "{####}"
+LINK_PARAMETER: Final = "{##Click Here##}"
+SDK_VERSION: Final = "aws-sdk-unknown-unknown"
+COGNITO_TIMEOUT_S: Final = 5.0
+_LIMITS: Final = (
+    ("smsMessage", 140, True),
+    ("emailMessage", 20_000, True),
+    ("emailSubject", 140, False),
+)
+# Output a runaway print loop could produce in five seconds would swamp the inbox JSON.
+_MAX_OUTPUT_CHARS: Final = 64 * 1024
+_LOG_SIZE: Final = 100
+_INVALID_OUTPUT: Final = "Invalid lambda function output : "
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    """`path` (absolute) and `function` of a ``file.py:function`` handler."""
+
+    path: Path
+    function: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.function}"
+
+
+def parse_handler_spec(spec: str, base: Path | None = None) -> HandlerSpec:
+    """Parse ``path/to/file.py:function``; ValueError says what is wrong with it."""
+    # rpartition: a Windows path has a colon of its own (C:\\...).
+    path_text, sep, function = spec.strip().rpartition(":")
+    if not sep or not path_text or not function:
+        raise ValueError(f"{spec!r}: expected path/to/file.py:function")
+    if not function.isidentifier():
+        raise ValueError(f"{spec!r}: {function!r} is not a Python function name")
+    path = Path(path_text).expanduser()
+    if not path.is_absolute():
+        path = (base or Path.cwd()) / path
+    path = path.resolve()
+    if path.suffix != ".py":
+        raise ValueError(f"{spec!r}: the handler must be a .py file")
+    if not path.is_file():
+        raise ValueError(f"{spec!r}: no such file {path}")
+    return HandlerSpec(path, function)
+
+
+def build_event(
+    *,
+    region: str,
+    user_pool_id: str,
+    username: str,
+    client_id: str,
+    client_metadata: Mapping[str, str],
+    user_attributes: Mapping[str, str],
+) -> dict[str, Any]:
+    """The CustomMessage_ResendCode event, as Cognito sends it."""
+    return {
+        "version": "1",
+        "triggerSource": TRIGGER_SOURCE,
+        "region": region,
+        "userPoolId": user_pool_id,
+        "userName": username,
+        "callerContext": {"awsSdkVersion": SDK_VERSION, "clientId": client_id},
+        "request": {
+            "userAttributes": dict(user_attributes),
+            "codeParameter": CODE_PARAMETER,
+            "linkParameter": LINK_PARAMETER,
+            "usernameParameter": None,
+            "clientMetadata": dict(client_metadata),
+        },
+        "response": {"smsMessage": None, "emailMessage": None, "emailSubject": None},
+    }
+
+
+def answer_problem(answer: object) -> str | None:
+    """Why Cognito would refuse this answer (an InvalidLambdaResponseException message)."""
+    if not isinstance(answer, dict):
+        return _INVALID_OUTPUT + "Invalid JSON"
+    response = answer.get("response")
+    if response is None:
+        return None
+    if not isinstance(response, dict):
+        return _INVALID_OUTPUT + "response must be an object"
+    for key, limit, needs_code in _LIMITS:
+        value = response.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return _INVALID_OUTPUT + f"{key} must be a string"
+        if needs_code and CODE_PARAMETER not in value:
+            return _INVALID_OUTPUT + f"{key} must contain the code parameter {CODE_PARAMETER}"
+        if len(value) > limit:
+            return _INVALID_OUTPUT + f"{key} is {len(value)} characters long; the limit is {limit}"
+    return None
+
+
+@dataclass(frozen=True)
+class TriggerAnswer:
+    """A usable answer: the messages the handler chose (None = keep the pool's template)."""
+
+    sms_message: str | None
+    email_message: str | None
+    email_subject: str | None
+
+
+class TriggerFailedError(Exception):
+    """The trigger's call ended in a Cognito error; `run` holds what happened."""
+
+    def __init__(self, error_type: str, message: str, run: TriggerRun) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.error_type = error_type
+        self.message = message
+        self.run = run
+
+
+class TriggerLog:
+    """The latest trigger runs, oldest first (bounded), shared by the server threads."""
+
+    def __init__(self, size: int = _LOG_SIZE) -> None:
+        self._lock = threading.Lock()
+        self._runs: deque[TriggerRun] = deque(maxlen=size)
+
+    def add(self, run: TriggerRun) -> None:
+        with self._lock:
+            self._runs.append(run)
+
+    def runs(self) -> list[TriggerRun]:
+        with self._lock:
+            return list(self._runs)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _clip(text: str) -> str:
+    if len(text) <= _MAX_OUTPUT_CHARS:
+        return text
+    return text[:_MAX_OUTPUT_CHARS] + f"\n[... {len(text) - _MAX_OUTPUT_CHARS} more characters]"
+
+
+def _text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+
+
+class LocalTrigger:
+    """Runs a handler file in a child Python process, one process per call."""
+
+    def __init__(
+        self,
+        spec: HandlerSpec,
+        timeout_s: float = COGNITO_TIMEOUT_S,
+        python: str = sys.executable,
+    ) -> None:
+        self.spec = spec
+        self._timeout_s = timeout_s
+        self._python = python
+
+    def invoke(
+        self, event: dict[str, Any], *, username: str, request_id: str | None
+    ) -> tuple[TriggerAnswer, TriggerRun]:
+        """The handler's usable answer and its run, or TriggerFailedError."""
+        started_at = _now()
+        job = {
+            "handler_path": str(self.spec.path),
+            "function": self.spec.function,
+            "event": event,
+            "timeout_s": self._timeout_s,
+        }
+        with tempfile.TemporaryDirectory(prefix="cognito-trigger-") as folder:
+            result_path = os.path.join(folder, "result.json")
+            start = time.perf_counter()
+            timed_out = False
+            stdout: bytes | None
+            stderr: bytes | None
+            try:
+                done = subprocess.run(
+                    [self._python, "-B", "-u", "-c", _RUNNER_SOURCE, result_path],
+                    input=json.dumps(job).encode(),
+                    capture_output=True,
+                    timeout=self._timeout_s,
+                    cwd=self.spec.path.parent,
+                    env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                )
+                stdout, stderr, exit_code = done.stdout, done.stderr, done.returncode
+            except subprocess.TimeoutExpired as expired:
+                # run() has killed the child; whatever it printed until then is kept.
+                timed_out = True
+                stdout, stderr, exit_code = expired.stdout, expired.stderr, None
+            duration_ms = round((time.perf_counter() - start) * 1000, 1)
+            result = _read_result(result_path)
+
+        def record(
+            answer: Any = None, error_type: str | None = None, message: str | None = None
+        ) -> TriggerRun:
+            return TriggerRun(
+                handler=str(self.spec),
+                username=username,
+                request_id=request_id,
+                started_at=started_at,
+                event=event,
+                answer=answer,
+                error_type=error_type,
+                error_message=message,
+                stdout=_clip(_text(stdout)),
+                stderr=_clip(_text(stderr)),
+                duration_ms=duration_ms,
+                exit_code=exit_code,
+            )
+
+        def fail(error_type: str, message: str, answer: Any = None) -> TriggerFailedError:
+            return TriggerFailedError(error_type, message, record(answer, error_type, message))
+
+        if timed_out:
+            raise fail(
+                "UnexpectedLambdaException",
+                "CustomMessage invocation failed due to error Socket timeout while invoking "
+                "Lambda function.",
+            )
+        if result is None:
+            raise fail(
+                "UnexpectedLambdaException",
+                "CustomMessage invocation failed due to error Runtime exited with error: "
+                f"exit status {exit_code}.",
+            )
+        if "error" in result:
+            error = result["error"]
+            raise fail(
+                "UserLambdaValidationException",
+                f"CustomMessage failed with error {error.get('message', '')}.",
+            )
+        if "not_json" in result:
+            raise fail("InvalidLambdaResponseException", _INVALID_OUTPUT + "Invalid JSON")
+        answer = result.get("answer")
+        problem = answer_problem(answer)
+        if problem is not None:
+            raise fail("InvalidLambdaResponseException", problem, answer)
+        assert isinstance(answer, dict)  # answer_problem refuses anything else
+        response = answer.get("response") or {}
+        return (
+            TriggerAnswer(
+                sms_message=response.get("smsMessage"),
+                email_message=response.get("emailMessage"),
+                email_subject=response.get("emailSubject"),
+            ),
+            record(answer),
+        )
+
+
+def _read_result(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, encoding="utf-8") as source:
+            data = json.load(source)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# Sent with -c so the child needs neither this package on its path nor a cwd inside it.
+_RUNNER_SOURCE: Final = Path(trigger_runner.__file__).read_text(encoding="utf-8")
+
+
+class CustomMessageTrigger:
+    """The sandbox's attachable trigger slot: which handler (if any), its runs, its timeout."""
+
+    def __init__(
+        self,
+        timeout_s: float = COGNITO_TIMEOUT_S,
+        factory: Callable[[HandlerSpec, float], LocalTrigger] = LocalTrigger,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._timeout_s = timeout_s
+        self._factory = factory
+        self._trigger: LocalTrigger | None = None
+        self.log = TriggerLog()
+
+    @property
+    def timeout_s(self) -> float:
+        return self._timeout_s
+
+    @property
+    def handler(self) -> str | None:
+        trigger = self._trigger
+        return None if trigger is None else str(trigger.spec)
+
+    def attach(self, spec: str | None) -> str | None:
+        """Attach ``file.py:function`` (None detaches); ValueError for a bad spec."""
+        trigger = None if spec is None else self._factory(parse_handler_spec(spec), self._timeout_s)
+        with self._lock:
+            self._trigger = trigger
+        return self.handler
+
+    def current(self) -> LocalTrigger | None:
+        with self._lock:
+            return self._trigger
+
+    def invoke(
+        self, event: dict[str, Any], *, username: str, request_id: str | None
+    ) -> tuple[TriggerAnswer, TriggerRun] | None:
+        """None when no trigger is attached; else as LocalTrigger.invoke, runs logged."""
+        trigger = self.current()
+        if trigger is None:
+            return None
+        try:
+            answer, run = trigger.invoke(event, username=username, request_id=request_id)
+        except TriggerFailedError as failed:
+            self.log.add(failed.run)
+            raise
+        self.log.add(run)
+        return answer, run
+
+
+def trigger_composer(slot: CustomMessageTrigger) -> MessageComposer:
+    """A MessageComposer that asks the attached handler, or uses the template when none is."""
+
+    def compose(delivery: PendingDelivery) -> ComposedMessage:
+        event = build_event(
+            region=delivery.region,
+            user_pool_id=delivery.user_pool_id,
+            username=delivery.username,
+            client_id=delivery.client_id,
+            client_metadata=delivery.client_metadata,
+            user_attributes=delivery.user_attributes,
+        )
+        try:
+            outcome = slot.invoke(event, username=delivery.username, request_id=delivery.request_id)
+        except TriggerFailedError as failed:
+            raise CognitoError(failed.error_type, failed.message) from failed
+        if outcome is None:
+            return template_composer(delivery)
+        answer, run = outcome
+        if delivery.medium == "SMS":
+            chosen, subject = answer.sms_message, None
+        else:
+            chosen, subject = answer.email_message, answer.email_subject
+        # A null message keeps the pool's own template, as Cognito does.
+        text = (chosen if chosen is not None else delivery.template).replace(
+            CODE_PARAMETER, delivery.code
+        )
+        return ComposedMessage(text=text, subject=subject, trigger=run)
+
+    return compose
