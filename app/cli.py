@@ -295,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     try:
+        from app.cli_common import app_paths, setup_logging
+
+        # First, so that even a failing import below ends up in the log, not on the terminal.
+        setup_logging(app_paths(), args.verbose)
         return _dispatch(args)
     except CliError as exc:
         say(f"{PROG} {args.command}: {exc}")

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli_common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say, setup_logging
+from app.cli_common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say
 
 if TYPE_CHECKING:
     from app.services.history_store import HistoryStore
@@ -19,7 +19,6 @@ def _store() -> HistoryStore:
     from app.services.history_store import HistoryStore
 
     paths = app_paths()
-    setup_logging(paths, False)
     store = HistoryStore(paths.history_db)
     if getattr(store, "recovered_from", None):
         say(f"history: the history file was damaged; it was moved to {store.recovered_from}")
@@ -80,4 +79,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    return {"list": _list, "export": _export}[args.action](args)
+    from app.services.history_store import HistoryStoreError
+
+    try:
+        return {"list": _list, "export": _export}[args.action](args)
+    except HistoryStoreError as exc:
+        fail(f"cannot read the history: {exc}", EXIT_FAILURE)

@@ -14,7 +14,6 @@ from app.cli_common import (
     fail,
     print_json,
     say,
-    setup_logging,
 )
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile, validate_profile
 from app.core.request import validate_client_id
@@ -36,7 +35,6 @@ def _repository() -> ProfileRepository:
     from app.services.profile_repository import ProfileRepository
 
     paths = app_paths()
-    setup_logging(paths, False)
     return ProfileRepository(paths.profiles_file)
 
 

@@ -20,7 +20,6 @@ from app.cli_common import (
     print_json,
     sandbox_url,
     say,
-    setup_logging,
 )
 from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
@@ -205,7 +204,6 @@ def run_resend(args: argparse.Namespace) -> int:
     if errors:
         return _input_errors(errors, args.json)
     paths = app_paths()
-    setup_logging(paths, args.verbose)
     if args.profile.strip() == SANDBOX_PROFILE_NAME:
         with _sandbox_target(args) as target:
             return _resend(args, paths, raw, target)

@@ -14,18 +14,14 @@ from app.cli_common import (
     EXIT_OK,
     PROG,
     SANDBOX_URL_ENV,
-    app_paths,
     fail,
     print_json,
     sandbox_url,
     say,
-    setup_logging,
 )
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    paths = app_paths()
-    setup_logging(paths, args.verbose)
     say("sandbox: starting (loading moto takes a moment) ...")
     from app.sandbox.server import Sandbox, describe
 
