@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from app import APP_NAME, app_version
+from app import cli_batch
 from app.cli_common import (
     EXIT_FAILURE,
     EXIT_INPUT,
@@ -22,7 +23,7 @@ from app.cli_common import (
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
 
-SUBCOMMANDS = ("sandbox", "profiles", "resend", "history", "inbox")
+SUBCOMMANDS = ("sandbox", "profiles", "resend", "history", "inbox", "batch")
 
 _EPILOG = f"""\
 exit codes:
@@ -259,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_resend(sub)
     _add_history(sub)
     _add_inbox(sub)
+    cli_batch.add_parser(sub)
     return parser
 
 
@@ -284,6 +286,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli_sandbox import run_inbox
 
         return run_inbox(args)
+    if args.command == cli_batch.COMMAND:
+        return cli_batch.run(args)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

@@ -1,0 +1,390 @@
+"""The resend history: every Attempt, kept in an SQLite file (WAL) in the platform data folder.
+
+One table. Columns the history list filters and sorts on are real, indexed columns;
+the whole attempt is a JSON column written by `app.core.serialize.attempt_to_dict`
+(which never holds the client secret or the SecretHash: an Attempt has neither).
+
+Safe to share between threads (one connection behind a lock) and between processes
+(WAL + busy_timeout: a GUI and a CLI appending at the same time both land). A file that
+is not a database, or fails SQLite's check, is moved aside and a new one started;
+`recovered_from` says where the old one went, so the UI can tell the person.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.core.outcome import Attempt, Status
+from app.core.serialize import AttemptFormatError, attempt_from_dict, attempt_to_dict
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+# How long a writer waits for another process's write to finish before giving up.
+BUSY_TIMEOUT_MS = 15_000
+# Separates the searched fields in the `search` column; a needle holding it matches nothing.
+_SEP = "\x1f"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# Primary result codes that mean the file is damaged: SQLITE_CORRUPT, SQLITE_NOTADB.
+_CORRUPT_CODES = (11, 26)
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS attempts (
+    attempt_id TEXT PRIMARY KEY NOT NULL,
+    started_at TEXT NOT NULL,      -- UTC, fixed-width ISO 8601: sorts as text
+    profile    TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    outcome    TEXT NOT NULL,      -- Attempt.outcome_label: "Delivered" or the failure title
+    batch_id   TEXT,
+    search     TEXT NOT NULL,      -- casefolded username{_SEP!r}profile{_SEP!r}outcome
+    data       TEXT NOT NULL       -- attempt_to_dict(a) as JSON
+);
+-- Each ends in started_at (and, implicitly, rowid), so a filtered page is read straight
+-- from the index in ORDER BY started_at DESC, rowid DESC order with no sort step.
+CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts (started_at);
+CREATE INDEX IF NOT EXISTS attempts_by_profile ON attempts (profile, started_at);
+CREATE INDEX IF NOT EXISTS attempts_by_username ON attempts (username, started_at);
+CREATE INDEX IF NOT EXISTS attempts_by_status ON attempts (status, started_at);
+CREATE INDEX IF NOT EXISTS attempts_by_batch ON attempts (batch_id, started_at);
+"""
+
+_UPSERT = """
+INSERT INTO attempts (attempt_id, started_at, profile, username, status, outcome, batch_id,
+                      search, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (attempt_id) DO UPDATE SET
+    started_at = excluded.started_at, profile = excluded.profile,
+    username = excluded.username, status = excluded.status, outcome = excluded.outcome,
+    batch_id = excluded.batch_id, search = excluded.search, data = excluded.data
+"""
+# Keeping the row (upsert, not INSERT OR REPLACE) keeps its rowid, so an attempt that
+# goes from PENDING to DELIVERED keeps its place among attempts of the same instant.
+
+_ORDER = "ORDER BY started_at DESC, rowid DESC"
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Which attempts to show. Empty fields do not filter.
+
+    `text` is a case-insensitive substring of the username, the profile name or the
+    outcome title; the other fields must match exactly.
+    """
+
+    text: str = ""
+    profile: str | None = None
+    username: str | None = None
+    status: Status | None = None
+    batch_id: str | None = None
+
+
+class HistoryStoreError(Exception):
+    """The history could not be read or written; str() says what happened."""
+
+
+def _utc_key(t: datetime) -> str:
+    # Naive times are taken as UTC (Attempt makes aware UTC ones; this guards old rows).
+    aware = t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+    return aware.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _search_key(a: Attempt) -> str:
+    return _SEP.join((a.username, a.profile, a.outcome_label)).casefold()
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if flt.profile is not None:
+        clauses.append("profile = ?")
+        params.append(flt.profile)
+    if flt.username is not None:
+        clauses.append("username = ?")
+        params.append(flt.username)
+    if flt.status is not None:
+        clauses.append("status = ?")
+        params.append(Status(flt.status).value)
+    if flt.batch_id is not None:
+        clauses.append("batch_id = ?")
+        params.append(flt.batch_id)
+    needle = flt.text.strip().casefold()
+    if needle:
+        if _SEP in needle:
+            clauses.append("0")
+        else:
+            clauses.append("search LIKE ? ESCAPE '\\'")
+            params.append(f"%{_escape_like(needle)}%")
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _row_values(a: Attempt) -> tuple[object, ...]:
+    data = json.dumps(attempt_to_dict(a), ensure_ascii=False, separators=(",", ":"))
+    return (
+        a.attempt_id,
+        _utc_key(a.started_at),
+        a.profile,
+        a.username,
+        a.status.value,
+        a.outcome_label,
+        a.batch_id,
+        _search_key(a),
+        data,
+    )
+
+
+def _decode(attempt_id: str, started_at: str, profile: str, username: str, data: str) -> Attempt:
+    try:
+        return attempt_from_dict(json.loads(data))
+    except (ValueError, AttemptFormatError) as exc:
+        # Shown as a failed row that says what is wrong, rather than hidden or fatal.
+        log.warning("history row %s could not be read: %s", attempt_id, exc)
+        try:
+            started = datetime.fromisoformat(started_at.replace("Z", "+00:00"))
+        except ValueError:
+            started = datetime.fromtimestamp(0, UTC)
+        return Attempt(
+            profile=profile,
+            username=username,
+            client_id="",
+            region="",
+            status=Status.FAILED,
+            started_at=started,
+            attempt_id=attempt_id,
+            notes=f"This history entry could not be read back: {exc}",
+        )
+
+
+class HistoryStore:
+    """Appends attempts and reads them back, newest first, filtered and paged.
+
+    Calls block on disk I/O (and, under write contention from another process, up to
+    BUSY_TIMEOUT_MS): call them off the UI thread.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+        self.recovered_from: Path | None = None
+        self.recovery_reason: str | None = None
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self._conn: sqlite3.Connection | None = self._open_checked()
+        except _UnusableDatabaseError as exc:
+            self.recovered_from = self._set_aside(str(exc))
+            self.recovery_reason = str(exc)
+            self._conn = self._open_checked()
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    # ------------------------------------------------------------------ opening
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self._path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # autocommit; writes open their own BEGIN IMMEDIATE
+            check_same_thread=False,  # shared between threads, guarded by self._lock
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+    def _open_checked(self) -> sqlite3.Connection:
+        if self._path.exists() and self._path.stat().st_size > 0:
+            with self._path.open("rb") as f:
+                if f.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                    raise _UnusableDatabaseError("it is not an SQLite database")
+        conn = self._connect()
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.warning("history: SQLite kept journal_mode=%s (WAL not available)", mode)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise _UnusableDatabaseError(f"SQLite's check failed: {'; '.join(problems[:3])}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _UnusableDatabaseError(
+                    f"it was written by a newer Cognito Resend (schema {version}; this "
+                    f"version knows {SCHEMA_VERSION})"
+                )
+            if version < SCHEMA_VERSION:
+                self._migrate(conn, version)
+        except sqlite3.Error as exc:
+            conn.close()
+            # Only "corrupt" and "not a database" mean the file itself is bad. Busy,
+            # locked, permission or I/O errors are not its fault: moving it aside would
+            # throw away a good history (e.g. while another process creates it).
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _CORRUPT_CODES:
+                raise _UnusableDatabaseError(f"SQLite could not open it ({exc})") from exc
+            raise HistoryStoreError(f"Could not open the history in {self._path}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have created it while we waited for the write lock.
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current < SCHEMA_VERSION:
+                # version 0 -> 1: create. Later versions add steps here, one per version.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("history: schema %d -> %d", version, SCHEMA_VERSION)
+
+    def _set_aside(self, why: str) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        base = self._path.with_name(f"{self._path.name}.corrupt-{stamp}")
+        target, n = base, 1
+        while target.exists():  # never overwrite an earlier copy
+            target = base.with_name(f"{base.name}-{n}")
+            n += 1
+        self._path.replace(target)
+        # The WAL and shared-memory files belong to the old database; a new database
+        # must not start next to them.
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = self._path.with_name(self._path.name + suffix)
+            if side.exists():
+                side.replace(target.with_name(target.name + suffix))
+        log.error("history file unusable (%s); moved to %s, starting a new one", why, target)
+        return target
+
+    # ------------------------------------------------------------------ helpers
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise HistoryStoreError("the history is closed")
+        return self._conn
+
+    def _fail(self, doing: str, exc: sqlite3.Error) -> HistoryStoreError:
+        return HistoryStoreError(f"Could not {doing} the history in {self._path}: {exc}")
+
+    # ------------------------------------------------------------------ writes
+    def append(self, a: Attempt) -> None:
+        """Insert the attempt, or replace the stored one with the same attempt_id."""
+        self.append_many((a,))
+
+    def append_many(self, attempts: Iterable[Attempt]) -> int:
+        """Insert or replace several attempts in one transaction; returns how many."""
+        rows = [_row_values(a) for a in attempts]
+        if not rows:
+            return 0
+        with self._lock:
+            db = self._db()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany(_UPSERT, rows)
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._fail("write to", exc) from exc
+        return len(rows)
+
+    # ------------------------------------------------------------------ reads
+    def count(self, flt: HistoryFilter = HistoryFilter()) -> int:  # noqa: B008 -- frozen
+        where, params = _where(flt)
+        with self._lock:
+            try:
+                row = self._db().execute(f"SELECT count(*) FROM attempts {where}", params)
+                return int(row.fetchone()[0])
+            except sqlite3.Error as exc:
+                raise self._fail("count", exc) from exc
+
+    def page(self, flt: HistoryFilter, offset: int, limit: int) -> list[Attempt]:
+        """Up to `limit` attempts after skipping `offset`, newest first."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must not be negative")
+        where, params = _where(flt)
+        sql = (
+            f"SELECT attempt_id, started_at, profile, username, data FROM attempts {where} "
+            f"{_ORDER} LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            try:
+                rows = self._db().execute(sql, [*params, limit, offset]).fetchall()
+            except sqlite3.Error as exc:
+                raise self._fail("read", exc) from exc
+        return [_decode(*r) for r in rows]
+
+    def get(self, attempt_id: str) -> Attempt | None:
+        with self._lock:
+            try:
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT attempt_id, started_at, profile, username, data FROM attempts "
+                        "WHERE attempt_id = ?",
+                        (attempt_id,),
+                    )
+                    .fetchone()
+                )
+            except sqlite3.Error as exc:
+                raise self._fail("read", exc) from exc
+        return _decode(*row) if row else None
+
+    def iter_filtered(self, flt: HistoryFilter) -> Iterator[Attempt]:
+        """Every matching attempt, newest first, streamed (for exports).
+
+        Reads through a connection of its own, so a long export neither holds the lock
+        nor blocks appends (WAL readers see the snapshot of when the query began).
+        """
+        self._db()  # fail early when closed
+        where, params = _where(flt)
+        sql = (
+            f"SELECT attempt_id, started_at, profile, username, data FROM attempts {where} {_ORDER}"
+        )
+        conn = self._connect()
+        try:
+            cursor = conn.execute(sql, params)
+            while True:
+                try:
+                    batch = cursor.fetchmany(500)
+                except sqlite3.Error as exc:
+                    raise self._fail("read", exc) from exc
+                if not batch:
+                    return
+                for r in batch:
+                    yield _decode(*r)
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Close the database (SQLite folds the WAL back into the file). Idempotent."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class _UnusableDatabaseError(Exception):
+    """Internal: the file cannot serve as the history (message says why)."""
