@@ -11,7 +11,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
-from app import APP_NAME, app_version
+from app import APP_NAME, app_version, cli_trigger
 from app import cli_batch
 from app.cli_common import (
     EXIT_FAILURE,
@@ -23,7 +23,7 @@ from app.cli_common import (
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
 
-SUBCOMMANDS = ("sandbox", "profiles", "resend", "history", "inbox", "batch")
+SUBCOMMANDS = ("sandbox", "profiles", "resend", "history", "inbox", "trigger-event", "batch")
 
 _EPILOG = f"""\
 exit codes:
@@ -103,6 +103,7 @@ def _add_sandbox(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="N",
         help="resends allowed per user per hour before LimitExceededException (default: 5)",
     )
+    cli_trigger.add_sandbox_flag(p)
 
 
 def _add_profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -261,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history(sub)
     _add_inbox(sub)
     cli_batch.add_parser(sub)
+    cli_trigger.add_parser(sub)
     return parser
 
 
@@ -286,6 +288,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli_sandbox import run_inbox
 
         return run_inbox(args)
+    if args.command == cli_trigger.COMMAND:
+        return cli_trigger.run(args)
     if args.command == cli_batch.COMMAND:
         return cli_batch.run(args)
     raise AssertionError(f"unhandled command {args.command!r}")

@@ -23,9 +23,16 @@ from app.cli_common import (
 
 def run_sandbox(args: argparse.Namespace) -> int:
     say("sandbox: starting (loading moto takes a moment) ...")
+    from app.cli_trigger import sandbox_trigger
     from app.sandbox.server import Sandbox, describe
 
-    sandbox = Sandbox(host=args.host, port=args.port, resend_limit=args.resend_limit)
+    trigger = sandbox_trigger(args)
+    sandbox = Sandbox(
+        host=args.host,
+        port=args.port,
+        resend_limit=args.resend_limit,
+        custom_message_trigger=trigger,
+    )
     try:
         info = sandbox.start()
     except OSError as exc:
@@ -41,7 +48,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
             # One line, first: scripts read it to learn the port and the client ids.
             print(json.dumps(info.to_json()), flush=True)
         else:
-            print(describe(info))
+            print(describe(info, sandbox.custom_message_trigger))
             print(
                 f"\nTry it:  {PROG} resend --profile Sandbox --endpoint-url "
                 f"{info.endpoint_url} --username alice\n"

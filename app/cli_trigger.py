@@ -1,0 +1,210 @@
+"""`trigger-event`: print the CustomMessage_ResendCode event a resend would send to the trigger.
+
+Also the sandbox's ``--custom-message-trigger`` flag (``add_sandbox_flag``), so the wiring
+in app/cli.py and app/cli_sandbox.py stays a few lines. Standard library only at import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli_common import (
+    EXIT_FAILURE,
+    EXIT_NETWORK,
+    EXIT_OK,
+    PROG,
+    SANDBOX_URL_ENV,
+    app_paths,
+    fail,
+    sandbox_url,
+    say,
+)
+from app.core.profile import SANDBOX_PROFILE_NAME
+
+if TYPE_CHECKING:
+    from app.core.profile import Profile
+    from app.core.trigger_event import EventPreview
+
+COMMAND = "trigger-event"
+CLIENT_ID_PLACEHOLDER = "<app client id>"
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        COMMAND,
+        help="print the JSON event a CustomMessage trigger receives on resend",
+        description="Print the CustomMessage_ResendCode event Cognito sends to the pool's "
+        "CustomMessage Lambda trigger when this resend is made, as JSON (a test event for "
+        "`sam local invoke -e` or the Lambda console). For an AWS pool the user's attributes "
+        "are not known here: they are placeholders, and a note on stderr says so.",
+    )
+    p.add_argument("--profile", required=True, help="the profile the resend goes through")
+    p.add_argument("--username", required=True, help="the user (username or alias)")
+    p.add_argument(
+        "--metadata",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a ClientMetadata entry (repeatable); overrides the preset's entry of that key",
+    )
+    p.add_argument(
+        "--metadata-json", metavar="JSON", help='ClientMetadata as a JSON object {"k": "v"}'
+    )
+    p.add_argument("--preset", metavar="NAME", help="start from the profile's metadata preset")
+    p.add_argument(
+        "--client-id",
+        help="the app client ID to show (default: the profile's, from the keyring)",
+    )
+    p.add_argument(
+        "--endpoint-url",
+        help=f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox "
+        f"(default: ${SANDBOX_URL_ENV})",
+    )
+    p.add_argument(
+        "--sandbox-client",
+        default="public",
+        choices=("public", "protected", "secret"),
+        help="with the sandbox: which seeded app client (default: %(default)s)",
+    )
+    p.add_argument("--output", "-o", type=Path, help="write the event to this file too")
+
+
+def add_sandbox_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--custom-message-trigger",
+        metavar="FILE.py:FUNCTION",
+        help="run this Python handler as the pool's CustomMessage trigger on every resend "
+        "(a fresh process per call, so edits apply to the next resend; 5 s limit)",
+    )
+
+
+def sandbox_trigger(args: argparse.Namespace) -> str | None:
+    """The --custom-message-trigger spec, checked (exit 2 with the reason when unusable)."""
+    spec: str | None = getattr(args, "custom_message_trigger", None)
+    if spec is None:
+        return None
+    from app.sandbox.trigger import parse_handler_spec
+
+    try:
+        return str(parse_handler_spec(spec))
+    except ValueError as exc:
+        fail(f"--custom-message-trigger: {exc}")
+
+
+def _metadata(args: argparse.Namespace, profile: Profile | None) -> dict[str, str]:
+    from app.core.request import (
+        MetadataParseError,
+        parse_metadata_assignment,
+        parse_metadata_json,
+    )
+
+    pairs: list[tuple[str, str]] = []
+    if args.preset is not None:
+        presets = profile.presets if profile is not None else ()
+        preset = next((p for p in presets if p.name == args.preset), None)
+        if preset is None:
+            known = ", ".join(p.name for p in presets) or "none"
+            fail(f"--preset: the profile has no preset {args.preset!r} (known: {known})")
+        pairs.extend(preset.pairs)
+    if args.metadata_json is not None:
+        try:
+            pairs.extend(parse_metadata_json(args.metadata_json))
+        except MetadataParseError as exc:
+            fail(f"--metadata-json: {exc}")
+    for text in args.metadata:
+        try:
+            pairs.append(parse_metadata_assignment(text))
+        except MetadataParseError as exc:
+            fail(f"--metadata: {exc}")
+    # Later entries win, as they would in the JSON object Cognito receives.
+    return dict(pairs)
+
+
+def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
+    from app.core.trigger_event import preview_custom_message_event
+    from app.sandbox.control import SandboxControl, SandboxControlError
+
+    url = sandbox_url(args.endpoint_url)
+    if url is None:
+        fail(
+            f"{COMMAND}: no sandbox URL (--endpoint-url or ${SANDBOX_URL_ENV}); start one with "
+            f"`{PROG} sandbox`",
+        )
+    control = SandboxControl(url)
+    try:
+        info = control.info()
+        attributes = control.user_attributes(args.username)
+    except SandboxControlError as exc:
+        fail(f"no sandbox answers at {url}: {exc}", EXIT_NETWORK)
+    if attributes is None:
+        say(f"{COMMAND}: the sandbox has no user {args.username!r}; attributes are placeholders")
+    return preview_custom_message_event(
+        region=info.region,
+        user_pool_id=info.user_pool_id,
+        username=args.username,
+        client_id=args.client_id or info.client(args.sandbox_client).client_id,
+        client_metadata=_metadata(args, None),
+        user_attributes=attributes,
+    )
+
+
+def _stored_preview(args: argparse.Namespace) -> EventPreview:
+    from app.core.trigger_event import preview_custom_message_event
+    from app.services.profile_repository import ProfileFileError, ProfileRepository
+
+    paths = app_paths()
+    try:
+        repo = ProfileRepository(paths.profiles_file)
+        profile = repo.get(args.profile)
+        known = [p.name for p in repo.list()]
+    except ProfileFileError as exc:
+        fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
+    if profile is None:
+        listed = ", ".join(known + [SANDBOX_PROFILE_NAME])
+        fail(f"--profile: there is no profile named {args.profile!r} (known: {listed})")
+    metadata = _metadata(args, profile)
+    client_id = args.client_id or _client_id_from_keyring(profile.name)
+    return preview_custom_message_event(
+        region=profile.region,
+        user_pool_id=profile.user_pool_id,
+        username=args.username,
+        client_id=client_id,
+        client_metadata=metadata,
+        user_attributes=None,
+    )
+
+
+def _client_id_from_keyring(profile_name: str) -> str:
+    from app.services.secret_store import SecretStore, SecretStoreError
+
+    try:
+        return SecretStore().load(profile_name).client_id
+    except SecretStoreError as exc:
+        # The event is still useful with a placeholder; say why it is one.
+        say(f"{COMMAND}: the client ID is a placeholder: {exc}")
+        return CLIENT_ID_PLACEHOLDER
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.profile.strip() == SANDBOX_PROFILE_NAME:
+        if args.preset is not None:
+            fail(f"--preset: the built-in {SANDBOX_PROFILE_NAME} profile has no presets")
+        preview = _sandbox_preview(args)
+    else:
+        preview = _stored_preview(args)
+    text = preview.to_json_text()
+    if args.output is not None:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"--output: cannot write {args.output}: {exc}", EXIT_FAILURE)
+        say(f"{COMMAND}: wrote {args.output}")
+    note = preview.placeholder_note
+    if note is not None:
+        say(f"{COMMAND}: {note}")
+    sys.stdout.write(text)
+    return EXIT_OK
+
