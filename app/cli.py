@@ -11,8 +11,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
-from app import APP_NAME, app_version, cli_trigger
-from app import cli_batch
+from app import APP_NAME, app_version, cli_batch, cli_trigger
 from app.cli_common import (
     EXIT_FAILURE,
     EXIT_INPUT,

@@ -1,0 +1,374 @@
+"""`batch`: resend to many users from a file, paced, with progress on stderr and JSON lines out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING
+
+from app.cli_common import (
+    EXIT_COGNITO,
+    EXIT_CREDENTIALS,
+    EXIT_INPUT,
+    EXIT_NETWORK,
+    EXIT_OK,
+    SANDBOX_URL_ENV,
+    app_paths,
+    exit_code_for,
+    fail,
+    say,
+)
+from app.core.profile import SANDBOX_PROFILE_NAME
+
+if TYPE_CHECKING:
+    from app.cli_resend import _Target
+    from app.core.batch_input import BatchRow
+    from app.core.batch_progress import BatchProgress, BatchSummary
+    from app.core.outcome import Attempt
+    from app.services.batch_runner import BatchRunner
+    from app.services.paths import AppPaths
+
+COMMAND = "batch"
+# How many refused rows are printed before "... and N more" (all are counted).
+_SHOWN_PROBLEMS = 50
+# Without a terminal (a log, CI), one progress line every this many seconds.
+_PLAIN_PROGRESS_EVERY_S = 2.0
+_EXIT_INTERRUPTED = 130
+
+
+def _concurrency(text: str) -> int:
+    from app.services.batch_runner import MAX_CONCURRENCY
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be from 1 to {MAX_CONCURRENCY}")
+    return value
+
+
+def _rate(text: str) -> float:
+    from app.services.batch_runner import MAX_RATE_PER_S
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls per second") from None
+    if not 0 < value <= MAX_RATE_PER_S:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: must be above 0 and at most {MAX_RATE_PER_S:g} calls per second"
+        )
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.services.batch_runner import DEFAULT_CONCURRENCY, DEFAULT_RATE_PER_S
+
+    p = sub.add_parser(
+        COMMAND,
+        help="resend to many users from a CSV file or a list of usernames",
+        description="Resend confirmation codes to every user of a file: one username per "
+        "line, or a CSV with a 'username' column (optional 'metadata' JSON and "
+        "'metadata.KEY' columns; UTF-8, with or without BOM; Excel's CSV). Every bad row "
+        "is listed with its line number before anything is sent. Calls are paced under "
+        "a rate ceiling; throttling slows the batch down and the row is retried; "
+        "LimitExceededException is never retried. Progress goes to standard error, one "
+        "result per line to standard output. Ctrl+C stops new calls (calls in flight "
+        "finish and are recorded). Exit code: the worst outcome (see `resend --help`).",
+    )
+    p.add_argument("--profile", required=True, help="the profile to use (as for resend)")
+    p.add_argument(
+        "--file", required=True, metavar="FILE", help="the CSV or list of usernames; - for stdin"
+    )
+    p.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="calls in flight at once (default: %(default)s)",
+    )
+    p.add_argument(
+        "--rate",
+        type=_rate,
+        default=DEFAULT_RATE_PER_S,
+        metavar="R",
+        help="most calls per second (default: %(default)s, below Cognito's quota)",
+    )
+    p.add_argument("--json", action="store_true", help="print each result as one JSON line")
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="send the valid rows even when some rows are bad (they are listed and skipped)",
+    )
+    p.add_argument(
+        "--send-duplicates",
+        action="store_true",
+        help="also send rows whose username repeats an earlier row (skipped by default: "
+        "each resend burns one of the user's attempts)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait for each answer (default: 10)",
+    )
+    p.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help=f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox (default: "
+        f"${SANDBOX_URL_ENV}, else an embedded one); otherwise overrides the profile's URL",
+    )
+    p.add_argument(
+        "--sandbox-client",
+        choices=("public", "protected", "secret"),
+        default="public",
+        help=f"with --profile {SANDBOX_PROFILE_NAME}: which seeded app client to use",
+    )
+
+
+# -- the input -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _open_input(name: str) -> Iterator[IO[bytes]]:
+    """The input as a rewindable binary file (stdin is spooled: it is read twice)."""
+    if name == "-":
+        import shutil
+        import tempfile
+
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+            spool.seek(0)
+            yield spool
+        return
+    try:
+        handle = open(name, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        fail(f"--file: cannot read {name!r}: {exc.strerror or exc}")
+    with handle:
+        yield handle
+
+
+def _check_input(handle: IO[bytes], args: argparse.Namespace) -> tuple[int, int]:
+    """List bad rows and duplicates on stderr; return (rows to send, bad rows skipped)."""
+    from app.core.batch_input import BatchRowError, duplicate_note, read_batch
+
+    shown = valid = duplicates = bad = 0
+    for item in read_batch(handle):
+        problem: BatchRowError | None
+        if isinstance(item, BatchRowError):
+            if item.fatal:
+                fail(f"--file: line {item.line}: {item.reason}")
+            bad += 1
+            problem = item
+        else:
+            valid += 1
+            problem = duplicate_note(item)
+            if problem is not None:
+                duplicates += 1
+        if problem is not None:
+            shown += 1
+            if shown <= _SHOWN_PROBLEMS:
+                say(f"{COMMAND}: {problem}")
+    if shown > _SHOWN_PROBLEMS:
+        say(f"{COMMAND}: ... and {shown - _SHOWN_PROBLEMS:,} more")
+    to_send = valid if args.send_duplicates else valid - duplicates
+    if bad and not args.skip_invalid:
+        fail(
+            f"{bad:,} bad row(s) listed above; nothing was sent. Fix the file, or pass "
+            f"--skip-invalid to send the {to_send:,} valid row(s)."
+        )
+    if duplicates and not args.send_duplicates:
+        say(f"{COMMAND}: {duplicates:,} duplicate row(s) will be skipped (--send-duplicates)")
+    if to_send == 0:
+        fail("--file: there is no valid row to send")
+    return to_send, bad
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+class _Reporter:
+    """Prints results on stdout and progress on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, as_json: bool) -> None:
+        self._json = as_json
+        self._tty = sys.stderr.isatty()
+        self._last = float("-inf")
+        self._drawn = False
+
+    def result(self, row: BatchRow, attempt: Attempt) -> None:
+        from app.cli_resend import _as_json
+
+        code = exit_code_for(attempt)
+        if self._json:
+            data = {"line": row.line, **_as_json(attempt, code)}
+            line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        else:
+            if attempt.delivery is not None:
+                d = attempt.delivery
+                what = f"delivered to {d.destination} ({d.medium.value if d.medium else '?'})"
+            else:
+                what = attempt.outcome_label
+                if attempt.failure is not None:
+                    what += f" [{attempt.failure.code}]"
+            line = f"line {row.line}\t{attempt.username}\t{what}"
+        self._clear()
+        print(line, flush=True)
+
+    def progress(self, p: BatchProgress) -> None:
+        now = time.monotonic()
+        if not self._tty and now - self._last < _PLAIN_PROGRESS_EVERY_S:
+            return
+        self._last = now
+        text = _progress_text(p)
+        if self._tty:
+            sys.stderr.write("\r\x1b[2K" + text)
+            sys.stderr.flush()
+            self._drawn = True
+        else:
+            say(text)
+
+    def _clear(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\r\x1b[2K")
+            self._drawn = False
+
+    def done(self, summary: BatchSummary) -> None:
+        self._clear()
+        say(f"{COMMAND}: {summary.describe()}")
+
+
+def _progress_text(p: BatchProgress) -> str:
+    from app.core.batch_progress import format_duration
+
+    total = f"/{p.total:,}" if p.total is not None else ""
+    failed = ", ".join(f"{n:,} {code}" for code, n in p.failed[:3]) or "0 failed"
+    eta = f", ETA {format_duration(p.eta_s)}" if p.eta_s is not None else ""
+    return (
+        f"{COMMAND}: {p.state.value} {p.done:,}{total} done, {p.delivered:,} delivered, "
+        f"{failed}; {p.rate_per_s:.1f}/s (ceiling {p.rate_limit_per_s:.1f}/s){eta}"
+    )
+
+
+def _exit_code(summary: BatchSummary, skipped_bad: bool) -> int:
+    from app.core.outcome import FailureKind
+
+    codes: dict[FailureKind, int] = {
+        FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
+        FailureKind.NETWORK: EXIT_NETWORK,
+        FailureKind.SERVICE: EXIT_COGNITO,
+        FailureKind.INPUT: EXIT_INPUT,
+    }
+    worst: FailureKind | None = summary.worst_kind
+    if worst is not None:
+        return codes[worst]
+    if skipped_bad:
+        return EXIT_INPUT
+    if summary.not_sent:
+        return _EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.timeout is not None and not 0.1 <= args.timeout <= 300:
+        fail("--timeout: must be between 0.1 and 300 seconds")
+    with _open_input(args.file) as handle:
+        to_send, bad = _check_input(handle, args)
+        paths = app_paths()
+        from app.cli_resend import _sandbox_target, _stored_target
+
+        if args.profile.strip() == SANDBOX_PROFILE_NAME:
+            with _sandbox_target(args) as target:
+                return _run_batch(args, paths, handle, (to_send, bad), target)
+        return _run_batch(args, paths, handle, (to_send, bad), _stored_target(args, paths))
+
+
+def _run_batch(
+    args: argparse.Namespace,
+    paths: AppPaths,
+    handle: IO[bytes],
+    counts: tuple[int, int],
+    target: _Target,
+) -> int:
+    import asyncio
+    import signal
+    from dataclasses import replace
+
+    from app.cli_resend import _NoKeyring
+    from app.core.batch_input import read_batch, rows_to_send
+    from app.services.batch_runner import (
+        BatchJob,
+        BatchRunner,
+        BatchSettings,
+        batch_gateway_config,
+    )
+    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+    from app.services.history_store import HistoryStore
+    from app.services.resend_service import ResendService
+
+    to_send, bad = counts
+    credentials = target.credentials
+    if credentials is None:
+        # Read once for the whole batch, not once per row; a locked keyring stops it here.
+        from app.services.secret_store import SecretStore, SecretStoreError
+
+        try:
+            credentials = SecretStore().load(target.profile.name)
+        except SecretStoreError as exc:
+            fail(f"{exc}", EXIT_CREDENTIALS)
+    config = GatewayConfig()
+    if args.timeout is not None:
+        config = replace(
+            config,
+            read_timeout=args.timeout,
+            connect_timeout=min(config.connect_timeout, args.timeout),
+        )
+    gateway = CognitoGateway(batch_gateway_config(config))
+    gateway.warm_up(target.profile.region, target.profile.endpoint_url)
+    settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
+    history = HistoryStore(paths.history_db)
+    reporter = _Reporter(args.json)
+    handle.seek(0)
+    rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
+    try:
+        runner = BatchRunner(
+            ResendService(gateway, _NoKeyring(), history),
+            settings,
+            on_progress=reporter.progress,
+            on_result=reporter.result,
+        )
+
+        async def main() -> BatchSummary:
+            loop = asyncio.get_running_loop()
+            try:
+                loop.add_signal_handler(signal.SIGINT, _interrupt, runner)
+            except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt instead
+                pass
+            return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
+
+        say(
+            f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
+            f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
+        )
+        summary = asyncio.run(main())
+    finally:
+        history.close()
+    reporter.done(summary)
+    say(f"{COMMAND}: batch id {summary.batch_id} (history: filter on it to export its rows)")
+    return _exit_code(summary, skipped_bad=bad > 0)
+
+
+def _interrupt(runner: BatchRunner) -> None:
+    if runner.cancelled:
+        raise KeyboardInterrupt
+    say(f"\n{COMMAND}: cancelling: no new calls; waiting for the calls in flight")
+    runner.cancel()
