@@ -70,6 +70,11 @@ class SandboxPanel(QWidget):
         for key, label in CLIENT_LABELS.items():
             self.client_combo.addItem(label, key)
         self.client_combo.setToolTip("Which seeded app client the Sandbox profile sends through.")
+        # The labels are long; let the dock stay narrow and elide them instead.
+        self.client_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.client_combo.setMinimumContentsLength(14)
         self.client_combo.currentIndexChanged.connect(self._on_client_changed)
 
         self.users_table = _table("sandboxUsersTable", ["User", "Status", "Delivers to"], self)

@@ -1,0 +1,135 @@
+"""ResendController without a window: start-up order, sends, credentials problems, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from app.core.outcome import Status
+from app.core.profile import SANDBOX_PROFILE_NAME, Profile
+from app.core.request import ResendInput
+from app.ui.controller import ProfileEdit, ResendController, SendRequest
+from tests.gui.conftest import WAIT_MS, WindowHarness
+
+
+def _run(h: WindowHarness, task: asyncio.Task[Any]) -> Any:
+    h.qtbot.waitUntil(task.done, timeout=WAIT_MS)
+    return task.result()
+
+
+def _started(h: WindowHarness, **overrides: Any) -> ResendController:
+    controller = ResendController(h.factories(**overrides))
+    with h.qtbot.waitSignal(controller.services_ready, timeout=WAIT_MS):
+        controller.start()
+    return controller
+
+
+def _close(h: WindowHarness, controller: ResendController) -> None:
+    _run(h, asyncio.get_event_loop().create_task(controller.aclose()))
+
+
+def test_start_up_reports_keyring_sandbox_profiles_then_ready(harness: WindowHarness) -> None:
+    controller = ResendController(harness.factories())
+    seen: list[str] = []
+    controller.keyring_status_changed.connect(lambda _s: seen.append("keyring"))
+    controller.sandbox_started.connect(lambda _i: seen.append("sandbox"))
+    controller.profiles_changed.connect(lambda _p: seen.append("profiles"))
+    controller.history_opened.connect(lambda _h: seen.append("history"))
+    controller.services_ready.connect(lambda: seen.append("ready"))
+    controller.start()
+    harness.qtbot.waitUntil(lambda: "ready" in seen, timeout=WAIT_MS)
+    assert seen[-1] == "ready"
+    assert {"keyring", "sandbox", "profiles", "history"} <= set(seen)
+    assert [p.name for p in controller.profiles()] == [SANDBOX_PROFILE_NAME]
+    _close(harness, controller)
+
+
+def test_blocking_factories_never_run_on_the_ui_thread(harness: WindowHarness) -> None:
+    threads: dict[str, bool] = {}
+    main = threading.main_thread()
+    base = harness.factories()
+
+    def spy(name: str, fn: Any) -> Any:
+        def wrapped() -> Any:
+            threads[name] = threading.current_thread() is main
+            return fn()
+
+        return wrapped
+
+    controller = _started(
+        harness,
+        secret_store=spy("secret_store", base.secret_store),
+        gateway=spy("gateway", base.gateway),
+        history=spy("history", base.history),
+        profiles=spy("profiles", base.profiles),
+    )
+    assert threads == {"secret_store": False, "gateway": False, "history": False, "profiles": False}
+    _close(harness, controller)
+
+
+def test_send_before_ready_reports_a_problem(harness: WindowHarness) -> None:
+    controller = ResendController(harness.factories())
+    with harness.qtbot.waitSignal(controller.problem_reported, timeout=WAIT_MS) as got:
+        task = controller.send(SendRequest("Sandbox", ResendInput("", "alice")))
+    assert got.args[0] == "Not ready"
+    assert _run(harness, task) is None
+    assert harness.sandbox.inbox() == []
+
+
+def test_pending_then_final_and_history_written(harness: WindowHarness) -> None:
+    controller = _started(harness)
+    started: list[Any] = []
+    controller.attempt_started.connect(started.append)
+    final = _run(harness, controller.send(SendRequest("Sandbox", ResendInput("", "alice"))))
+    assert started[0].status is Status.PENDING
+    assert final.attempt_id == started[0].attempt_id and final.status is Status.DELIVERED
+    store = controller.history_store
+    assert store is not None and store.get(final.attempt_id) is not None
+    _close(harness, controller)
+
+
+def test_missing_keyring_entry_becomes_a_recorded_credentials_failure(
+    harness: WindowHarness,
+) -> None:
+    controller = _started(harness)
+    info = harness.sandbox.info
+    edit = ProfileEdit(Profile("gone", info.region, info.endpoint_url), "abc", None)
+    assert _run(harness, controller.save_profile(edit)) is True
+    # Remove the keyring entry behind the app's back, as a user's keyring manager could.
+    secrets = controller._secrets  # noqa: SLF001 - the test plays "outside the app"
+    assert secrets is not None
+    secrets.delete("gone")
+    final = _run(harness, controller.send(SendRequest("gone", ResendInput("", "alice"))))
+    assert final.status is Status.FAILED
+    assert final.failure.code == "CredentialsUnavailable"
+    assert "not in the keyring" in final.failure.aws_message
+    store = controller.history_store
+    assert store is not None and store.get(final.attempt_id) is not None
+    _close(harness, controller)
+
+
+def test_sandbox_client_choice_changes_the_builtin_profile(harness: WindowHarness) -> None:
+    controller = _started(harness)
+    profiles: list[list[Profile]] = []
+    controller.profiles_changed.connect(profiles.append)
+    controller.set_sandbox_client("secret")
+    assert profiles and profiles[-1][0].has_secret
+    final = _run(harness, controller.send(SendRequest("Sandbox", ResendInput("", "bob"))))
+    assert final.status is Status.DELIVERED and final.used_secret_hash
+    _close(harness, controller)
+
+
+def test_sandbox_that_fails_to_start_is_reported_and_aws_profiles_still_load(
+    harness: WindowHarness,
+) -> None:
+    def broken() -> Any:
+        raise OSError("port 1 is taken")
+
+    controller = ResendController(harness.factories(sandbox=broken))
+    with harness.qtbot.waitSignal(controller.sandbox_failed, timeout=WAIT_MS) as got:
+        controller.start()
+    assert "port 1 is taken" in got.args[0]
+    harness.qtbot.waitUntil(lambda: controller.ready, timeout=WAIT_MS)
+    assert controller.profiles() == []
+    _close(harness, controller)
