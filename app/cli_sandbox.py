@@ -37,6 +37,9 @@ def run_sandbox(args: argparse.Namespace) -> int:
         info = sandbox.start()
     except OSError as exc:
         fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_NETWORK)
+    except SystemExit:
+        # werkzeug reports a port in use on stderr and calls sys.exit(1) instead of raising.
+        fail(f"cannot listen on {args.host}:{args.port} (see above)", EXIT_NETWORK)
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:

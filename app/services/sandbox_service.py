@@ -62,7 +62,11 @@ class SandboxService:
                 region=self._region,
                 resend_limit=self._resend_limit,
             )
-            info = sandbox.start()
+            try:
+                info = sandbox.start()
+            except SystemExit as exc:
+                # werkzeug answers a port in use with sys.exit(1); a worker thread must not.
+                raise OSError(f"cannot listen on {self._host}:{self._port}") from exc
             self._sandbox, self._info = sandbox, info
             return info
 
