@@ -305,6 +305,7 @@ def _run_batch(
 
     from app.cli_resend import _NoKeyring
     from app.core.batch_input import read_batch, rows_to_send
+    from app.services.batch_history import BufferedHistory
     from app.services.batch_runner import (
         BatchJob,
         BatchRunner,
@@ -336,13 +337,15 @@ def _run_batch(
     gateway.warm_up(target.profile.region, target.profile.endpoint_url)
     settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
     history = HistoryStore(paths.history_db)
+    buffer = BufferedHistory(history)
     reporter = _Reporter(args.json)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
     try:
         runner = BatchRunner(
-            ResendService(gateway, _NoKeyring(), history),
+            ResendService(gateway, _NoKeyring(), buffer),  # type: ignore[arg-type]
             settings,
+            flush_history=buffer.flush,
             on_progress=reporter.progress,
             on_result=reporter.result,
         )

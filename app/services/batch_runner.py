@@ -148,6 +148,7 @@ class BatchRunner:
         on_result: ResultCallback | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        flush_history: Callable[[], object] | None = None,
     ) -> None:
         self._resend = resend
         self._settings = settings
@@ -155,6 +156,10 @@ class BatchRunner:
         self._on_result = on_result
         self._clock = clock
         self._rng = rng or random.Random()
+        # BufferedHistory.flush when the ResendService writes through one: called when
+        # the batch pauses and when it ends, so that no call is missing from the history.
+        self._flush_history = flush_history
+        self._pool: ThreadPoolExecutor | None = None
         self._resume = asyncio.Event()
         self._resume.set()
         self._cancel = asyncio.Event()
@@ -176,6 +181,8 @@ class BatchRunner:
             return
         self._resume.clear()
         self._set_state(BatchState.PAUSED)
+        if self._flush_history is not None and self._pool is not None:
+            asyncio.get_running_loop().run_in_executor(self._pool, self._flush_quietly)
 
     def resume(self) -> None:
         if self._cancel.is_set() or self._resume.is_set():
@@ -231,6 +238,7 @@ class BatchRunner:
         pool = ThreadPoolExecutor(
             max_workers=self._settings.concurrency, thread_name_prefix="batch-resend"
         )
+        self._pool = pool
         try:
             workers = [
                 asyncio.create_task(self._worker(job, rows, pool), name=f"batch-worker-{i}")
@@ -245,6 +253,9 @@ class BatchRunner:
                 await asyncio.gather(*workers, return_exceptions=True)
                 raise
         finally:
+            if self._flush_history is not None:
+                await asyncio.get_running_loop().run_in_executor(pool, self._flush_quietly)
+            self._pool = None
             # Every worker has awaited its own call, so nothing is left running here.
             pool.shutdown(wait=False)
         tracker.state = BatchState.CANCELLED if self._cancel.is_set() else BatchState.FINISHED
@@ -341,6 +352,13 @@ class BatchRunner:
         if self._on_result is not None:
             self._on_result(row, final)
         self._emit()
+
+    def _flush_quietly(self) -> None:
+        assert self._flush_history is not None
+        try:
+            self._flush_history()
+        except Exception:  # logged by the buffer; the outcome of the calls still stands
+            logger.warning("batch history flush failed", exc_info=True)
 
     def _backoff(self, retry: int) -> float:
         s = self._settings

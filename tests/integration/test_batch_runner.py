@@ -162,6 +162,19 @@ def test_the_sandbox_attempt_limit_stops_one_user_not_the_batch(rig: Rig) -> Non
     assert len(rig.history_of()) == 8
 
 
+def test_buffered_history_holds_every_call_once_the_batch_ends(rig: Rig) -> None:
+    from app.services.batch_history import BufferedHistory
+
+    buffer = BufferedHistory(rig.history, max_rows=4, max_delay_s=60.0)
+    service = ResendService(rig.resend._gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
+    runner = BatchRunner(service, FAST, flush_history=buffer.flush)
+    rig.sandbox.inject("throttle")
+    summary = asyncio.run(runner.run(rig.job(QA_USERS)))
+    assert summary.delivered == 10
+    # 10 deliveries and 1 throttled call: 11 calls, none left in the buffer.
+    assert len(rig.history_of()) == 11 and buffer.pending == 0
+
+
 def test_pause_holds_new_calls_and_resume_finishes(rig: Rig) -> None:
     async def scenario() -> tuple[int, int]:
         runner = rig.runner(BatchSettings(concurrency=1, rate_per_s=200.0))

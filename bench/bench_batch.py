@@ -1,0 +1,184 @@
+"""Benchmark: BatchRunner calls/s vs a raw ThreadPoolExecutor boto3 loop, and its memory (JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+# Run as `python bench/bench_batch.py` from anywhere: the repository root holds `app`.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import boto3  # noqa: E402
+from botocore import UNSIGNED  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+from app.core.batch_input import BatchRow  # noqa: E402
+from app.core.profile import ClientCredentials, Profile  # noqa: E402
+from app.sandbox.server import Sandbox  # noqa: E402
+from app.services.batch_history import BufferedHistory  # noqa: E402
+from app.services.batch_runner import (  # noqa: E402
+    MAX_RATE_PER_S,
+    BatchJob,
+    BatchRunner,
+    BatchSettings,
+    batch_gateway_config,
+)
+from app.services.cognito_gateway import CognitoGateway, GatewayConfig  # noqa: E402
+from app.services.history_store import HistoryStore  # noqa: E402
+from app.services.resend_service import ResendService  # noqa: E402
+
+TARGET_RATIO = 0.9
+TARGET_MEMORY_MB = 20.0
+
+
+class _NoKeyring:
+    def load(self, profile_name: str) -> ClientCredentials:
+        raise AssertionError("credentials are passed")
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _reset_peak_rss() -> bool:
+    """Reset VmHWM to the current RSS (Linux 4.0+); False where that is not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _usernames(n: int, run: int) -> list[str]:
+    # Fresh names per run: the sandbox's per-user limit never answers for the runner.
+    return [f"bench-{run}-{i:05d}" for i in range(n)]
+
+
+def _baseline(client: Any, client_id: str, names: list[str], concurrency: int) -> float:
+    def call(name: str) -> None:
+        try:
+            client.resend_confirmation_code(ClientId=client_id, Username=name)
+        except client.exceptions.ClientError:
+            pass
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(call, names))
+    return len(names) / (time.perf_counter() - started)
+
+
+def _runner(
+    service: ResendService,
+    buffer: BufferedHistory,
+    profile: Profile,
+    creds: ClientCredentials,
+    names: list[str],
+    c: int,
+) -> tuple[float, int]:
+    settings = BatchSettings(concurrency=c, rate_per_s=MAX_RATE_PER_S)
+    rows = (BatchRow(i + 1, n) for i, n in enumerate(names))
+    started = time.perf_counter()
+    summary = asyncio.run(
+        BatchRunner(service, settings, flush_history=buffer.flush).run(
+            BatchJob(profile, rows, creds, total=len(names))
+        )
+    )
+    elapsed = time.perf_counter() - started
+    return len(names) / elapsed, summary.sent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--client", default="protected", choices=("public", "protected"))
+    args = parser.parse_args()
+
+    sandbox = Sandbox(resend_limit=1_000_000)
+    info = sandbox.start()
+    tmp = tempfile.TemporaryDirectory()
+    history = HistoryStore(Path(tmp.name) / "history.sqlite3")
+    try:
+        client_id = info.client(args.client).client_id
+        raw = boto3.session.Session().client(
+            "cognito-idp",
+            region_name=info.region,
+            endpoint_url=info.endpoint_url,
+            config=Config(
+                signature_version=UNSIGNED,
+                retries={"total_max_attempts": 1},
+                max_pool_connections=max(10, args.concurrency),
+            ),
+        )
+        gateway = CognitoGateway(batch_gateway_config(GatewayConfig()))
+        gateway.warm_up(info.region, info.endpoint_url)
+        buffer = BufferedHistory(history)
+        service = ResendService(gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
+        profile = Profile(name="Sandbox", region=info.region, endpoint_url=info.endpoint_url)
+        creds = ClientCredentials(client_id, None)
+        # Warm-up of both paths (clients, connection pools, moto's first-call costs).
+        _baseline(raw, client_id, _usernames(50, -1), args.concurrency)
+        _runner(service, buffer, profile, creds, _usernames(50, -2), args.concurrency)
+
+        runner_rates: list[float] = []
+        baseline_rates: list[float] = []
+        peak_growth_kb = 0
+        can_reset = _reset_peak_rss()
+        for run in range(args.runs):
+            # Alternate so that drift (moto's growing backend, caches) hits both alike.
+            baseline_rates.append(
+                _baseline(raw, client_id, _usernames(args.users, 2 * run), args.concurrency)
+            )
+            _reset_peak_rss()
+            before = _status_kb("VmRSS")
+            names = _usernames(args.users, 2 * run + 1)
+            rate, sent = _runner(service, buffer, profile, creds, names, args.concurrency)
+            assert sent == args.users, sent
+            peak_growth_kb = max(peak_growth_kb, _status_kb("VmHWM") - before)
+            runner_rates.append(rate)
+    finally:
+        history.close()
+        tmp.cleanup()
+        sandbox.stop()
+
+    median = statistics.median(runner_rates)
+    base = statistics.median(baseline_rates)
+    result = {
+        "name": "batch_runner_vs_threadpool",
+        "unit": "calls/s",
+        "users": args.users,
+        "concurrency": args.concurrency,
+        "client": args.client,
+        "runs": args.runs,
+        "median": round(median, 1),
+        "min": round(min(runner_rates), 1),
+        "max": round(max(runner_rates), 1),
+        "baseline_median": round(base, 1),
+        "baseline_min": round(min(baseline_rates), 1),
+        "baseline_max": round(max(baseline_rates), 1),
+        "ratio": round(median / base, 3),
+        "target": TARGET_RATIO,
+        "runner_includes": "every call recorded in the SQLite history (buffered, the product path)",
+        "peak_rss_growth_mb": round(peak_growth_kb / 1024, 2),
+        "peak_rss_growth_target_mb": TARGET_MEMORY_MB,
+        "peak_rss_method": "VmHWM - VmRSS around each runner run"
+        + (", VmHWM reset via /proc/self/clear_refs" if can_reset else ", VmHWM not resettable"),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
