@@ -27,6 +27,10 @@ def wants_gui(args: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-test"]:  # headless install check, no window (app/selftest.py)
+        from app.selftest import main as self_test
+
+        return self_test(args[1:])
     if wants_gui(args):
         from app.ui.application import run_gui
 

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "window.ini"
+# Set to "1": print WINDOW_SHOWN_MARKER once the main window is shown, then close it.
+EXIT_AFTER_SHOWN_ENV = "COGNITO_RESEND_EXIT_AFTER_SHOWN"
+WINDOW_SHOWN_MARKER = "cognito-resend: main window shown"
 
 
 def pin_singletons_if_pyside_overreleases() -> bool:
@@ -230,6 +233,10 @@ async def run_window(
     window.show()
     # Services start on the next loop turn, after the first paint.
     QTimer.singleShot(0, controller.start)
+    if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
+        # Packaging hook (tests/packaging, bench/bench_bundle.py): prove that a window
+        # came up, then close it the normal way so shutdown is exercised too.
+        QTimer.singleShot(0, lambda: (print(WINDOW_SHOWN_MARKER, flush=True), window.close()))
     await closed.wait()
     await controller.aclose()
 
