@@ -13,6 +13,7 @@ the user just sent; the main window shows the latest result elsewhere anyway.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -27,7 +28,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.core.outcome import Attempt, Status
-from app.services.history_store import HistoryFilter
+from app.services.history_store import HistoryFilter, HistoryStoreError
+
+log = logging.getLogger(__name__)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -136,6 +139,8 @@ class HistoryTableModel(QAbstractTableModel):
 
     # Emitted whenever the number of matching attempts may have changed.
     total_changed = Signal(int)
+    # The store could not be read; the text says why (already plain language).
+    load_failed = Signal(str)
 
     def __init__(
         self,
@@ -158,6 +163,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._fetched = 0
         self._store_total = 0
         self._exhausted = True
+        self.last_error: str | None = None
         if store is not None:
             self.set_store(store)
 
@@ -202,7 +208,7 @@ class HistoryTableModel(QAbstractTableModel):
             self._store_total = 0
             self._exhausted = True
         else:
-            self._store_total = self._store.count(self._filter)
+            self._store_total = self._count(self._store)
             self._exhausted = self._store_total == 0
         # The first page is part of the reset, so a view can reselect its row on modelReset.
         first_page = self._next_page()
@@ -210,6 +216,20 @@ class HistoryTableModel(QAbstractTableModel):
         self._ids.update(a.attempt_id for a in first_page)
         self.endResetModel()
         self.total_changed.emit(self.total_count())
+
+    def _count(self, store: HistorySource) -> int:
+        try:
+            total = store.count(self._filter)
+        except HistoryStoreError as exc:
+            self._report(exc)
+            return 0
+        self.last_error = None
+        return total
+
+    def _report(self, exc: HistoryStoreError) -> None:
+        log.warning("history not readable: %s", exc)
+        self.last_error = str(exc)
+        self.load_failed.emit(self.last_error)
 
     # ----------------------------------------------------------------- live updates
     def add_pending(self, a: Attempt) -> None:
@@ -288,7 +308,14 @@ class HistoryTableModel(QAbstractTableModel):
         # pushes the snapshot's rows down by up to that many places. Ask for that many
         # more and drop the ones already shown: no gap, no duplicate, whichever it is.
         limit = self._page_size + len(self._local_ids)
-        page = self._store.page(self._filter, self._fetched, limit)
+        try:
+            page = self._store.page(self._filter, self._fetched, limit)
+        except HistoryStoreError as exc:
+            # A broken disk or a locked file must not take the window down: show what
+            # was loaded, stop fetching, and say why.
+            self._exhausted = True
+            self._report(exc)
+            return []
         fresh = [a for a in page if a.attempt_id not in self._ids]
         self._fetched += len(fresh)
         if len(page) < limit or self._fetched >= self._store_total or not fresh:

@@ -135,6 +135,7 @@ class HistoryPane(QWidget):
         model.modelReset.connect(self._restore_selection)
         model.dataChanged.connect(self._on_data_changed)
         model.total_changed.connect(self._update_count)
+        model.load_failed.connect(self._update_count)
         model.rowsInserted.connect(self._update_count)
         model.rowsRemoved.connect(self._update_count)
         self._view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -407,7 +408,10 @@ class HistoryPane(QWidget):
             self.selection_changed.emit(None)
 
     def _update_count(self) -> None:
-        if self._model.store is None and self._model.rowCount() == 0:
+        self._count_label.setToolTip(self._model.last_error or "")
+        if self._model.last_error:
+            self._count_label.setText("History unavailable")
+        elif self._model.store is None and self._model.rowCount() == 0:
             self._count_label.setText("Loading history…")
         else:
             self._count_label.setText(count_text(self._model.total_count()))
