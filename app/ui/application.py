@@ -257,7 +257,6 @@ def run_gui(argv: list[str]) -> int:
         )
         return 2
     os.environ.setdefault("QT_API", "pyside6")
-    pin_singletons_if_pyside_overreleases()
     import qasync
 
     from app.services.logging_setup import configure_logging
@@ -267,6 +266,7 @@ def run_gui(argv: list[str]) -> int:
     paths.ensure()
     configure_logging(paths.log_file)
     log.info("%s %s starting", APP_NAME, app_version())
+    pin_singletons_if_pyside_overreleases()
 
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)

@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         _name(self.form, "resendForm")
         form_scroll = QScrollArea(self)
         form_scroll.setWidgetResizable(True)
+        # The form reflows to the pane's width; only vertical scrolling makes sense.
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         form_scroll.setWidget(self.form)
         form_scroll.setMinimumWidth(360)
 
@@ -217,6 +219,9 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:
+            # Wide enough for the users' "Delivers to" column on first run.
+            self.resizeDocks([self.sandbox_dock], [340], Qt.Orientation.Horizontal)
         splitter = s.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -319,12 +324,14 @@ class MainWindow(QMainWindow):
         else:
             problem = getattr(status.problem, "value", "")
             title = "Keyring locked" if problem == "locked" else "No usable keyring"
-            self.keyring_banner.show_message(
-                title,
-                f"{status.message} Profiles cannot store client IDs or secrets until then; "
-                "the Sandbox profile works, and for other profiles you can type the client ID "
-                "(and secret) in the form for this session only — they are never written down.",
-            )
+            text = status.message
+            if "session" not in text:
+                text += (
+                    " The Sandbox profile still works; for other profiles, type the client ID "
+                    "(and secret) in the form for this session only. Nothing secret is "
+                    "written to disk."
+                )
+            self.keyring_banner.show_message(title, text)
         self._refresh_profile_state()
 
     def _on_sandbox_started(self, info: SandboxInfo) -> None:

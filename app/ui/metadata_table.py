@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
-    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +22,14 @@ from PySide6.QtWidgets import (
 from app.core.request import MetadataParseError, parse_metadata_json
 
 _ERROR_BRUSH = QBrush(QColor("#fde2e1"))
+
+
+def _tool_button(text: str, parent: QWidget) -> QToolButton:
+    # Tool buttons size to their text; push buttons' style minimum made the form too wide.
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
 
 
 def _name(widget: QWidget, name: str) -> None:
@@ -64,17 +72,20 @@ class MetadataTable(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.json_edit)
 
-        self.add_button = QPushButton("Add row", self)
+        self.add_button = _tool_button("Add", self)
+        self.add_button.setToolTip("Add an empty key/value row.")
         _name(self.add_button, "metadataAddButton")
         self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button = QPushButton("Remove row", self)
+        self.remove_button = _tool_button("Remove", self)
+        self.remove_button.setToolTip("Remove the selected rows (or the last row).")
         _name(self.remove_button, "metadataRemoveButton")
         self.remove_button.clicked.connect(self._on_remove_clicked)
-        self.paste_button = QPushButton("Paste JSON", self)
+        self.paste_button = _tool_button("Paste JSON", self)
         _name(self.paste_button, "metadataPasteJsonButton")
         self.paste_button.setToolTip("Replace the rows with a JSON object from the clipboard.")
         self.paste_button.clicked.connect(self._on_paste_clicked)
-        self.mode_button = QPushButton("Edit as JSON", self)
+        self.mode_button = _tool_button("JSON", self)
+        self.mode_button.setToolTip("Edit the metadata as one JSON object instead of rows.")
         _name(self.mode_button, "metadataModeButton")
         self.mode_button.setCheckable(True)
         self.mode_button.toggled.connect(self._on_mode_toggled)
@@ -185,7 +196,7 @@ class MetadataTable(QWidget):
             self.json_edit.blockSignals(False)
             self._json_error = None
             self.stack.setCurrentIndex(1)
-            self.mode_button.setText("Edit as table")
+            self.mode_button.setText("Table")
         else:
             text = self.json_edit.toPlainText().strip()
             if text:
@@ -200,7 +211,7 @@ class MetadataTable(QWidget):
             else:
                 pairs = []
             self.stack.setCurrentIndex(0)
-            self.mode_button.setText("Edit as JSON")
+            self.mode_button.setText("JSON")
             self._json_error = None
             self.set_pairs(pairs)
         for b in (self.add_button, self.remove_button):

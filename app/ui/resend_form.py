@@ -149,7 +149,7 @@ class ResendForm(QWidget):
         self.secret_hash_note = QLabel(self)
         _name(self.secret_hash_note, "secretHashNote")
         self.secret_hash_note.setWordWrap(True)
-        self.secret_hash_note.setStyleSheet("color: palette(mid);")
+        self.secret_hash_note.setStyleSheet("color: palette(dark);")
         self.secret_hash_note.setToolTip(
             "A SecretHash is required when the app client has a secret. It is computed "
             "from the secret, the username and the client ID, and never shown."
@@ -169,6 +169,8 @@ class ResendForm(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow pane a field moves under its label instead of being clipped.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Username", self._with_error(self.username_edit, self.username_error))
         form.addRow("Client metadata", self._with_error(self.metadata, self.metadata_error))
         form.addRow(
