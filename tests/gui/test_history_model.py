@@ -316,14 +316,18 @@ def test_pending_then_final_updates_in_place(qapp, store: HistoryStore) -> None:
     assert model.attempt_at(0) == other and model.rowCount() == 5
 
 
-def test_rows_added_on_top_do_not_shift_pages(qapp, store: HistoryStore) -> None:
-    fill(store, 450)
-    model = HistoryTableModel(store)
-    assert model.rowCount() == 200
-    # Two attempts finish (and are stored) while the user has fetched one page: the
-    # store's offsets move by two; the model must neither repeat nor skip a row.
-    for i, name in enumerate(("alice", "bob")):
-        p = start(name, seconds=5000 + i)
+@pytest.mark.parametrize(("stored", "page_size", "finished"), [(450, 200, 2), (10, 2, 3)])
+def test_rows_added_on_top_do_not_shift_pages(
+    qapp, store: HistoryStore, stored: int, page_size: int, finished: int
+) -> None:
+    fill(store, stored)
+    model = HistoryTableModel(store, page_size=page_size)
+    assert model.rowCount() == page_size
+    # Attempts finish (and are stored) after the user fetched one page: the store's
+    # offsets move by that many; the model must neither repeat nor skip a row, even
+    # when more rows than a page arrived on top.
+    for i in range(finished):
+        p = start(f"late{i}", seconds=5000 + i)
         model.add_pending(p)
         final = deliver(p)
         store.append(final)
@@ -332,8 +336,8 @@ def test_rows_added_on_top_do_not_shift_pages(qapp, store: HistoryStore) -> None
     model.add_pending(start("carol", seconds=6000))
     drain(model)
     ids = [model.attempt_at(r).attempt_id for r in range(model.rowCount())]  # type: ignore[union-attr]
-    assert len(ids) == len(set(ids)) == 453
-    assert model.total_count() == 453
+    assert len(ids) == len(set(ids)) == stored + finished + 1
+    assert model.total_count() == stored + finished + 1
 
 
 def test_local_rows_obey_the_filter(qapp, store: HistoryStore) -> None:
