@@ -507,3 +507,22 @@ def test_100k_rows_page_fetch_works(store: HistoryStore, db_path: Path) -> None:
     assert len(page) == 100
     assert all(a.profile == "P3" and a.outcome_label == "Attempt limit exceeded" for a in page)
     assert page == sorted(page, key=lambda a: a.started_at, reverse=True)
+
+
+def test_schema_1_file_is_upgraded_in_place(db_path: Path) -> None:
+    with HistoryStore(db_path) as s:
+        s.append(make_attempt(1))
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP INDEX attempts_text_by_time")
+    conn.execute("DROP INDEX attempts_text_by_profile")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with HistoryStore(db_path) as s:
+        assert s.recovered_from is None and s.count() == 1
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"attempts_text_by_time", "attempts_text_by_profile"} <= names
+    finally:
+        conn.close()
