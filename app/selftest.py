@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from app import APP_NAME, app_version
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 # Printed last on success; the packaging test and support people look for it.
 PASS_LINE = "SELF-TEST PASSED"
 FAIL_LINE = "SELF-TEST FAILED"
+# Also written into the log folder: windowed Windows/macOS builds have no console.
+REPORT_FILE = "self-test.txt"
 # The seeded sandbox client with a secret: the round trip also exercises SecretHash.
 _ROUND_TRIP_CLIENT = "secret"
 _ROUND_TRIP_USER = "alice"
@@ -213,44 +217,76 @@ def header() -> str:
     )
 
 
+class _Tee(io.TextIOBase):
+    """Writes to the console (when there is one) and keeps a copy for the report file."""
+
+    def __init__(self, console: TextIO | None) -> None:
+        self.console = console
+        self.copy = io.StringIO()
+
+    def write(self, text: str) -> int:
+        if self.console is not None:
+            self.console.write(text)
+        return self.copy.write(text)
+
+    def flush(self) -> None:
+        if self.console is not None:
+            self.console.flush()
+
+
 def self_test(
     out: TextIO | None = None,
     checks: Sequence[tuple[str, Callable[[], str]]] | None = None,
 ) -> int:
-    """Run the self-test, print the report to `out` (stdout); 0 when every check passed."""
-    out = out or sys.stdout
+    """Run the self-test and print the report to `out`; 0 when every check passed.
+
+    With the default checks, the report is also saved as `self-test.txt` in the log
+    folder: a windowed Windows/macOS build has no console to print to.
+    """
     # Headless by design: a support person may run it over SSH; never needs a display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
-    print(header(), file=out)
+    tee = _Tee(out if out is not None else sys.stdout)
+    report = cast(TextIO, tee)
+    print(header(), file=report)
     sandbox: Any = None
+    report_file: Path | None = None
     if checks is None:
         from app.services.logging_setup import configure_logging
         from app.services.paths import AppPaths
         from app.services.sandbox_service import SandboxService
 
+        paths = AppPaths.from_platform()
+        report_file = paths.log_dir / REPORT_FILE
         # Into the app's own log (not stderr): a support person asks for that one file.
-        configure_logging(AppPaths.from_platform().log_file)
-
+        configure_logging(paths.log_file)
         sandbox = SandboxService()
         checks = default_checks(sandbox)
     t0 = time.perf_counter()
     try:
-        results = run_checks(checks, out)
+        results = run_checks(checks, report)
     finally:
         if sandbox is not None:
             sandbox.stop()
     failed = [r.name for r in results if not r.ok]
     took = time.perf_counter() - t0
     if failed:
-        print(
+        verdict = (
             f"{FAIL_LINE}: {len(failed)} of {len(results)} checks failed "
-            f"({', '.join(failed)}) in {took:.1f} s",
-            file=out,
+            f"({', '.join(failed)}) in {took:.1f} s"
         )
-        return 1
-    print(f"{PASS_LINE}: {len(results)} checks in {took:.1f} s", file=out)
-    return 0
+    else:
+        verdict = f"{PASS_LINE}: {len(results)} checks in {took:.1f} s"
+    if report_file is not None:
+        try:
+            report_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            report_file.write_text(tee.copy.getvalue() + verdict + "\n", encoding="utf-8")
+            print(f"Report saved to {report_file}", file=report)
+        except OSError as exc:
+            print(f"Could not save the report to {report_file}: {exc}", file=report)
+    print(verdict, file=report)
+    report.flush()
+    return 1 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,3 +93,5 @@ def test_python_m_app_selftest_runs_headless_end_to_end(tmp_path: Path) -> None:
     else:  # no Secret Service here: only the keyring check may fail, and it says so
         assert "[FAIL] keyring" in report and "No system keyring was found" in report
         assert proc.returncode == 1
+    saved = Path(env["XDG_STATE_HOME"]) / "cognito-resend" / "log" / selftest.REPORT_FILE
+    assert saved.read_text(encoding="utf-8").splitlines()[-1] == report.splitlines()[-1]
