@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
@@ -194,32 +194,65 @@ def _check_input(handle: IO[bytes], args: argparse.Namespace) -> tuple[int, int]
 
 
 class _Reporter:
-    """Prints results on stdout and progress on stderr (redrawn in place on a terminal)."""
+    """Prints results on stdout and progress on stderr (redrawn in place on a terminal).
+
+    A result line is printed only once its attempt is in the history (`written`, called
+    by the BufferedHistory after each commit): a line on stdout promises a row in the
+    history, even if the process is killed the next instant. Results reach `result` on
+    the loop's thread and `written` on a worker thread, in either order; the lock makes
+    the two meet exactly once per attempt.
+    """
 
     def __init__(self, as_json: bool) -> None:
+        import threading
+
         self._json = as_json
         self._tty = sys.stderr.isatty()
         self._last = float("-inf")
         self._drawn = False
+        self._lock = threading.Lock()
+        # Finished calls not yet committed (attempt_id -> line), and committed attempts
+        # whose result has not arrived yet (throttled tries that were retried stay here).
+        self._waiting: dict[str, str] = {}
+        self._written: set[str] = set()
 
     def result(self, row: BatchRow, attempt: Attempt) -> None:
+        line = self._format(row, attempt)
+        with self._lock:
+            if attempt.attempt_id in self._written:
+                self._written.discard(attempt.attempt_id)
+                self._print(line)
+            else:
+                self._waiting[attempt.attempt_id] = line
+
+    def written(self, attempts: Sequence[Attempt]) -> None:
+        with self._lock:
+            for a in attempts:
+                line = self._waiting.pop(a.attempt_id, None)
+                if line is None:
+                    self._written.add(a.attempt_id)
+                else:
+                    self._print(line)
+
+    def _print(self, line: str) -> None:
+        self._clear()
+        print(line, flush=True)
+
+    def _format(self, row: BatchRow, attempt: Attempt) -> str:
         from app.cli_resend import _as_json
 
         code = exit_code_for(attempt)
         if self._json:
             data = {"line": row.line, **_as_json(attempt, code)}
-            line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if attempt.delivery is not None:
+            d = attempt.delivery
+            what = f"delivered to {d.destination} ({d.medium.value if d.medium else '?'})"
         else:
-            if attempt.delivery is not None:
-                d = attempt.delivery
-                what = f"delivered to {d.destination} ({d.medium.value if d.medium else '?'})"
-            else:
-                what = attempt.outcome_label
-                if attempt.failure is not None:
-                    what += f" [{attempt.failure.code}]"
-            line = f"line {row.line}\t{attempt.username}\t{what}"
-        self._clear()
-        print(line, flush=True)
+            what = attempt.outcome_label
+            if attempt.failure is not None:
+                what += f" [{attempt.failure.code}]"
+        return f"line {row.line}\t{attempt.username}\t{what}"
 
     def progress(self, p: BatchProgress) -> None:
         now = time.monotonic()
@@ -227,12 +260,13 @@ class _Reporter:
             return
         self._last = now
         text = _progress_text(p)
-        if self._tty:
-            sys.stderr.write("\r\x1b[2K" + text)
-            sys.stderr.flush()
-            self._drawn = True
-        else:
-            say(text)
+        with self._lock:
+            if self._tty:
+                sys.stderr.write("\r\x1b[2K" + text)
+                sys.stderr.flush()
+                self._drawn = True
+            else:
+                say(text)
 
     def _clear(self) -> None:
         if self._drawn:
@@ -240,7 +274,14 @@ class _Reporter:
             self._drawn = False
 
     def done(self, summary: BatchSummary) -> None:
-        self._clear()
+        with self._lock:
+            # The last flush has run (and reports failed writes too), so nothing should be
+            # waiting; if a line is, show it rather than hide the outcome of a call.
+            for line in self._waiting.values():
+                self._print(line)
+            self._waiting.clear()
+            self._written.clear()
+            self._clear()
         say(f"{COMMAND}: {summary.describe()}")
 
 
@@ -337,8 +378,8 @@ def _run_batch(
     gateway.warm_up(target.profile.region, target.profile.endpoint_url)
     settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
     history = HistoryStore(paths.history_db)
-    buffer = BufferedHistory(history)
     reporter = _Reporter(args.json)
+    buffer = BufferedHistory(history, on_written=reporter.written)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
     try:

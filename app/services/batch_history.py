@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from app.core.outcome import Attempt
@@ -26,6 +26,12 @@ class BufferedHistory:
     One transaction per call costs a disk sync per row and made a batch a third slower
     than the calls alone; this keeps every call in the history, at most `max_delay_s`
     late. Call `flush` when the batch ends (BatchRunner does). Thread-safe.
+
+    `on_written` is called with each group of attempts once its transaction has
+    committed (or has failed: the error is logged, and the outcome of the calls must
+    still be shown). A caller that reports a result only from there never reports a call
+    that a crash could still take out of the history: a SIGKILL loses at most the calls
+    of the buffer, and none of those has been reported yet.
     """
 
     def __init__(
@@ -35,8 +41,10 @@ class BufferedHistory:
         max_rows: int = 100,
         max_delay_s: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
+        on_written: Callable[[Sequence[Attempt]], None] | None = None,
     ) -> None:
         self._store = store
+        self._on_written = on_written
         self._max_rows = max_rows
         self._max_delay_s = max_delay_s
         self._clock = clock
@@ -71,6 +79,17 @@ class BufferedHistory:
             except Exception:
                 logger.exception("could not record %d batch attempts in the history", len(rows))
                 raise
+            finally:
+                # Still under the write lock, so groups are reported in the order written.
+                self._report(rows)
+
+    def _report(self, rows: Sequence[Attempt]) -> None:
+        if self._on_written is None:
+            return
+        try:
+            self._on_written(rows)
+        except Exception:  # a broken display must neither lose nor fail the write
+            logger.exception("batch history: reporting %d written attempts failed", len(rows))
 
     @property
     def pending(self) -> int:

@@ -54,3 +54,26 @@ def test_a_failing_store_raises_on_flush() -> None:
     buf.append(a("x"))
     with pytest.raises(OSError):
         buf.flush()
+
+
+def test_on_written_hears_each_group_after_its_commit_and_after_a_failed_one() -> None:
+    seen: list[tuple[list[str], int]] = []
+    store = Store()
+    buf = BufferedHistory(
+        store,
+        max_rows=2,
+        max_delay_s=10.0,
+        on_written=lambda rows: seen.append(([r.username for r in rows], len(store.writes))),
+    )
+    for name in ("u0", "u1", "u2"):
+        buf.append(a(name))
+    # Told after the transaction that holds them: the store already has the group.
+    assert seen == [(["u0", "u1"], 1)]
+    buf.flush()
+    assert seen[-1] == (["u2"], 2)
+
+    failing = BufferedHistory(Store(fail=True), on_written=lambda rows: seen.append(([], -1)))
+    failing.append(a("lost"))
+    with pytest.raises(OSError):
+        failing.flush()
+    assert seen[-1] == ([], -1)  # the outcome is still shown; the loss is in the log
