@@ -167,10 +167,12 @@ class SecretStore:
         log.info("keyring backend: %s", _class_path(candidate))
         return candidate, name, None
 
-    def _backend(self) -> KeyringBackend:
+    def _backend(self, doing: str, profile: str | None) -> KeyringBackend:
         backend, _name, _reason = self._resolve()
         if backend is None:
-            raise SecretStoreError(KeyringProblem.MISSING_BACKEND, _MISSING_ADVICE)
+            raise SecretStoreError(
+                KeyringProblem.MISSING_BACKEND, _missing(doing, profile), profile=profile
+            )
         return backend
 
     # ------------------------------------------------------------------ errors
@@ -186,7 +188,7 @@ class SecretStore:
         detail = _redact(f"{type(exc).__name__}: {exc}", secrets)
         if isinstance(exc, keyring.errors.NoKeyringError):
             return SecretStoreError(
-                KeyringProblem.MISSING_BACKEND, _MISSING_ADVICE, profile=profile
+                KeyringProblem.MISSING_BACKEND, _missing(doing, profile), profile=profile
             )
         if _looks_locked(exc):
             return SecretStoreError(
@@ -204,7 +206,7 @@ class SecretStore:
         )
 
     def _call_get(self, username: str, doing: str, profile: str | None) -> str | None:
-        backend = self._backend()
+        backend = self._backend(doing, profile)
         try:
             value = backend.get_password(self._service, username)
         except Exception as exc:  # noqa: BLE001 -- any backend failure becomes a typed error
@@ -223,7 +225,7 @@ class SecretStore:
         self, username: str, value: str, doing: str, profile: str, secrets: tuple[str, ...]
     ) -> None:
         """set_password; `secrets` are values to keep out of any error (a backend may echo)."""
-        backend = self._backend()
+        backend = self._backend(doing, profile)
         try:
             backend.set_password(self._service, username, value)
         except Exception as exc:  # noqa: BLE001
@@ -231,7 +233,7 @@ class SecretStore:
             raise err from _safe_cause(exc, secrets)
 
     def _call_delete(self, username: str, doing: str, profile: str) -> None:
-        backend = self._backend()
+        backend = self._backend(doing, profile)
         try:
             backend.delete_password(self._service, username)
         except keyring.errors.PasswordDeleteError as exc:
@@ -317,6 +319,13 @@ class SecretStore:
         creds = self.load(old)
         self.save(new, creds)
         self.delete(old)
+
+
+def _missing(doing: str, profile: str | None) -> str:
+    """The missing-keyring advice, led by what could not be done and for which profile."""
+    if not profile:
+        return _MISSING_ADVICE
+    return f"Could not {doing} for profile '{profile}'. {_MISSING_ADVICE}"
 
 
 def _key(profile_name: str, field: str) -> str:

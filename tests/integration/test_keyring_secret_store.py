@@ -177,7 +177,8 @@ def test_no_backend_is_missing_and_writes_nothing_anywhere(
     with pytest.raises(SecretStoreError) as info:
         store.save("Prod", creds())
     assert info.value.problem is KeyringProblem.MISSING_BACKEND
-    assert str(info.value) == status.message
+    # The same advice, led by what failed for which profile.
+    assert str(info.value) == f"Could not save the client ID for profile 'Prod'. {status.message}"
 
     after = _files_under(*roots)
     changed = {p for p in after if before.get(p) != after[p]}
