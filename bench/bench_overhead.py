@@ -1,0 +1,111 @@
+"""Benchmark: per-call cost of a resend through the app's services vs raw boto3, same sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import client_id, emit, figure, sandbox_process, tiny  # noqa: E402
+
+TARGET_RATIO = 1.05
+
+
+class _NoKeyring:
+    def load(self, profile_name: str) -> Any:
+        raise AssertionError("credentials are passed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=20 if tiny() else 500)
+    parser.add_argument("--runs", type=int, default=2 if tiny() else 7)
+    args = parser.parse_args(argv)
+
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    from app.core.attempts import begin_attempt
+    from app.core.profile import ClientCredentials, Profile
+    from app.core.request import ResendInput
+    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+    from app.services.history_store import HistoryStore
+    from app.services.logging_setup import configure_logging
+    from app.services.resend_service import ResendService
+
+    app_ms: list[float] = []
+    raw_ms: list[float] = []
+    with sandbox_process() as info, tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
+        url, region, cid = info["endpoint_url"], info["region"], client_id(info)
+        users = [u["username"] for u in info["users"] if u["status"] == "UNCONFIRMED"]
+        # The app logs every resend to its file; so does this process, the same way.
+        configure_logging(Path(tmp) / "app.log")
+        history = HistoryStore(Path(tmp) / "history.sqlite3")
+        gateway = CognitoGateway(GatewayConfig(max_attempts=1))
+        gateway.warm_up(region, url)
+        service = ResendService(gateway, _NoKeyring(), history)
+        profile = Profile(name="Bench", region=region, endpoint_url=url)
+        creds = ClientCredentials(cid, None)
+        raw = boto3.session.Session().client(
+            "cognito-idp",
+            region_name=region,
+            endpoint_url=url,
+            config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}),
+        )
+
+        def run_app(n: int) -> float:
+            t0 = time.perf_counter()
+            for i in range(n):
+                form = ResendInput(client_id="", username=users[i % len(users)])
+                attempt = begin_attempt(profile, form, client_id=cid)
+                final = service.run(attempt, profile, form, creds)
+                assert final.failure is None, final.failure
+            return (time.perf_counter() - t0) * 1000 / n
+
+        def run_raw(n: int) -> float:
+            t0 = time.perf_counter()
+            for i in range(n):
+                raw.resend_confirmation_code(ClientId=cid, Username=users[i % len(users)])
+            return (time.perf_counter() - t0) * 1000 / n
+
+        try:
+            run_app(10)  # warm both paths: connections, statement cache, moto's first calls
+            run_raw(10)
+            for r in range(args.runs):
+                # Alternate which goes first, so a drift in load or in the sandbox's
+                # growing state does not favour one side.
+                if r % 2:
+                    app_ms.append(run_app(args.calls))
+                    raw_ms.append(run_raw(args.calls))
+                else:
+                    raw_ms.append(run_raw(args.calls))
+                    app_ms.append(run_app(args.calls))
+        finally:
+            history.close()
+            logging.shutdown()
+    emit(
+        figure(
+            "call_overhead",
+            app_ms,
+            raw_ms,
+            unit="ms/call",
+            target=TARGET_RATIO,
+            description=f"{args.calls} sequential resends through begin_attempt + "
+            "ResendService.run (CognitoGateway + HistoryStore.append + file log) vs "
+            f"{args.calls} raw boto3 resend_confirmation_code calls on a warm client, "
+            "same sandbox process",
+            calls_per_run=args.calls,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,555 @@
+"""Benchmarks of the real window on injected services: responsiveness, history scale, memory.
+
+    python bench/bench_window.py responsiveness|history|memory [--sizes...]
+
+Each mode runs in its own process (one QApplication each; memory is not shared). The
+window is built as the application builds it (app.ui.application.default_factories,
+ResendController, MainWindow) with two substitutions: an in-memory keyring backend behind
+the real SecretStore, and the sandbox running in a separate process (bench.common).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (  # noqa: E402
+    emit,
+    figure,
+    percentile,
+    rss_mb,
+    sandbox_process,
+    tiny,
+    use_home,
+)
+
+if TYPE_CHECKING:
+    from app.services.sandbox_service import SandboxService
+
+WAIT_S = 60.0
+
+
+async def wait_until(cond: Callable[[], object], timeout: float = WAIT_S) -> None:
+    """Let the event loop run until `cond()` holds (bounded)."""
+    deadline = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.005)
+
+
+async def settle(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+class RemoteSandbox:
+    """SandboxService's interface over the sandbox process (bench.common.sandbox_process)."""
+
+    def __init__(self, info_json: dict[str, Any]) -> None:
+        from app.sandbox.control import SandboxControl
+        from app.sandbox.model import SandboxInfo
+
+        self._info = SandboxInfo.from_json(info_json)
+        self._control = SandboxControl(self._info.endpoint_url, timeout_s=10.0)
+
+    def start(self) -> Any:
+        return self._info
+
+    def stop(self) -> None:  # the bench owns the process
+        pass
+
+    @property
+    def info(self) -> Any:
+        return self._info
+
+    @property
+    def users(self) -> Any:
+        return self._info.users
+
+    def inbox(self, username: str | None = None) -> Any:
+        return self._control.inbox(username)
+
+    def credentials(self, client_name: str = "public") -> Any:
+        from app.core.profile import ClientCredentials
+        from app.core.secrets import Secret
+
+        client = self._info.client(client_name)
+        secret = Secret(client.client_secret) if client.client_secret else None
+        return ClientCredentials(client.client_id, secret)
+
+
+def memory_keyring() -> Any:
+    """An in-memory keyring backend (the bench must not depend on a Secret Service)."""
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self.entries: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.entries.pop((service, username), None) is None:
+                raise PasswordDeleteError("not found")
+
+    return MemoryKeyring()
+
+
+class Harness:
+    """Opens and closes real windows under one qasync loop."""
+
+    def __init__(self, sandbox_json: dict[str, Any]) -> None:
+        from app.services.logging_setup import configure_logging
+        from app.services.paths import AppPaths
+
+        self.sandbox_json = sandbox_json
+        self.paths = AppPaths.from_platform().ensure()
+        configure_logging(self.paths.log_file)  # as run_gui does: every resend is logged
+        self.backend = memory_keyring()
+
+    def factories(self) -> Any:
+        from app.services.cognito_gateway import GatewayConfig
+        from app.services.secret_store import SecretStore
+        from app.ui.application import default_factories
+
+        f = default_factories(
+            self.paths, gateway_config=GatewayConfig(read_timeout=10.0, max_attempts=1)
+        )
+        backend = self.backend
+        info = self.sandbox_json
+        return replace(
+            f,
+            sandbox=lambda: cast("SandboxService", RemoteSandbox(info)),
+            secret_store=lambda: SecretStore("cognito-resend-bench", backend),
+            regions=lambda: [info["region"]],
+        )
+
+    def open(self) -> Any:
+        from app.ui.application import window_settings
+        from app.ui.controller import ResendController
+        from app.ui.main_window import MainWindow
+
+        controller = ResendController(self.factories())
+        window = MainWindow(
+            controller, window_settings(self.paths.config_dir), log_file=str(self.paths.log_file)
+        )
+        window.resize(1200, 800)
+        window.show()
+        controller.start()
+        return window
+
+    async def ready(self, window: Any) -> None:
+        await wait_until(lambda: window.controller.ready)
+        await wait_until(lambda: window.current_profile_name() is not None)
+
+    async def close(self, window: Any) -> None:
+        window.close()
+        await window.controller.aclose()
+        window.deleteLater()
+        await settle(0.05)
+
+
+class GapTimer:
+    """A 10 ms QTimer whose intervals (ms) are recorded: the UI thread's responsiveness."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[float] = []
+        self._last: float | None = None
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+    def start(self) -> None:
+        self.gaps, self._last = [], None
+        self._timer.start()
+
+    def stop(self) -> list[float]:
+        self._timer.stop()
+        return self.gaps
+
+
+class PaintWatch:
+    """Records when a widget (a view's viewport) paints."""
+
+    def __init__(self, widget: Any) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        watch = self
+
+        class _Filter(QObject):
+            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
+                if event.type() == QEvent.Type.Paint:
+                    watch.painted.append(time.perf_counter())
+                return False
+
+        self.painted: list[float] = []
+        self._filter = _Filter()
+        widget.installEventFilter(self._filter)
+
+    def after(self, t: float) -> float | None:
+        return next((p for p in self.painted if p >= t), None)
+
+
+# --------------------------------------------------------------------------- responsiveness
+async def responsiveness(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
+    window = h.open()
+    await h.ready(window)
+    await settle(0.5)
+    timer = GapTimer()
+    idle_worst: list[float] = []
+    idle_p99: list[float] = []
+    busy_worst: list[float] = []
+    busy_p99: list[float] = []
+    finished: list[Any] = []
+    window.controller.attempt_finished.connect(finished.append)
+    username = f"fault-slow-{args.slow}"
+    for _ in range(args.runs):
+        timer.start()
+        await settle(args.idle_s)
+        gaps = timer.stop()
+        idle_worst.append(max(gaps))
+        idle_p99.append(percentile(gaps, 99))
+
+        finished.clear()
+        window.form.username_edit.setText(username)
+        timer.start()
+        for _ in range(args.sends):  # clicks, as a person would: Send frees itself at once
+            await wait_until(window.form.send_button.isEnabled)
+            window.form.send_button.click()
+        await wait_until(lambda: len(finished) >= args.sends)
+        gaps = timer.stop()
+        busy_worst.append(max(gaps))
+        busy_p99.append(percentile(gaps, 99))
+        # fault-slow-N is not a seeded user: after the delay it answers UserNotFound.
+        assert all(a.http_status for a in finished), [a.failure for a in finished][:3]
+        await settle(0.3)  # the inbox refresh after the last one
+    await h.close(window)
+    return [
+        figure(
+            "responsiveness",
+            busy_worst,
+            idle_worst,
+            unit="ms",
+            target=30.0,
+            target_on="median",
+            description=f"worst interval of a 10 ms QTimer while {args.sends} resends are in "
+            f"flight from the window (Send clicked {args.sends} times, sandbox answering "
+            f"after {args.slow} s: {username}) vs the same timer with the window idle",
+            p99_median=round(statistics.median(busy_p99), 2),
+            p99_max=round(max(busy_p99), 2),
+            baseline_p99_median=round(statistics.median(idle_p99), 2),
+            sends=args.sends,
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- history
+def fill_history(db: Path, rows: int) -> None:
+    """`rows` attempts of four kinds, as bench/bench_history.py writes them."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.core.errors import decode
+    from app.core.outcome import Attempt, DeliveryDetails, DeliveryMedium
+    from app.services.history_store import HistoryStore
+
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    base = Attempt(profile="P0", username="user", client_id="4example0client0id",
+                   region="us-east-1", client_metadata=(("template", "welcome"),), started_at=t0)
+    end = t0 + timedelta(milliseconds=150)
+    kinds = [
+        base.delivered(DeliveryDetails("u***@e***", DeliveryMedium.EMAIL, "email"),
+                       request_id="r", http_status=200, finished_at=end),
+        base.failed(decode("LimitExceededException", "Attempt limit exceeded."), finished_at=end),
+        base.failed(decode("UserNotFoundException", "User does not exist."), finished_at=end),
+    ]
+
+    def attempts() -> Iterator[Attempt]:
+        for i in range(rows):
+            yield replace(kinds[i % len(kinds)], attempt_id=uuid.UUID(int=i + 1).hex,
+                          started_at=t0 + timedelta(seconds=i), profile=f"P{i % 7}",
+                          username=f"user{i:06d}@example.com")
+
+    store = HistoryStore(db)
+    try:
+        chunk: list[Attempt] = []
+        for a in attempts():
+            chunk.append(a)
+            if len(chunk) == 5000:
+                store.append_many(chunk)
+                chunk.clear()
+        store.append_many(chunk)
+    finally:
+        store.close()
+
+
+async def _open_and_paint(h: Harness) -> tuple[Any, float]:
+    """Open a window; ms from the start of its construction to the history view's first
+    paint after the history store was handed to it."""
+    opened: list[float] = []
+    t0 = time.perf_counter()
+    window = h.open()
+    watch = PaintWatch(window.history_pane.view.viewport())
+    window.controller.history_opened.connect(lambda _s: opened.append(time.perf_counter()))
+    await wait_until(lambda: opened and watch.after(opened[0]) is not None)
+    painted = watch.after(opened[0])
+    assert painted is not None
+    await h.ready(window)
+    return window, (painted - t0) * 1000
+
+
+def _debounce_timer(pane: Any) -> Any:
+    """The pane's typing debounce (a single-shot QTimer of FILTER_DEBOUNCE_MS)."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui.history_pane import FILTER_DEBOUNCE_MS
+
+    timers = [t for t in pane.findChildren(QTimer)
+              if t.isSingleShot() and t.interval() == FILTER_DEBOUNCE_MS]
+    if len(timers) != 1:
+        raise RuntimeError(f"expected one debounce timer in the history pane, found {len(timers)}")
+    return timers[0]
+
+
+async def _filter_keystroke(window: Any) -> tuple[float, float, int]:
+    """One keystroke in the filter box: ms from the debounce firing to the filtered view
+    painted (the work), ms from the keystroke to that paint, and the rows matched."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+
+    edit = window.history_pane.filter_edit
+    model = window.history_model
+    watch = PaintWatch(window.history_pane.view.viewport())
+    fired: list[float] = []
+
+    class _Fired(QObject):
+        # An event filter sees the QTimerEvent before the timer emits timeout, i.e.
+        # before the pane's slot runs the query.
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Timer:
+                fired.append(time.perf_counter())
+            return False
+
+    timer = _debounce_timer(window.history_pane)
+    spy = _Fired()
+    edit.setText("user04")
+    await wait_until(lambda: model.current_filter().text == "user04")
+    await settle(0.1)
+    timer.installEventFilter(spy)
+    t0 = time.perf_counter()
+    QTest.keyClick(edit, Qt.Key.Key_2)  # "user042"
+    await wait_until(lambda: model.current_filter().text == "user042")
+    await wait_until(lambda: fired and watch.after(fired[-1]) is not None)
+    timer.removeEventFilter(spy)
+    painted = watch.after(fired[-1])
+    assert painted is not None and edit.text() == "user042"
+    matched = model.total_count()
+    edit.clear()
+    await wait_until(lambda: model.current_filter().text == "")
+    return (painted - fired[-1]) * 1000, (painted - t0) * 1000, matched
+
+
+async def history(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from app.ui.history_pane import FILTER_DEBOUNCE_MS
+
+    db = h.paths.history_db
+    empty_db = db.with_name("empty.sqlite3")
+    full_db = db.with_name("full.sqlite3")
+    fill_history(full_db, args.rows)
+    fill_history(empty_db, 0)
+    paint_full: list[float] = []
+    paint_empty: list[float] = []
+    work_full: list[float] = []
+    work_empty: list[float] = []
+    key_full: list[float] = []
+    matched = 0
+
+    async def one(
+        src: Path, paints: list[float], works: list[float], keys: list[float]
+    ) -> int:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        os.link(src, db)  # the same file every run: nothing is copied into the clock
+        window, ms = await _open_and_paint(h)
+        work_ms, key_ms, total = await _filter_keystroke(window)
+        await h.close(window)
+        paints.append(ms)
+        works.append(work_ms)
+        keys.append(key_ms)
+        return total
+
+    await one(empty_db, [], [], [])  # unmeasured: imports, first boto3 client, caches
+    for _ in range(args.runs):
+        await one(empty_db, paint_empty, work_empty, [])
+        matched = await one(full_db, paint_full, work_full, key_full)
+    return [
+        figure(
+            "history_first_paint",
+            paint_full,
+            paint_empty,
+            unit="ms",
+            target=300.0,
+            target_on="extra",
+            description=f"window construction to the history view's first paint with the "
+            f"store attached, {args.rows} rows vs an empty history (target: extra ms)",
+            rows=args.rows,
+        ),
+        figure(
+            "history_filter",
+            work_full,
+            work_empty,
+            unit="ms",
+            target=50.0,
+            target_on="median",
+            description=f"one keystroke in the filter box ('user04' -> 'user042', "
+            f"{matched} of {args.rows} rows match): from the pane's {FILTER_DEBOUNCE_MS} ms "
+            "typing debounce firing to the filtered view painted; vs the same on an empty "
+            "history (keystroke_to_view_median includes the debounce)",
+            debounce_ms=FILTER_DEBOUNCE_MS,
+            keystroke_to_view_median=round(statistics.median(key_full), 2),
+            rows=args.rows,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- memory
+async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from app.core.profile import Profile
+    from app.core.request import ResendInput
+    from app.core.secrets import Secret
+    from app.ui.controller import ProfileEdit, SendRequest
+
+    info = h.sandbox_json
+    window = h.open()
+    await h.ready(window)
+    c = window.controller
+    public = next(x for x in info["clients"] if x["name"] == "public")
+    # A stored profile on the sandbox's endpoint: the path of a real AWS profile (the
+    # built-in Sandbox profile re-reads the whole inbox after every send).
+    profile = Profile(name="Bench", region=info["region"], endpoint_url=info["endpoint_url"])
+    saved = c.save_profile(ProfileEdit(profile, public["client_id"], Secret("")))
+    await wait_until(saved.done)
+    assert saved.result() is True
+    users = [u["username"] for u in info["users"] if u["status"] == "UNCONFIRMED"]
+
+    async def burst(n: int, start: int) -> None:
+        # Bounded concurrency: the executor's worker count, as clicks would queue anyway.
+        sem = asyncio.Semaphore(6)
+
+        async def one(i: int) -> None:
+            async with sem:
+                form = ResendInput(client_id="", username=users[i % len(users)])
+                req = SendRequest("Bench", form)
+                final = await c.send(req)
+                assert final is not None and final.failure is None, final
+
+        await asyncio.gather(*(one(start + i) for i in range(n)))
+
+    await burst(20, 0)  # warm: first-call costs are start-up, not growth
+    await settle(0.5)
+    gc.collect()
+    idle = [rss_mb()]
+    trace: list[tuple[int, float]] = [(0, idle[0])]
+    step = max(1, args.sends // 5)
+    done = 0
+    while done < args.sends:
+        n = min(step, args.sends - done)
+        await burst(n, done)
+        done += n
+        await settle(0.2)
+        gc.collect()
+        trace.append((done, round(rss_mb(), 1)))
+    after = [trace[-1][1]]
+    rows_in_model = window.history_model.loaded_count()
+    await h.close(window)
+    return [
+        figure(
+            "memory",
+            after,
+            idle,
+            unit="MB",
+            target=20.0,
+            target_on="extra",
+            description=f"resident set (VmRSS) of the window idle (services ready) vs after "
+            f"{args.sends} resends through its controller (stored profile on the sandbox "
+            "process, 6 in flight); target: growth in MB",
+            sends=args.sends,
+            rss_trace=trace,
+            rows_loaded_in_history_model=rows_in_model,
+        )
+    ]
+
+
+MODES = {"responsiveness": responsiveness, "history": history, "memory": memory}
+
+
+def main(argv: list[str] | None = None) -> int:
+    small = tiny()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("mode", choices=sorted(MODES))
+    parser.add_argument("--runs", type=int, default=2 if small else 5)
+    parser.add_argument("--sends", type=int, help="responsiveness: 50; memory: 10000")
+    parser.add_argument("--slow", default="0.2" if small else "1", help="fault-slow-<s>")
+    parser.add_argument("--idle-s", type=float, default=0.5 if small else 3.0)
+    parser.add_argument("--rows", type=int, default=500 if small else 100_000)
+    args = parser.parse_args(argv)
+    if args.sends is None:
+        args.sends = {"responsiveness": 5 if small else 50, "memory": 50 if small else 10_000}.get(
+            args.mode, 0
+        )
+
+    with tempfile.TemporaryDirectory(prefix="bench-window-") as tmp, sandbox_process() as box:
+        use_home(Path(tmp))
+        from PySide6.QtWidgets import QApplication
+
+        os.environ.setdefault("QT_API", "pyside6")
+        import qasync
+
+        from app.ui.application import pin_singletons_if_pyside_overreleases
+
+        pin_singletons_if_pyside_overreleases()
+        app = QApplication([sys.argv[0]])
+        app.setQuitOnLastWindowClosed(False)
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        try:
+            harness = Harness(box)
+            results = loop.run_until_complete(MODES[args.mode](harness, args))
+        finally:
+            loop.close()
+    for r in results:
+        emit(r)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
