@@ -158,7 +158,9 @@ def app_icon() -> QIcon:
         log.info("resources package not found; no window icon")
         return QIcon()
     pixmap = QPixmap()
-    pixmap.loadFromData(data, "SVG")
+    if not pixmap.loadFromData(data, "SVG"):
+        log.warning("window icon not loaded: Qt's SVG image plugin could not read app.svg")
+        return QIcon()
     icon = QIcon()
     for size in (16, 32, 48, 64, 128, 256):
         icon.addPixmap(pixmap.scaled(size, size))

@@ -49,6 +49,9 @@ class MemoryKeyring(KeyringBackend):
     """An in-memory keyring for GUI tests that are not about the keyring itself."""
 
     priority = 1  # type: ignore[assignment]
+    # Every KeyringBackend subclass joins keyring's registry when defined; not viable
+    # keeps keyring.get_keyring() (the real-keyring tests) from chaining this one in.
+    viable = False
 
     def __init__(self) -> None:
         super().__init__()
