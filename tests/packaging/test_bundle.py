@@ -167,6 +167,10 @@ def test_frozen_self_test_passes_headless(build: Build, headless_env: dict[str, 
 def test_frozen_app_reports_its_version(build: Build, headless_env: dict[str, str]) -> None:
     proc = _run([str(build.exe), "--version"], headless_env, timeout=60)
     assert build.version in proc.stdout + proc.stderr, proc
+    # From the bundled package metadata, not app_version()'s source-tree fallback.
+    src = "from importlib.metadata import version; print(version('cognito-resend'))"
+    proc = _run([str(build.exe), "-c", src], headless_env, timeout=60)
+    assert proc.stdout.strip() == build.version, proc
 
 
 def test_frozen_exe_runs_python_c_for_the_sandbox_trigger(
