@@ -39,34 +39,6 @@ EXIT_AFTER_SHOWN_ENV = "COGNITO_RESEND_EXIT_AFTER_SHOWN"
 WINDOW_SHOWN_MARKER = "cognito-resend: main window shown"
 
 
-def pin_singletons_if_pyside_overreleases() -> bool:
-    """Work around PySide6 6.12.0 on Python < 3.12 dropping a reference on every void call.
-
-    Measured: each Python call of a void Qt method (setText, setVisible, ...) leaves
-    None one reference short; None (and True/False) are not immortal before 3.12, so
-    after a few thousand calls the interpreter aborts with "none_dealloc". When a probe
-    shows the leak, give the three singletons a huge reference count, which is what
-    Python 3.12 does for them anyway. Returns whether the guard was needed.
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(16):
-        probe.setObjectName("refcount-probe")
-    if sys.getrefcount(None) >= before:
-        return False
-    import ctypes
-
-    for singleton in (None, True, False):
-        # ob_refcnt is the first field of every CPython object.
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    log.warning("PySide6 over-releases None on this Python; pinned None/True/False")
-    return True
-
-
 def default_factories(
     paths: AppPaths,
     *,
@@ -268,7 +240,6 @@ def run_gui(argv: list[str]) -> int:
     paths.ensure()
     configure_logging(paths.log_file)
     log.info("%s %s starting", APP_NAME, app_version())
-    pin_singletons_if_pyside_overreleases()
 
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)

@@ -350,9 +350,9 @@ class ResendController(QObject):
             self._secrets.save(profile.name, creds)
         except SecretStoreError:
             keyring_ok = False
-        self._repo.save(profile)
-        if old and old != profile.name:
-            self._repo.remove(old)
+        # One atomic write that also renames: a save-then-remove would delete the
+        # profile when only the case of its name changed (names compare case-blind).
+        self._repo.save(profile, replacing=old or None)
         return keyring_ok
 
     def delete_profile(self, name: str) -> asyncio.Task[bool]:

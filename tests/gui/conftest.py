@@ -31,14 +31,10 @@ from app.services.paths import AppPaths
 from app.services.secret_store import SecretStore
 from app.ui.application import (
     default_factories,
-    pin_singletons_if_pyside_overreleases,
     window_settings,
 )
 from app.ui.controller import ServiceFactories
 from app.ui.main_window import MainWindow
-
-# PySide6 6.12.0 on Python 3.11 over-releases None on every void call (see the function).
-pin_singletons_if_pyside_overreleases()
 
 # Short enough that a closing window never waits long, long enough for `slow-2`.
 TEST_GATEWAY = GatewayConfig(connect_timeout=1.0, read_timeout=5.0, max_attempts=1)

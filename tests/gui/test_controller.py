@@ -133,3 +133,18 @@ def test_sandbox_that_fails_to_start_is_reported_and_aws_profiles_still_load(
     harness.qtbot.waitUntil(lambda: controller.ready, timeout=WAIT_MS)
     assert controller.profiles() == []
     _close(harness, controller)
+
+
+def test_renaming_a_profile_by_case_only_keeps_it(harness: WindowHarness) -> None:
+    controller = _started(harness)
+    info = harness.sandbox.info
+    first = ProfileEdit(Profile("Dev", info.region, info.endpoint_url), "abc", None)
+    assert _run(harness, controller.save_profile(first)) is True
+    renamed = ProfileEdit(
+        Profile("dev", info.region, info.endpoint_url), "abc", None, previous_name="Dev"
+    )
+    assert _run(harness, controller.save_profile(renamed)) is True
+    repo = controller._repo  # noqa: SLF001 - checks what reached the profile file
+    assert repo is not None
+    assert [p.name for p in repo.list()] == ["dev"]
+    _close(harness, controller)

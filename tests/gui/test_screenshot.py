@@ -90,20 +90,16 @@ def _drive(out: Path) -> int:
     """Open the real window on the real services, deliver once, fail once, grab it."""
     import asyncio
 
-    from PySide6.QtWidgets import QApplication
-
-    from app.ui.application import (
-        app_icon,
-        default_factories,
-        pin_singletons_if_pyside_overreleases,
-        window_settings,
-    )
-
-    pin_singletons_if_pyside_overreleases()
     import qasync
+    from PySide6.QtWidgets import QApplication
 
     from app.services.cognito_gateway import GatewayConfig
     from app.services.paths import AppPaths
+    from app.ui.application import (
+        app_icon,
+        default_factories,
+        window_settings,
+    )
     from app.ui.controller import ResendController
     from app.ui.main_window import MainWindow
 
