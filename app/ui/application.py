@@ -77,6 +77,11 @@ def default_factories(
 
         return SandboxService()
 
+    def trigger() -> Any:
+        from app.services.trigger_service import TriggerService
+
+        return TriggerService()
+
     def regions() -> list[str]:
         from app.services.regions import cognito_regions
 
@@ -94,6 +99,7 @@ def default_factories(
         sandbox=sandbox if with_sandbox else None,
         regions=regions,
         exporter=export_history,
+        trigger=trigger,
     )
 
 

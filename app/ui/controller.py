@@ -18,11 +18,12 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.errors import decode
 from app.core.outcome import Attempt
-from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
+from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, MetadataPreset, Profile
 from app.core.request import ResendInput
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
+    from app.core.trigger_event import EventPreview
     from app.sandbox.model import SandboxInfo
     from app.services.cognito_gateway import CognitoGateway
     from app.services.history_store import HistoryFilter, HistoryStore
@@ -30,11 +31,14 @@ if TYPE_CHECKING:
     from app.services.resend_service import ResendService
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import KeyringStatus, SecretStore
+    from app.services.trigger_service import TriggerService
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# Shown in an event preview when the keyring cannot give the profile's client id.
+CLIENT_ID_PLACEHOLDER = "<app client id>"
 # The sandbox app clients a user can pick for the built-in profile.
 SANDBOX_CLIENT_NAMES = ("public", "protected", "secret")
 
@@ -56,6 +60,8 @@ class ServiceFactories:
     sandbox: Callable[[], SandboxService] | None = None
     regions: Callable[[], list[str]] | None = None
     exporter: Callable[[str, HistoryFilter, Path, HistoryStore], int] | None = None
+    # Event preview and the sandbox's local trigger (the "trigger debugging" section).
+    trigger: Callable[[], TriggerService] | None = None
     warm_up_region: str = "us-east-1"
 
 
@@ -96,6 +102,8 @@ class ResendController(QObject):
     status_changed = Signal(str)  # a short line for the status bar
     export_finished = Signal(str, int)  # path, rows written
     problem_reported = Signal(str, str)  # title, plain-language text
+    trigger_changed = Signal(object)  # str | None: the sandbox's attached handler
+    trigger_failed = Signal(str)  # why attaching/detaching the handler failed
 
     def __init__(self, factories: ServiceFactories, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +121,9 @@ class ResendController(QObject):
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self._trigger: TriggerService | None = None
+        # The built-in profile is not in the profiles file; the window keeps its presets.
+        self._sandbox_presets: tuple[MetadataPreset, ...] = ()
 
     # ------------------------------------------------------------------ state
     @property
@@ -289,6 +300,7 @@ class ResendController(QObject):
             user_pool_id=info.user_pool_id,
             has_secret=client.client_secret is not None,
             builtin=True,
+            presets=self._sandbox_presets,
         )
 
     def _rebuild_profiles(self, user_profiles: list[Profile]) -> None:
@@ -457,6 +469,12 @@ class ResendController(QObject):
         except Exception as exc:
             log.exception("resend crashed")
             final = attempt.failed(decode("UnknownError", f"{type(exc).__name__}: {exc}"))
+        if profile.builtin and final.request_id:
+            try:
+                final = await self._with_trigger_notes(final)
+            except asyncio.CancelledError:
+                self.attempt_finished.emit(final)
+                raise
         self.attempt_finished.emit(final)
         if profile.builtin:
             self.refresh_inbox()
@@ -505,6 +523,146 @@ class ResendController(QObject):
         self.status_changed.emit(f"Exported {n} attempt(s) to {path}")
         self.export_finished.emit(path, n)
 
+    # ------------------------------------------------------------------ trigger debugging
+    def _trigger_service(self) -> TriggerService | None:
+        # Built on first use, in a worker thread, like every other service.
+        if self._trigger is None and self._factories.trigger is not None:
+            self._trigger = self._factories.trigger()
+        return self._trigger
+
+    async def _with_trigger_notes(self, final: Attempt) -> Attempt:
+        """`final` with its local trigger run (duration, exit status, output) in `notes`,
+        stored again in the history; unchanged when no trigger ran or the lookup fails."""
+        info, history = self._sandbox_info, self._history
+        if info is None or final.request_id is None or self._factories.trigger is None:
+            return final
+        request_id, url = final.request_id, info.endpoint_url
+
+        def work() -> Attempt:
+            from app.services.trigger_notes import trigger_run_notes
+
+            service = self._trigger_service()
+            run = service.run_for(url, request_id) if service is not None else None
+            if run is None:
+                return final
+            noted = replace(final, notes=trigger_run_notes(run))
+            if history is not None:
+                history.append(noted)  # replaces the row the resend service wrote
+            return noted
+
+        try:
+            return await self._blocking(work)
+        except Exception:  # the send itself is done; its trigger details are a bonus
+            log.warning("could not read the trigger run of %s", request_id, exc_info=True)
+            return final
+
+    def preview_event(
+        self, profile_name: str, raw: ResendInput, session: ClientCredentials | None = None
+    ) -> asyncio.Task[EventPreview | None]:
+        """The CustomMessage_ResendCode event this form would cause (None when unavailable)."""
+        return self._spawn(self._preview_event(profile_name, raw, session))
+
+    async def _preview_event(
+        self, profile_name: str, raw: ResendInput, session: ClientCredentials | None
+    ) -> EventPreview | None:
+        profile = self.profile(profile_name)
+        if profile is None or self._factories.trigger is None:
+            self.problem_reported.emit("No preview", "Choose a profile first.")
+            return None
+        sandbox = self._sandbox
+        secrets = self._secrets
+        sandbox_client = self._sandbox_client
+
+        def work() -> EventPreview:
+            service = self._trigger_service()
+            assert service is not None
+            if profile.builtin and sandbox is not None:
+                client_id = sandbox.credentials(sandbox_client).client_id
+            elif session is not None and session.client_id:
+                client_id = session.client_id
+            else:
+                client_id = _stored_client_id(secrets, profile.name)
+            return service.preview(
+                profile,
+                username=raw.username.strip(),
+                client_id=client_id,
+                # As the resend sends it: rows without a key are dropped.
+                client_metadata={k: v for k, v in raw.client_metadata if k},
+            )
+
+        try:
+            return await self._blocking(work)
+        except Exception as exc:
+            log.warning("event preview failed", exc_info=True)
+            self.problem_reported.emit("Could not build the event", f"{type(exc).__name__}: {exc}")
+            return None
+
+    def attach_trigger(self, handler: str | None) -> asyncio.Task[str | None]:
+        """Attach ``file.py:function`` to the sandbox's CustomMessage trigger (None detaches);
+        `trigger_changed` or `trigger_failed` tells the outcome."""
+        return self._spawn(self._set_trigger(handler, change=True))
+
+    def refresh_trigger(self) -> asyncio.Task[str | None]:
+        """Ask the sandbox which handler is attached (`trigger_changed`)."""
+        return self._spawn(self._set_trigger(None, change=False))
+
+    async def _set_trigger(self, handler: str | None, *, change: bool) -> str | None:
+        info = self._sandbox_info
+        if info is None or self._factories.trigger is None:
+            self.trigger_failed.emit("the sandbox is not running")
+            return None
+        url = info.endpoint_url
+
+        def work() -> str | None:
+            service = self._trigger_service()
+            assert service is not None
+            return service.attach(url, handler) if change else service.attached(url)
+
+        try:
+            attached = await self._blocking(work)
+        except Exception as exc:  # TriggerServiceError: the sandbox's 400 says why
+            log.warning("trigger %s failed: %s", "attach" if change else "query", exc)
+            self.trigger_failed.emit(str(exc))
+            return None
+        self.trigger_changed.emit(attached)
+        return attached
+
+    def set_sandbox_presets(self, presets: tuple[MetadataPreset, ...]) -> None:
+        """The built-in profile's presets, as the window keeps them in its settings."""
+        self._sandbox_presets = tuple(presets)
+        if self._sandbox_info is not None:
+            self._rebuild_profiles(self._user_profiles())
+
+    def save_presets(
+        self, profile_name: str, presets: tuple[MetadataPreset, ...]
+    ) -> asyncio.Task[bool]:
+        """Store a profile's metadata presets: in the profiles file (off the UI thread), or in
+        memory for the built-in profile (the window persists those in its settings)."""
+        return self._spawn(self._save_presets(profile_name, presets))
+
+    async def _save_presets(self, profile_name: str, presets: tuple[MetadataPreset, ...]) -> bool:
+        profile = self.profile(profile_name)
+        if profile is None:
+            self.problem_reported.emit("No such profile", f"Profile “{profile_name}” is gone.")
+            return False
+        if profile.builtin:
+            self.set_sandbox_presets(presets)
+            return True
+        if self._repo is None:
+            self.problem_reported.emit("Not ready", "Services are still starting; try again.")
+            return False
+        updated = replace(profile, presets=tuple(presets))
+        try:
+            await self._blocking(self._repo.save, updated)
+        except Exception as exc:
+            log.warning("saving presets of %r failed: %s", profile_name, exc)
+            self.problem_reported.emit(f"Could not save the presets of “{profile_name}”", str(exc))
+            return False
+        self._rebuild_profiles(
+            [p for p in self._user_profiles() if p.name != profile.name] + [updated]
+        )
+        return True
+
     # ------------------------------------------------------------------ shutdown
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight sends end (their timeouts are short), then close the services."""
@@ -534,3 +692,15 @@ class ResendController(QObject):
 
 async def _nothing() -> None:
     return None
+
+
+def _stored_client_id(secrets: SecretStore | None, name: str) -> str:
+    """A profile's client id from the keyring, or a visible placeholder (blocking)."""
+    from app.services.secret_store import SecretStoreError
+
+    if secrets is None:
+        return CLIENT_ID_PLACEHOLDER
+    try:
+        return secrets.load(name).client_id
+    except SecretStoreError:
+        return CLIENT_ID_PLACEHOLDER

@@ -232,4 +232,8 @@ class DetailsPanel(QWidget):
             if not value:
                 continue
             name = "detailsField_" + key.replace(" ", "")
-            self._form.addRow(_label(f"{key}:", wrap=False), _label(value, name=name))
+            field = _label(value, name=name)
+            if key == "Notes":
+                # A local trigger's stdout/stderr: tracebacks line up only in a fixed font.
+                field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self._form.addRow(_label(f"{key}:", wrap=False), field)

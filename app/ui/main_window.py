@@ -25,15 +25,18 @@ from qasync import asyncSlot
 
 from app import APP_NAME
 from app.core.outcome import Attempt
-from app.core.profile import Profile
+from app.core.presets import NOT_ENCRYPTED_WARNING
+from app.core.profile import MetadataPreset, Profile
 from app.services.regions import FALLBACK_REGIONS
 from app.ui.about import show_about
 from app.ui.banner import Banner
 from app.ui.controller import ResendController, SendRequest
 from app.ui.history_model import HistoryTableModel
 from app.ui.history_pane import HistoryPane
+from app.ui.preset_settings import load_sandbox_presets, save_sandbox_presets, should_warn_now
 from app.ui.resend_form import ResendForm
 from app.ui.sandbox_panel import SandboxPanel
+from app.ui.trigger_event_dialog import SavePathChooser, TriggerEventDialog, choose_save_path
 
 if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
@@ -78,6 +81,10 @@ class MainWindow(QMainWindow):
         self._in_flight = 0
         # Replaced by tests and automation to answer without a modal box.
         self.confirm = self._ask_yes_no
+        self.inform: Callable[[str, str], None] = self._show_info
+        self.event_dialog: TriggerEventDialog | None = None
+        # Replaced by tests to save a test event without a file dialog.
+        self.choose_event_path: SavePathChooser = choose_save_path
         self.setWindowTitle(APP_NAME)
         if icon is not None and not icon.isNull():
             self.setWindowIcon(icon)
@@ -177,6 +184,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.sandbox_dock.toggleViewAction())
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self.preview_event_action = QAction("Preview trigger &event…", self)
+        self.preview_event_action.setObjectName("previewTriggerEventAction")
+        self.preview_event_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.preview_event_action.triggered.connect(self._on_preview_event)
+        tools_menu.addAction(self.preview_event_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction(f"&About {APP_NAME}", self)
         about.triggered.connect(self._on_about)
@@ -196,6 +209,11 @@ class MainWindow(QMainWindow):
         c.inbox_loaded.connect(self.sandbox_panel.set_inbox)
         c.status_changed.connect(self.status_label.setText)
         c.problem_reported.connect(self._on_problem)
+        c.trigger_changed.connect(self.sandbox_panel.trigger_row.set_trigger)
+        c.trigger_failed.connect(self.sandbox_panel.trigger_row.set_error)
+        self.sandbox_panel.trigger_row.attach_requested.connect(self._on_trigger_attach)
+        self.sandbox_panel.trigger_row.detach_requested.connect(self._on_trigger_detach)
+        self.form.presets.presets_edited.connect(self._on_presets_edited)
 
         self.form.send_requested.connect(self._on_send_clicked)
         self.profile_selector.currentIndexChanged.connect(self._on_profile_selected)
@@ -236,6 +254,7 @@ class MainWindow(QMainWindow):
         self.form.set_username(str(s.value("form/username", "") or ""))
         self.sandbox_panel.set_client(str(s.value("sandbox/client", "public")))
         self.controller.set_sandbox_client(self.sandbox_panel.current_client())
+        self.controller.set_sandbox_presets(load_sandbox_presets(s))
 
     def save_settings(self) -> None:
         s = self._settings
@@ -337,6 +356,7 @@ class MainWindow(QMainWindow):
     def _on_sandbox_started(self, info: SandboxInfo) -> None:
         self.sandbox_panel.set_info(info)
         self.controller.refresh_inbox()
+        self.controller.refresh_trigger()
 
     def _on_services_ready(self) -> None:
         self._refresh_profile_state()
@@ -439,6 +459,66 @@ class MainWindow(QMainWindow):
             self._report("Could not delete the profile", str(exc))
         finally:
             self._refresh_profile_state()
+
+    # ------------------------------------------------------------------ trigger debugging
+    @async_slot
+    async def _on_preview_event(self) -> None:
+        """Build the event for the form as it is now and show it (the build runs off-thread)."""
+        name = self.current_profile_name()
+        if not name:
+            return
+        self.preview_event_action.setEnabled(False)
+        try:
+            preview = await self.controller.preview_event(
+                name, self.form.values(), self.form.session_credentials()
+            )
+        finally:
+            self.preview_event_action.setEnabled(True)
+        if preview is None:
+            return
+        client_id = preview.event["callerContext"]["clientId"]
+        placeholder = client_id.startswith("<")
+        extra = "callerContext.clientId (not in the keyring)." if placeholder else None
+        if self.event_dialog is not None:
+            self.event_dialog.close()
+        self.event_dialog = TriggerEventDialog(
+            preview, extra_note=extra, choose_path=self.choose_event_path, parent=self
+        )
+        self.event_dialog.show()
+
+    @async_slot
+    async def _on_trigger_attach(self, spec: str) -> None:
+        row = self.sandbox_panel.trigger_row
+        row.set_busy(True)
+        try:
+            await self.controller.attach_trigger(spec)
+        finally:
+            row.set_busy(False)
+
+    @async_slot
+    async def _on_trigger_detach(self) -> None:
+        row = self.sandbox_panel.trigger_row
+        row.set_busy(True)
+        try:
+            await self.controller.attach_trigger(None)
+        finally:
+            row.set_busy(False)
+
+    @async_slot
+    async def _on_presets_edited(self, presets: tuple[MetadataPreset, ...]) -> None:
+        """Store the current profile's presets; the first time ever, say they are not secret."""
+        profile = self.current_profile()
+        if profile is None:
+            return
+        if should_warn_now(self._settings):
+            self.inform("ClientMetadata is not encrypted", NOT_ENCRYPTED_WARNING)
+        if await self.controller.save_presets(profile.name, presets) and profile.builtin:
+            save_sandbox_presets(self._settings, presets)
+
+    def _show_info(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setObjectName("presetWarningBox")
+        box.open()  # not exec(): the save goes on while the note is read
 
     def _ask_yes_no(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.outcome import Attempt
-from app.core.profile import ClientCredentials, Profile
+from app.core.profile import ClientCredentials, MetadataPreset, Profile
 from app.core.request import Field, FieldError, ResendInput, form_errors, validate_client_id
 from app.core.secrets import Secret
+from app.ui.preset_bar import PresetBar
 
 _INVALID_STYLE = "border: 1px solid #c62828; border-radius: 3px; background: #fff6f6;"
 
@@ -72,6 +73,8 @@ class ResendForm(QWidget):
 
         self.metadata = MetadataTable(self)
         self.metadata_error = _error_label("clientMetadataError", self)
+        self.presets = PresetBar(self.metadata.current_pairs, self)
+        self.presets.picked.connect(self._on_preset_picked)
 
         self.analytics_edit = QLineEdit(self)
         _name(self.analytics_edit, "analyticsEndpointEdit")
@@ -172,7 +175,11 @@ class ResendForm(QWidget):
         # In a narrow pane a field moves under its label instead of being clipped.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Username", self._with_error(self.username_edit, self.username_error))
-        form.addRow("Client metadata", self._with_error(self.metadata, self.metadata_error))
+        metadata_box = self._with_error(self.metadata, self.metadata_error)
+        metadata_layout = metadata_box.layout()
+        assert isinstance(metadata_layout, QVBoxLayout)
+        metadata_layout.insertWidget(0, self.presets)
+        form.addRow("Client metadata", metadata_box)
         form.addRow(
             "Analytics endpoint ID", self._with_error(self.analytics_edit, self.analytics_error)
         )
@@ -229,6 +236,7 @@ class ResendForm(QWidget):
         """Show the SecretHash note and, when the keyring cannot help, the session fields."""
         self._profile = profile
         self._session_needed = bool(profile and not profile.builtin and not keyring_usable)
+        self.presets.set_profile(profile)
         self.session_box.setVisible(self._session_needed)
         self._update_secret_note()
         self.revalidate()
@@ -299,6 +307,10 @@ class ResendForm(QWidget):
         self.encoded_edit.setText(attempt.encoded_data)
         if attempt.ip_address or attempt.encoded_data:
             self.advanced_toggle.setChecked(True)
+
+    def _on_preset_picked(self, preset: MetadataPreset) -> None:
+        self.metadata.mode_button.setChecked(False)
+        self.metadata.set_pairs(list(preset.pairs))
 
     # ------------------------------------------------------------------ validation
     def revalidate(self) -> None:

@@ -1,4 +1,4 @@
-"""The Sandbox panel: which seeded app client to use, the seeded users, and the inbox."""
+"""The Sandbox panel: which seeded app client, the local trigger, the seeded users, the inbox."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from app.ui.trigger_row import TriggerRow
 
 if TYPE_CHECKING:
     from app.sandbox.model import InboxMessage, SandboxInfo
@@ -113,9 +115,12 @@ class SandboxPanel(QWidget):
         self.splitter.addWidget(users_box)
         self.splitter.addWidget(inbox_box)
 
+        self.trigger_row = TriggerRow(self)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addLayout(client_row)
+        layout.addWidget(self.trigger_row)
         layout.addWidget(self.splitter, 1)
 
     def set_info(self, info: SandboxInfo) -> None:
