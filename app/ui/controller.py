@@ -112,6 +112,7 @@ class ResendController(QObject):
         self._history: HistoryStore | None = None
         self._repo: ProfileRepository | None = None
         self._resend: ResendService | None = None
+        self._gateway: CognitoGateway | None = None
         self._sandbox: SandboxService | None = None
         self._sandbox_info: SandboxInfo | None = None
         self._keyring_status: KeyringStatus | None = None
@@ -147,6 +148,11 @@ class ResendController(QObject):
         return self._history
 
     @property
+    def gateway(self) -> CognitoGateway | None:
+        """The single-send gateway (a batch builds its own from this one's config)."""
+        return self._gateway
+
+    @property
     def in_flight(self) -> int:
         return len(self._in_flight)
 
@@ -176,6 +182,10 @@ class ResendController(QObject):
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return task
+
+    def run_in_background(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run `coro` as work that `aclose` waits for (or cancels), like a send."""
+        return self._spawn(coro)
 
     async def _blocking(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -219,6 +229,7 @@ class ResendController(QObject):
         history = cast("HistoryStore", results[2])
         repo = cast("ProfileRepository", results[3])
         self._secrets, self._history, self._repo = secrets, history, repo
+        self._gateway = gateway
         self._resend = f.resend(gateway, secrets, history)
         self.history_opened.emit(history)
         recovered = getattr(history, "recovered_from", None)
@@ -479,6 +490,20 @@ class ResendController(QObject):
         if profile.builtin:
             self.refresh_inbox()
         return final
+
+    async def credentials_for(
+        self, profile: Profile, session_credentials: ClientCredentials | None = None
+    ) -> tuple[ClientCredentials | None, str | None]:
+        """A profile's client id/secret, as a single send gets them: the sandbox's client for
+        the built-in profile, typed session credentials, else the keyring (off the UI thread).
+        Returns (credentials, None) or (None, why not)."""
+        if profile.builtin and self._sandbox is not None:
+            return self._sandbox.credentials(self._sandbox_client), None
+        if session_credentials is not None:
+            return session_credentials, None
+        if self._secrets is None:
+            return None, "Services are still starting; try again."
+        return await self._blocking(self._keyring_credentials, profile.name)
 
     def _keyring_credentials(self, name: str) -> tuple[ClientCredentials | None, str | None]:
         assert self._secrets is not None

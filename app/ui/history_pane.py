@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +105,8 @@ class HistoryPane(QWidget):
         # Qt's own dialog instead of the platform's (tests, odd desktops).
         self.native_dialogs = True
         self._reselect_id: str | None = None
+        # Set by "Show in history" of the batch window; cleared by its button.
+        self._batch_id: str | None = None
 
         self._build_filter_row()
         self._build_view()
@@ -161,6 +164,13 @@ class HistoryPane(QWidget):
         self._filter_row.setContentsMargins(4, 4, 4, 0)
         self._filter_row.addWidget(self._filter_edit, 1)
         self._filter_row.addWidget(self._status_combo)
+        self._batch_button = QToolButton()
+        self._batch_button.setObjectName("historyBatchFilterButton")
+        self._batch_button.setAccessibleName("historyBatchFilterButton")
+        self._batch_button.setToolTip("Showing one batch only; click to show every attempt")
+        self._batch_button.clicked.connect(lambda: self.show_batch(None))
+        self._batch_button.hide()
+        self._filter_row.addWidget(self._batch_button)
         self._filter_row.addWidget(self._count_label)
 
     def _build_view(self) -> None:
@@ -287,8 +297,22 @@ class HistoryPane(QWidget):
         # By index: Qt hands a StrEnum item back as a plain str.
         index = max(self._status_combo.currentIndex(), 0)
         return HistoryFilter(
-            text=self._filter_edit.text().strip(), status=STATUS_CHOICES[index][1]
+            text=self._filter_edit.text().strip(),
+            status=STATUS_CHOICES[index][1],
+            batch_id=self._batch_id,
         )
+
+    @property
+    def batch_filter(self) -> str | None:
+        return self._batch_id
+
+    def show_batch(self, batch_id: str | None) -> None:
+        """Show only the attempts of one batch (None: every attempt again)."""
+        self._batch_id = batch_id or None
+        if self._batch_id:
+            self._batch_button.setText(f"Batch {self._batch_id[:8]}… ✕")
+        self._batch_button.setVisible(self._batch_id is not None)
+        self._apply_filter()
 
     def current_attempt(self) -> Attempt | None:
         rows = self._view.selectionModel().selectedRows()

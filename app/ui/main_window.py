@@ -30,6 +30,7 @@ from app.core.profile import MetadataPreset, Profile
 from app.services.regions import FALLBACK_REGIONS
 from app.ui.about import show_about
 from app.ui.banner import Banner
+from app.ui.batch_controller import BatchController
 from app.ui.controller import ResendController, SendRequest
 from app.ui.history_model import HistoryTableModel
 from app.ui.history_pane import HistoryPane
@@ -41,6 +42,7 @@ from app.ui.trigger_event_dialog import SavePathChooser, TriggerEventDialog, cho
 if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
+    from app.ui.batch_dialog import BatchDialog
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self._regions: list[str] = list(FALLBACK_REGIONS)
         self._keyring_backend = "(checking…)"
         self._in_flight = 0
+        # Built on first use (File → Batch resend…) and kept: it shows the last batch.
+        self.batch_dialog: BatchDialog | None = None
         # Replaced by tests and automation to answer without a modal box.
         self.confirm = self._ask_yes_no
         self.inform: Callable[[str, str], None] = self._show_info
@@ -167,6 +171,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.add_profile_button)
         bar.addWidget(self.edit_profile_button)
         bar.addWidget(self.delete_profile_button)
+        self.batch_button = QPushButton("Batch…", self)
+        _name(self.batch_button, "batchButton")
+        self.batch_button.setToolTip("Resend to many users with this profile (Ctrl+B)")
+        bar.addWidget(self.batch_button)
         bar.addWidget(self.profile_info, 1)
         bar.addWidget(self.keyring_status_label)
         self._profile_bar = bar
@@ -177,6 +185,11 @@ class MainWindow(QMainWindow):
             act = QAction(f"Export history as {fmt.upper()}…", self)
             act.triggered.connect(lambda _=False, f=fmt: self.history_pane.export(f))
             file_menu.addAction(act)
+        batch_action = QAction("&Batch resend…", self)
+        batch_action.setObjectName("batchAction")
+        batch_action.setShortcut(QKeySequence("Ctrl+B"))
+        batch_action.triggered.connect(self.open_batch_dialog)
+        file_menu.addAction(batch_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -225,6 +238,7 @@ class MainWindow(QMainWindow):
         self.sandbox_panel.refresh_requested.connect(c.refresh_inbox)
         self.history_pane.rerun_requested.connect(self._on_rerun)
         self.history_pane.export_requested.connect(c.export_history)
+        self.batch_button.clicked.connect(self.open_batch_dialog)
 
     # ------------------------------------------------------------------ settings
     def _restore_settings(self) -> None:
@@ -299,6 +313,8 @@ class MainWindow(QMainWindow):
             where = profile.endpoint_url or "AWS"
             self.profile_info.setText(f"{profile.region} · {where}")
         self.sandbox_panel.client_combo.setEnabled(True)
+        if self.batch_dialog is not None:
+            self.batch_dialog.refresh_profile()
 
     def _report(self, title: str, text: str, level: str = "error") -> None:
         self.problem_banner.show_message(title, text, level)
@@ -527,8 +543,44 @@ class MainWindow(QMainWindow):
     def _on_about(self) -> None:
         show_about(self, self._keyring_backend, self._log_file)
 
+    def open_batch_dialog(self) -> BatchDialog:
+        """Show the (non-modal) batch window; its committed rows appear in the history."""
+        from app.ui.batch_dialog import BatchDialog
+        from app.ui.history_feed import show_recorded
+
+        if self.batch_dialog is None:
+            batch = BatchController(self.controller, parent=self)
+            dialog = BatchDialog(
+                batch,
+                self.current_profile,
+                form_metadata=lambda: tuple(self.form.values().client_metadata),
+                session_credentials=self.form.session_credentials,
+                parent=self,
+            )
+            batch.rows_recorded.connect(lambda rows: show_recorded(self.history_model, rows))
+            batch.start_failed.connect(self._report)
+            dialog.show_in_history_requested.connect(self.history_pane.show_batch)
+            self.batch_dialog = dialog
+        self.batch_dialog.show()
+        self.batch_dialog.raise_()
+        self.batch_dialog.activateWindow()
+        return self.batch_dialog
+
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
+        dialog = self.batch_dialog
+        if dialog is not None and dialog.batch.running:
+            if not self.confirm(
+                "Cancel the batch and quit?",
+                "A batch is running. Quit anyway? No new call starts; calls in flight finish "
+                "and are recorded in the history before the app closes.",
+            ):
+                event.ignore()
+                return
+            # The controller's close waits for the batch's calls in flight.
+            dialog.cancel_batch()
+        if dialog is not None:
+            dialog.hide()
         self.save_settings()
         self.form.set_ready(False)
         super().closeEvent(event)
