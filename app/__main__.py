@@ -12,7 +12,7 @@ _GUI_FLAGS = ("--self-test",)
 
 def wants_gui(args: Sequence[str]) -> bool:
     """True when no CLI command, help or version was asked for."""
-    from app.cli import SUBCOMMANDS
+    from app.cli_commands import SUBCOMMANDS
 
     if not args:
         return True

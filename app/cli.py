@@ -11,7 +11,8 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
-from app import APP_NAME, app_version, cli_batch, cli_trigger
+from app import APP_NAME, app_version
+from app.cli_commands import SUBCOMMANDS
 from app.cli_common import (
     EXIT_FAILURE,
     EXIT_INPUT,
@@ -22,7 +23,7 @@ from app.cli_common import (
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
 
-SUBCOMMANDS = ("sandbox", "profiles", "resend", "history", "inbox", "trigger-event", "batch")
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 _EPILOG = f"""\
 exit codes:
@@ -102,6 +103,8 @@ def _add_sandbox(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="N",
         help="resends allowed per user per hour before LimitExceededException (default: 5)",
     )
+    from app import cli_trigger
+
     cli_trigger.add_sandbox_flag(p)
 
 
@@ -240,7 +243,42 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app import cli_batch
+
+    cli_batch.add_parser(sub)
+
+
+def _add_trigger(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app import cli_trigger
+
+    cli_trigger.add_parser(sub)
+
+
+# In the order `--help` lists them.
+_ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
+    "sandbox": _add_sandbox,
+    "profiles": _add_profiles,
+    "resend": _add_resend,
+    "history": _add_history,
+    "inbox": _add_inbox,
+    "batch": _add_batch,
+    "trigger-event": _add_trigger,
+}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand argv names, if its first word that is not an option is one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in _ADDERS else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; with `only`, just that subcommand's parser is built.
+
+    Building every subparser costs start-up time (batch's defaults import the batch
+    runner, and asyncio with it); a command line that names its command needs only its own.
+    """
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=_para(
@@ -255,13 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also print the log to standard error"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_sandbox(sub)
-    _add_profiles(sub)
-    _add_resend(sub)
-    _add_history(sub)
-    _add_inbox(sub)
-    cli_batch.add_parser(sub)
-    cli_trigger.add_parser(sub)
+    for name, add in _ADDERS.items():
+        if only is None or name == only:
+            add(sub)
     return parser
 
 
@@ -287,17 +321,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         from app.cli_sandbox import run_inbox
 
         return run_inbox(args)
-    if args.command == cli_trigger.COMMAND:
+    if args.command == "trigger-event":
+        from app import cli_trigger
+
         return cli_trigger.run(args)
-    if args.command == cli_batch.COMMAND:
+    if args.command == "batch":
+        from app import cli_batch
+
         return cli_batch.run(args)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code (see the epilog)."""
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=_command_in(words))
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT

@@ -212,11 +212,16 @@ def run_resend(args: argparse.Namespace) -> int:
 
 def _resend(args: argparse.Namespace, paths: AppPaths, raw: ResendInput, target: _Target) -> int:
     from app.core.attempts import begin_attempt
-    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+    from app.services.cognito_gateway import (
+        CognitoGateway,
+        GatewayConfig,
+        default_data_cache_dir,
+    )
     from app.services.history_store import HistoryStore
     from app.services.resend_service import CredentialSource, ResendService
 
-    config = GatewayConfig()
+    # A process per call: parsing botocore's full data files would be a fifth of it.
+    config = GatewayConfig(data_cache_dir=default_data_cache_dir())
     if args.timeout is not None:
         config = replace(
             config, read_timeout=args.timeout, connect_timeout=min(config.connect_timeout,

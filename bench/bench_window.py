@@ -534,9 +534,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_API", "pyside6")
         import qasync
 
-        from app.ui.application import pin_singletons_if_pyside_overreleases
+        from app.ui import application
 
-        pin_singletons_if_pyside_overreleases()
+        # As the application does at start (where it still has such a guard).
+        guard = getattr(application, "pin_singletons_if_pyside_overreleases", None)
+        if guard is not None:
+            guard()
         app = QApplication([sys.argv[0]])
         app.setQuitOnLastWindowClosed(False)
         loop = qasync.QEventLoop(app)
