@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ METADATA_PREFIX = "metadata."
 # Delimiters tried on the header row: Excel writes ';' where ',' is the decimal mark.
 _DELIMITERS = (",", ";", "\t")
 _BOM = "\ufeff"
+# One physical line with its line end (CRLF, CR or LF), or a last line without one.
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # How many refused rows a scan keeps to show; the count goes on past it.
 MAX_KEPT_ERRORS = 1000
 
@@ -101,13 +104,16 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         for raw in self._source:
             self.number += 1
-            if isinstance(raw, bytes):
-                text = self._decode(raw)
-            else:
-                text = raw
+            text = self._decode(raw) if isinstance(raw, bytes) else raw
             if self.number == 1:
                 text = text.removeprefix(_BOM)
-            yield text
+            # A file with old Mac line ends (CR only), or a stray CR, reaches us as one
+            # "line" holding several: csv refuses a line break inside an unquoted field,
+            # so each physical line is handed on by itself (and numbered by itself).
+            parts = _PHYSICAL_LINE.findall(text) or [text]
+            for i, part in enumerate(parts):
+                self.number += 1 if i else 0
+                yield part
 
     def _decode(self, raw: bytes) -> str:
         try:
@@ -127,11 +133,16 @@ def _cells(row: list[str]) -> list[str]:
 
 def _detect(first_line: str) -> _Layout | BatchRowError:
     """The layout told by the first non-empty line: a header, or a plain list of usernames."""
-    for delimiter in _DELIMITERS:
-        header = [c.lower() for c in _cells(next(csv.reader([first_line], delimiter=delimiter)))]
-        if USERNAME_COLUMN in header:
-            return _layout_from_header(header, delimiter)
-    header = _cells(next(csv.reader([first_line])))
+    try:
+        for delimiter in _DELIMITERS:
+            cells = _cells(next(csv.reader([first_line], delimiter=delimiter)))
+            header = [c.lower() for c in cells]
+            if USERNAME_COLUMN in header:
+                return _layout_from_header(header, delimiter)
+        header = _cells(next(csv.reader([first_line])))
+    except csv.Error as exc:
+        # E.g. a first line over csv's field size limit (131,072 characters).
+        return BatchRowError(0, f"the first line cannot be read as CSV ({exc})")
     if sum(1 for c in header if c) > 1:
         shown = ", ".join(repr(c) for c in header[:6])
         return BatchRowError(

@@ -266,6 +266,12 @@ def _parse(raw: bytes) -> list[Profile]:
         raise _CorruptFileError(
             f"it is not valid JSON (line {exc.lineno}, column {exc.colno})"
         ) from None
+    except RecursionError:
+        # json recurses per nesting level: a few thousand "[" exhaust the stack.
+        raise _CorruptFileError("it is nested too deeply to be a profiles file") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits with a plain ValueError.
+        raise _CorruptFileError("it holds a number too long to read") from None
     if not isinstance(data, dict):
         raise _CorruptFileError("it should hold a JSON object with 'version' and 'profiles'")
     version = data.get("version")

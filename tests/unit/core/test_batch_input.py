@@ -196,3 +196,21 @@ def test_any_list_written_as_excel_csv_reads_back(names: list[str]) -> None:
         (n, (("who", n),)) for n in names
     ]
     assert all(isinstance(g, BatchRow) for g in got)
+
+
+def test_old_mac_line_ends_and_stray_carriage_returns_are_line_breaks_not_a_crash() -> None:
+    import io
+
+    cr_only = list(read_batch(io.BytesIO(b"username\ralice\rbob\r")))
+    assert [(r.line, getattr(r, "username", None)) for r in cr_only] == [(2, "alice"), (3, "bob")]
+    stray = list(read_batch(io.BytesIO(b"alice\rbob\ncarol\n")))
+    assert [getattr(r, "username", None) for r in stray] == ["alice", "bob", "carol"]
+    assert [r.line for r in stray] == [1, 2, 3]
+
+
+def test_a_first_line_over_the_csv_field_limit_is_a_fatal_row_error_not_a_crash() -> None:
+    import io
+
+    items = list(read_batch(io.BytesIO(b"0" * 200_000 + b"\nalice\n")))
+    assert len(items) == 1 and isinstance(items[0], BatchRowError) and items[0].fatal
+    assert items[0].line == 1 and "cannot be read as CSV" in items[0].reason

@@ -312,3 +312,17 @@ def test_unknown_and_secret_looking_keys_are_dropped_on_write(
     assert repo.list() == [Profile(name="a", region="us-east-1")]
     repo.save(PROD)
     assert "hand-typed-secret" not in path.read_text()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"version": 1, "profiles": [' + b"9" * 5_000 + b"]}"],
+    ids=["nested-100k-deep", "5000-digit-number"],
+)
+def test_a_file_json_cannot_read_is_moved_aside_not_a_crash(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_bytes(content)
+    with pytest.raises(ProfileFileError) as info:
+        ProfileRepository(path).list()
+    assert info.value.moved_to is not None and info.value.moved_to.read_bytes() == content
+    assert "nested too deeply" in str(info.value) or "number too long" in str(info.value)
