@@ -221,7 +221,7 @@ lint_steps() {
 }
 
 run_pytest() {
-    local pytest=("$VPY" -m pytest -q -p no:cacheprovider "$@")
+    local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 "$@")
     local rc=0
     if command -v dbus-run-session >/dev/null 2>&1; then
         dbus-run-session -- "$ROOT/scripts/with-keyring.sh" "${pytest[@]}" </dev/null || rc=$?
