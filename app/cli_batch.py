@@ -379,7 +379,8 @@ def _run_batch(
     settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
     history = HistoryStore(paths.history_db)
     reporter = _Reporter(args.json)
-    buffer = BufferedHistory(history, on_written=reporter.written)
+    # One writer thread commits the history: the resend threads never wait on a disk sync.
+    buffer = BufferedHistory(history, on_written=reporter.written, writer_thread=True)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
     try:

@@ -104,6 +104,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--client", default="protected", choices=("public", "protected"))
+    parser.add_argument(
+        "--inline-writes",
+        action="store_true",
+        help="commit the history in the resend threads (the writer thread's baseline)",
+    )
     args = parser.parse_args()
 
     sandbox = Sandbox(resend_limit=1_000_000)
@@ -124,7 +129,7 @@ def main() -> int:
         )
         gateway = CognitoGateway(batch_gateway_config(GatewayConfig()))
         gateway.warm_up(info.region, info.endpoint_url)
-        buffer = BufferedHistory(history)
+        buffer = BufferedHistory(history, writer_thread=not args.inline_writes)
         service = ResendService(gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
         profile = Profile(name="Sandbox", region=info.region, endpoint_url=info.endpoint_url)
         creds = ClientCredentials(client_id, None)
@@ -171,6 +176,7 @@ def main() -> int:
         "ratio": round(median / base, 3),
         "target": TARGET_RATIO,
         "runner_includes": "every call recorded in the SQLite history (buffered, the product path)",
+        "history_writes": "resend threads" if args.inline_writes else "one writer thread",
         "peak_rss_growth_mb": round(peak_growth_kb / 1024, 2),
         "peak_rss_growth_target_mb": TARGET_MEMORY_MB,
         "peak_rss_method": "VmHWM - VmRSS around each runner run"

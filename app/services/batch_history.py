@@ -27,6 +27,12 @@ class BufferedHistory:
     than the calls alone; this keeps every call in the history, at most `max_delay_s`
     late. Call `flush` when the batch ends (BatchRunner does). Thread-safe.
 
+    With `writer_thread`, a due buffer is written by one background thread instead of
+    by the call that filled it: the resend threads never wait on SQLite's commit (and
+    its disk sync), and a buffer also goes out once it is `max_delay_s` old without a
+    further append. The thread ends when the buffer is empty; `flush` still writes
+    synchronously, so "flush at the end" keeps meaning "everything is committed".
+
     `on_written` is called with each group of attempts once its transaction has
     committed (or has failed: the error is logged, and the outcome of the calls must
     still be shown). A caller that reports a result only from there never reports a call
@@ -42,6 +48,7 @@ class BufferedHistory:
         max_delay_s: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
         on_written: Callable[[Sequence[Attempt]], None] | None = None,
+        writer_thread: bool = False,
     ) -> None:
         self._store = store
         self._on_written = on_written
@@ -49,6 +56,9 @@ class BufferedHistory:
         self._max_delay_s = max_delay_s
         self._clock = clock
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._background = writer_thread
+        self._writer: threading.Thread | None = None
         # Serialises writes so that rows reach the store in the order they were buffered.
         self._write_lock = threading.Lock()
         self._rows: list[Attempt] = []
@@ -59,12 +69,38 @@ class BufferedHistory:
             if not self._rows:
                 self._oldest = self._clock()
             self._rows.append(attempt)
-            due = (
-                len(self._rows) >= self._max_rows
-                or self._clock() - self._oldest >= self._max_delay_s
-            )
+            due = self._due_locked()
+            if self._background:
+                if self._writer is None:
+                    self._writer = threading.Thread(
+                        target=self._write_in_background, name="batch-history", daemon=True
+                    )
+                    self._writer.start()
+                elif due:
+                    self._wake.notify()
+                return
         if due:
             self.flush()
+
+    def _due_locked(self) -> bool:
+        return (
+            len(self._rows) >= self._max_rows or self._clock() - self._oldest >= self._max_delay_s
+        )
+
+    def _write_in_background(self) -> None:
+        while True:
+            with self._lock:
+                while self._rows and not self._due_locked():
+                    left = self._max_delay_s - (self._clock() - self._oldest)
+                    self._wake.wait(timeout=min(max(left, 0.005), self._max_delay_s))
+                if not self._rows:
+                    # Leave under the lock: an append from now on starts a new writer.
+                    self._writer = None
+                    return
+            try:
+                self.flush()
+            except Exception:  # logged by flush; the rows are reported as written anyway
+                pass
 
     def flush(self) -> int:
         """Write what is buffered; returns how many rows were written. Raises what the

@@ -342,7 +342,7 @@ class BatchController(QObject):
         if self._gateway is None or self._gateway.config != wanted:
             self._gateway = CognitoGateway(wanted)
         self._gateway.warm_up(profile.region, profile.endpoint_url)
-        buffer = BufferedHistory(history, on_written=self._written.extend)
+        buffer = BufferedHistory(history, on_written=self._written.extend, writer_thread=True)
         settings = replace(
             self._base_settings or BatchSettings(),
             concurrency=request.concurrency,

@@ -77,3 +77,64 @@ def test_on_written_hears_each_group_after_its_commit_and_after_a_failed_one() -
     with pytest.raises(OSError):
         failing.flush()
     assert seen[-1] == ([], -1)  # the outcome is still shown; the loss is in the log
+
+
+class BlockingStore(Store):
+    """A store whose commit waits until released, as a slow disk sync would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.release = threading.Event()
+        self.threads: set[str] = set()
+
+    def append_many(self, attempts: Iterable[Attempt]) -> int:
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        assert self.release.wait(10)
+        return super().append_many(attempts)
+
+
+def test_writer_thread_commits_without_blocking_the_appender_and_flush_waits() -> None:
+    import threading
+
+    store = BlockingStore()
+    written: list[list[str]] = []
+    done = threading.Event()
+
+    def on_written(rows: object) -> None:
+        written.append([r.username for r in rows])  # type: ignore[attr-defined]
+        done.set()
+
+    buf = BufferedHistory(
+        store, max_rows=2, max_delay_s=60.0, on_written=on_written, writer_thread=True
+    )
+    for i in range(3):
+        buf.append(a(f"u{i}"))  # returns at once although the commit is stuck
+    assert store.writes == []
+    store.release.set()
+    assert done.wait(10)
+    assert buf.flush() >= 0  # synchronous: every appended row is committed after it
+    assert [u for w in store.writes for u in w] == ["u0", "u1", "u2"]
+    assert [u for w in written for u in w] == ["u0", "u1", "u2"]
+    assert store.threads <= {"batch-history", threading.current_thread().name}
+    assert "batch-history" in store.threads
+
+
+def test_writer_thread_writes_an_old_buffer_without_another_append() -> None:
+    import threading
+
+    store = Store()
+    done = threading.Event()
+    buf = BufferedHistory(
+        store,
+        max_rows=100,
+        max_delay_s=0.05,
+        on_written=lambda rows: done.set(),
+        writer_thread=True,
+    )
+    buf.append(a("u0"))
+    assert done.wait(10)
+    assert store.writes == [["u0"]] and buf.pending == 0
