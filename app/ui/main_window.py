@@ -559,6 +559,8 @@ class MainWindow(QMainWindow):
             )
             batch.rows_recorded.connect(lambda rows: show_recorded(self.history_model, rows))
             batch.start_failed.connect(self._report)
+            # The sandbox inbox shows the codes a batch issued, as it does after a send.
+            batch.finished.connect(lambda _summary: self.controller.refresh_inbox())
             dialog.show_in_history_requested.connect(self.history_pane.show_batch)
             self.batch_dialog = dialog
         self.batch_dialog.show()

@@ -295,7 +295,8 @@ class ResendForm(QWidget):
 
     def set_username(self, username: str) -> None:
         self.username_edit.setText(username)
-        self._username_touched = True
+        # Restoring an empty last username must not greet the user with "is required".
+        self._username_touched = self._username_touched or bool(username)
 
     def fill_from_attempt(self, attempt: Attempt) -> None:
         """Put an earlier attempt's fields back in the form (rerun)."""

@@ -109,6 +109,9 @@ def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
     assert sorted(m.username for m in harness.sandbox.inbox()) == QA_USERS
     model = window.history_model
     harness.qtbot.waitUntil(lambda: model.rowCount() == 10, timeout=WAIT_MS)
+    # The sandbox panel's inbox shows the codes the batch issued without a manual refresh.
+    inbox = window.sandbox_panel.inbox_table
+    harness.qtbot.waitUntil(lambda: inbox.rowCount() == 10, timeout=WAIT_MS)
 
     dialog.show_history_button.click()
     assert window.history_pane.current_filter().batch_id == summary.batch_id

@@ -204,3 +204,14 @@ def test_metadata_reaches_the_trigger(harness: WindowHarness, window: MainWindow
     assert final.status is Status.DELIVERED
     assert final.client_metadata == (("source", "qa"),)
     assert harness.sandbox.inbox("alice")[0].client_metadata == {"source": "qa"}
+
+
+def test_restoring_an_empty_last_username_does_not_shout(form: ResendForm) -> None:
+    form.set_username("")  # what the window does on a first start
+    form.revalidate()
+    assert form.username_error.isHidden()
+    form.set_username("alice")
+    form.username_edit.setText("")  # now the user has cleared a real value
+    form.revalidate()
+    assert form.username_error.isVisible()
+    assert "required" in form.username_error.text()
