@@ -170,6 +170,43 @@ class Harness:
         await settle(0.05)
 
 
+class StallTracer:
+    """--trace-stalls: samples the UI thread's stack whenever the gap timer is late by
+    more than 15 ms, and prints the commonest stacks at the end (where the time goes)."""
+
+    def __init__(self) -> None:
+        import collections
+        import threading
+
+        self.samples: collections.Counter[str] = collections.Counter()
+        self.last = time.perf_counter()
+        self.active = False
+        self._main = threading.main_thread().ident or 0
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        while True:  # a daemon thread: it ends with the process
+            time.sleep(0.002)
+            if not self.active or time.perf_counter() - self.last < 0.015:
+                continue
+            frame = sys._current_frames().get(self._main)  # noqa: SLF001 -- a profiler's view
+            if frame is not None:
+                stack = traceback.extract_stack(frame)[-8:]
+                self.samples[" <- ".join(
+                    f"{f.name}@{Path(f.filename).name}:{f.lineno}" for f in reversed(stack)
+                )] += 1
+
+    def report(self) -> None:
+        print("stall samples (2 ms each), commonest UI-thread stacks:", file=sys.stderr)
+        for stack, n in self.samples.most_common(15):
+            print(f"{n:5d}  {stack}", file=sys.stderr)
+
+
+TRACER: StallTracer | None = None
+
+
 class GapTimer:
     """A 10 ms QTimer whose intervals (ms) are recorded: the UI thread's responsiveness."""
 
@@ -185,6 +222,8 @@ class GapTimer:
 
     def _tick(self) -> None:
         now = time.perf_counter()
+        if TRACER is not None:
+            TRACER.last = now
         if self._last is not None:
             self.gaps.append((now - self._last) * 1000)
         self._last = now
@@ -192,9 +231,13 @@ class GapTimer:
     def start(self) -> None:
         self.gaps, self._last = [], None
         self._timer.start()
+        if TRACER is not None:
+            TRACER.last, TRACER.active = time.perf_counter(), True
 
     def stop(self) -> list[float]:
         self._timer.stop()
+        if TRACER is not None:
+            TRACER.active = False
         return self.gaps
 
 
@@ -521,7 +564,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", default="0.2" if small else "1", help="fault-slow-<s>")
     parser.add_argument("--idle-s", type=float, default=0.5 if small else 3.0)
     parser.add_argument("--rows", type=int, default=500 if small else 100_000)
+    parser.add_argument("--trace-stalls", action="store_true",
+                        help="responsiveness: print the UI thread's stacks when the timer is late")
     args = parser.parse_args(argv)
+    global TRACER
+    if args.trace_stalls:
+        TRACER = StallTracer()
     if args.sends is None:
         args.sends = {"responsiveness": 5 if small else 50, "memory": 50 if small else 10_000}.get(
             args.mode, 0
@@ -551,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
             loop.close()
     for r in results:
         emit(r)
+    if TRACER is not None:
+        TRACER.report()
     return 0
 
 
