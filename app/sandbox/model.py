@@ -12,7 +12,8 @@ class SandboxClient:
 
     name: str
     client_id: str
-    client_secret: str | None
+    # Kept out of repr: SandboxInfo reprs end up in debug logs (qasync logs results).
+    client_secret: str | None = field(repr=False)
     prevents_user_existence_errors: bool
 
     def to_json(self) -> dict[str, Any]:

@@ -17,7 +17,8 @@ _SECRET_PATTERNS = (
     ),
 )
 _MASK = "••••••"
-_QUIET = ("botocore", "boto3", "urllib3", "s3transfer", "werkzeug", "moto", "keyring")
+# qasync logs every executor job with its arguments and result at DEBUG.
+_QUIET = ("botocore", "boto3", "urllib3", "s3transfer", "werkzeug", "moto", "keyring", "qasync")
 _HANDLER_NAME = "cognito-resend-file"
 
 

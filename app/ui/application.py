@@ -145,11 +145,50 @@ def app_icon() -> QIcon:
     return icon
 
 
+def crash_report(value: BaseException) -> tuple[str, str]:
+    """(a one-line summary, the stack) of an unexpected exception, without its message.
+
+    Nobody knows what an unexpected exception's message (or a chained one's) holds: a
+    library may have put a client secret or a SecretHash in it, and no pattern can tell
+    a secret from other text. So the report names the exception types and where they
+    were raised (files, lines, functions, source lines), never the messages or locals.
+    """
+    te = traceback.TracebackException.from_exception(value, capture_locals=False)
+    chain: list[traceback.TracebackException] = []
+    current: traceback.TracebackException | None = te
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        if current.__cause__ is not None:
+            current = current.__cause__
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current = current.__context__
+        else:
+            current = None
+    parts: list[str] = []
+    for exc in reversed(chain):  # the oldest first, as Python prints a chain
+        name = _type_name(exc)
+        parts.append("Traceback (most recent call last):\n" + "".join(exc.stack.format()))
+        parts.append(f"{name} (message withheld: it may contain a secret)\n")
+    name = _type_name(te)
+    where = ""
+    if te.stack:
+        last = te.stack[-1]
+        where = f" in {last.name} ({Path(last.filename).name}:{last.lineno})"
+    return f"{name}{where}", "".join(parts)
+
+
+def _type_name(exc: traceback.TracebackException) -> str:
+    etype = exc.exc_type
+    module, qualname = etype.__module__, etype.__qualname__
+    return qualname if module in ("builtins", "__main__") else f"{module}.{qualname}"
+
+
 class ErrorReporter:
     """Unhandled exceptions (slots and qasync tasks) → the log and a readable dialog.
 
-    The dialog shows the exception's type and message only (masked by the log
-    redactor), never locals; the window stays alive.
+    Both show the exception's type and where it was raised, never its message or
+    locals (see `crash_report`); the dialog is not modal-blocking (open(), not exec())
+    and the window stays alive.
     """
 
     def __init__(self, parent: Callable[[], QWidget | None]) -> None:
@@ -162,8 +201,11 @@ class ErrorReporter:
         if issubclass(etype, KeyboardInterrupt):
             sys.__excepthook__(etype, value, tb)
             return
-        log.error("unhandled exception", exc_info=(etype, value, tb))
-        self._show(f"{etype.__name__}: {value}")
+        if value.__traceback__ is None and tb is not None:
+            value = value.with_traceback(tb)
+        summary, stack = crash_report(value)
+        log.error("unhandled exception: %s\n%s", summary, stack.rstrip())
+        self._show(summary)
 
     def loop_exception_handler(
         self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
@@ -172,8 +214,10 @@ class ErrorReporter:
         if isinstance(exc, asyncio.CancelledError):
             return
         if isinstance(exc, BaseException):
-            log.error("unhandled exception in a task: %s", context.get("message"), exc_info=exc)
-            self._show(f"{type(exc).__name__}: {exc}")
+            # context["message"] may name a callback with its arguments: not logged.
+            summary, stack = crash_report(exc)
+            log.error("unhandled exception in a task: %s\n%s", summary, stack.rstrip())
+            self._show(summary)
         else:
             log.error("event loop problem: %s", context.get("message"))
             self._show(str(context.get("message", "unknown problem")))
@@ -194,6 +238,17 @@ class ErrorReporter:
             box.open()  # not exec(): a nested loop inside a failing slot helps no one
         except Exception:  # reporting must never raise into Qt
             traceback.print_exc()
+
+
+def install_error_reporter(
+    loop: asyncio.AbstractEventLoop, parent: Callable[[], QWidget | None]
+) -> ErrorReporter:
+    """Route unhandled exceptions of slots (sys.excepthook) and of the loop's tasks to an
+    ErrorReporter; `sys.excepthook = sys.__excepthook__` undoes it."""
+    reporter = ErrorReporter(parent)
+    sys.excepthook = reporter.excepthook
+    loop.set_exception_handler(reporter.loop_exception_handler)
+    return reporter
 
 
 async def run_window(
@@ -257,11 +312,9 @@ def run_gui(argv: list[str]) -> int:
     icon = app_icon()
     app.setWindowIcon(icon)
 
-    reporter = ErrorReporter(lambda: app.activeWindow())
-    sys.excepthook = reporter.excepthook
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    loop.set_exception_handler(reporter.loop_exception_handler)
+    install_error_reporter(loop, lambda: app.activeWindow())
 
     # Ctrl+C in the terminal closes the window (and so shuts down cleanly).
     signal.signal(signal.SIGINT, lambda *_: _close_all(app))

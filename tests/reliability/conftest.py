@@ -35,3 +35,8 @@ def _restore_root_logger() -> Iterator[None]:
             root.removeHandler(h)
             h.close()
     root.setLevel(level)
+
+
+# The GUI reliability tests (test_gui_*.py) drive the real window through the GUI suite's
+# harness: its fixtures, registered for this folder too.
+from tests.gui.conftest import harness, qloop  # noqa: E402, F401
