@@ -20,6 +20,40 @@ from app.ui.history_model import format_latency, format_time, status_color
 
 EMPTY_TEXT = "Select an attempt to see its details"
 
+# The form's rows, in display order; a row whose value is empty is hidden.
+_FORM_KEYS = (
+    "Destination",
+    "Medium",
+    "Attribute",
+    "Error code",
+    "Kind",
+    "Retrying may help",
+    "HTTP status",
+    "Request ID",
+    "Profile",
+    "Username",
+    "Client ID",
+    "Region",
+    "Endpoint",
+    "SecretHash sent",
+    "Retries",
+    "Latency",
+    "Started",
+    "Finished",
+    "Client metadata",
+    "Analytics endpoint ID",
+    "IP address",
+    "Encoded data",
+    "Batch",
+    "Notes",
+    "Attempt ID",
+)
+# Only values that can be long wrap: a wrapping label's height depends on its width,
+# which makes every text change re-measure the whole form.
+_WRAPPED = frozenset(
+    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username"}
+)
+
 _SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse
     | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -101,6 +135,8 @@ class DetailsPanel(QWidget):
         self._form.setContentsMargins(0, 0, 0, 0)
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self._build_form_rows()
+        self._status_color = ""
 
         for w in (
             self._title,
@@ -122,6 +158,10 @@ class DetailsPanel(QWidget):
         return self._attempt
 
     def show_attempt(self, a: Attempt | None) -> None:
+        # The same attempt again (a re-selection, a repaint of its row) changes nothing:
+        # refilling would only cost a re-layout.
+        if a == self._attempt and self._attempt is not None:
+            return
         self._attempt = a
         if a is None:
             self._stack.setCurrentWidget(self._empty)
@@ -135,7 +175,7 @@ class DetailsPanel(QWidget):
         for row in range(self._form.rowCount()):
             label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             value = self._form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is None or value is None:
+            if label is None or value is None or not self._form.isRowVisible(row):
                 continue
             lw, vw = label.widget(), value.widget()
             if isinstance(lw, QLabel) and isinstance(vw, QLabel):
@@ -157,8 +197,10 @@ class DetailsPanel(QWidget):
 
     # ----------------------------------------------------------------- filling
     def _fill(self, a: Attempt) -> None:
-        color = status_color(a.status)
-        self._status.setStyleSheet(f"color: {color.name()};")
+        color = status_color(a.status).name()
+        if color != self._status_color:  # a style sheet change re-polishes the label
+            self._status_color = color
+            self._status.setStyleSheet(f"color: {color};")
         f = a.failure
         if a.status is Status.DELIVERED:
             self._title.setText(f"Code sent to {a.username}")
@@ -181,59 +223,61 @@ class DetailsPanel(QWidget):
         self._aws_message.setPlainText(f.aws_message if f else "")
         self._fill_form(a)
 
-    def _fill_form(self, a: Attempt) -> None:
-        while self._form.rowCount():
-            self._form.removeRow(0)
-        rows: list[tuple[str, str]] = []
-        d, f = a.delivery, a.failure
-        if d is not None:
-            rows += [
-                ("Destination", d.destination),
-                ("Medium", d.medium.value if d.medium else "(not given)"),
-                ("Attribute", d.attribute_name),
-            ]
-        if f is not None:
-            rows += [
-                ("Error code", f.code),
-                ("Kind", f.kind.value),
-                ("Retrying may help", "yes" if f.retryable else "no"),
-            ]
-        rows += [
-            ("HTTP status", str(a.http_status) if a.http_status is not None else ""),
-            ("Request ID", a.request_id or ""),
-            ("Profile", a.profile),
-            ("Username", a.username),
-            ("Client ID", a.client_id),
-            ("Region", a.region),
-            ("Endpoint", a.endpoint_url or "AWS (default)"),
-            # Only whether a hash was sent; its value is never kept anywhere.
-            ("SecretHash sent", "yes" if a.used_secret_hash else "no"),
-            ("Retries", str(a.retries)),
-            ("Latency", format_latency(a.latency_ms)),
-            ("Started", format_time(a.started_at)),
-            ("Finished", format_time(a.finished_at)),
-        ]
-        if a.client_metadata:
-            rows.append(
-                ("Client metadata", "\n".join(f"{k} = {v}" for k, v in a.client_metadata))
-            )
-        else:
-            rows.append(("Client metadata", "(none)"))
-        optional = (
-            ("Analytics endpoint ID", a.analytics_endpoint_id),
-            ("IP address", a.ip_address),
-            ("Encoded data", a.encoded_data),
-            ("Batch", a.batch_id or ""),
-            ("Notes", a.notes),
-            ("Attempt ID", a.attempt_id),
-        )
-        rows += [(k, v) for k, v in optional if v]
-        for key, value in rows:
-            if not value:
-                continue
-            name = "detailsField_" + key.replace(" ", "")
-            field = _label(value, name=name)
+    def _build_form_rows(self) -> None:
+        # Every row exists once, in display order; filling only sets texts and hides the
+        # empty ones. Deleting and recreating ~35 labels per attempt cost a re-layout each
+        # time, which stalled the UI thread while many resends started and finished.
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._fields: dict[str, QLabel] = {}
+        for key in _FORM_KEYS:
+            field = _label(name="detailsField_" + key.replace(" ", ""), wrap=key in _WRAPPED)
             if key == "Notes":
                 # A local trigger's stdout/stderr: tracebacks line up only in a fixed font.
-                field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+                field.setFont(fixed)
             self._form.addRow(_label(f"{key}:", wrap=False), field)
+            self._fields[key] = field
+            self._form.setRowVisible(field, False)
+
+    def _fill_form(self, a: Attempt) -> None:
+        d, f = a.delivery, a.failure
+        values: dict[str, str] = {}
+        if d is not None:
+            values["Destination"] = d.destination
+            values["Medium"] = d.medium.value if d.medium else "(not given)"
+            values["Attribute"] = d.attribute_name
+        if f is not None:
+            values["Error code"] = f.code
+            values["Kind"] = f.kind.value
+            values["Retrying may help"] = "yes" if f.retryable else "no"
+        values.update(
+            {
+                "HTTP status": str(a.http_status) if a.http_status is not None else "",
+                "Request ID": a.request_id or "",
+                "Profile": a.profile,
+                "Username": a.username,
+                "Client ID": a.client_id,
+                "Region": a.region,
+                "Endpoint": a.endpoint_url or "AWS (default)",
+                # Only whether a hash was sent; its value is never kept anywhere.
+                "SecretHash sent": "yes" if a.used_secret_hash else "no",
+                "Retries": str(a.retries),
+                "Latency": format_latency(a.latency_ms),
+                "Started": format_time(a.started_at),
+                "Finished": format_time(a.finished_at),
+                "Client metadata": "\n".join(f"{k} = {v}" for k, v in a.client_metadata)
+                if a.client_metadata
+                else "(none)",
+                "Analytics endpoint ID": a.analytics_endpoint_id or "",
+                "IP address": a.ip_address or "",
+                "Encoded data": a.encoded_data or "",
+                "Batch": a.batch_id or "",
+                "Notes": a.notes or "",
+                "Attempt ID": a.attempt_id,
+            }
+        )
+        for key, field in self._fields.items():
+            value = values.get(key, "")
+            if value and field.text() != value:
+                field.setText(value)
+            if self._form.isRowVisible(field) != bool(value):
+                self._form.setRowVisible(field, bool(value))

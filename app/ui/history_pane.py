@@ -105,6 +105,9 @@ class HistoryPane(QWidget):
         # Qt's own dialog instead of the platform's (tests, odd desktops).
         self.native_dialogs = True
         self._reselect_id: str | None = None
+        # The selected attempt's id, noted on each selection change (see current_attempt).
+        self._current_id: str | None = None
+        self._actions_enabled: tuple[bool, bool] | None = None
         # Set by "Show in history" of the batch window; cleared by its button.
         self._batch_id: str | None = None
 
@@ -315,6 +318,15 @@ class HistoryPane(QWidget):
         self._apply_filter()
 
     def current_attempt(self) -> Attempt | None:
+        # From the id noted at the last selection change: asking the selection model
+        # calls back into the model per column, which is slow while resend threads hold
+        # the GIL. The row itself is looked up again, as updates replace it in place.
+        if self._current_id is None:
+            return None
+        row = self._model.row_of(self._current_id)
+        return self._model.attempt_at(row) if row is not None else None
+
+    def _selected_attempt(self) -> Attempt | None:
         rows = self._view.selectionModel().selectedRows()
         return self._model.attempt_at(rows[0].row()) if rows else None
 
@@ -407,15 +419,18 @@ class HistoryPane(QWidget):
         self.build_context_menu().exec(self._view.viewport().mapToGlobal(pos))
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        a = self.current_attempt()
+        a = self._selected_attempt()
+        self._current_id = a.attempt_id if a else None
         self._details.show_attempt(a)
         self._update_actions()
         self.selection_changed.emit(a)
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
-        rows = self._view.selectionModel().selectedRows()
-        if rows and top.row() <= rows[0].row() <= bottom.row():
-            a = self._model.attempt_at(rows[0].row())
+        if self._current_id is None:
+            return
+        row = self._model.row_of(self._current_id)
+        if row is not None and top.row() <= row <= bottom.row():
+            a = self._model.attempt_at(row)
             self._details.show_attempt(a)
             self._update_actions()
             self.selection_changed.emit(a)
@@ -426,6 +441,7 @@ class HistoryPane(QWidget):
 
     def _restore_selection(self) -> None:
         wanted, self._reselect_id = self._reselect_id, None
+        self._current_id = None  # a reset clears the selection without a signal
         if wanted is None or not self.select_attempt(wanted):
             self._details.show_attempt(None)
             self._update_actions()
@@ -445,6 +461,10 @@ class HistoryPane(QWidget):
 
     def _update_actions(self) -> None:
         a = self.current_attempt()
-        self.rerun_action.setEnabled(a is not None and a.status is not Status.PENDING)
-        self.copy_cli_action.setEnabled(a is not None)
-        self.copy_details_action.setEnabled(a is not None)
+        enabled = (a is not None and a.status is not Status.PENDING, a is not None)
+        if enabled == self._actions_enabled:
+            return  # each setEnabled is a round trip into Qt (and a menu update)
+        self._actions_enabled = enabled
+        self.rerun_action.setEnabled(enabled[0])
+        self.copy_cli_action.setEnabled(enabled[1])
+        self.copy_details_action.setEnabled(enabled[1])
