@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -79,6 +79,10 @@ class DetailsPanel(QWidget):
         self.setObjectName("detailsPanel")
         self.setAccessibleName("detailsPanel")
         self._attempt: Attempt | None = None
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._flush_now)
 
         self._stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -164,13 +168,28 @@ class DetailsPanel(QWidget):
             return
         self._attempt = a
         if a is None:
+            self._fill_timer.stop()
             self._stack.setCurrentWidget(self._empty)
             return
-        self._fill(a)
-        self._stack.setCurrentWidget(self._content_page)
+        # Filled on the next loop turn: a burst of selections (many resends finishing
+        # at once) then costs one fill, not one each.
+        self._fill_timer.start()
+
+    def _flush(self) -> None:
+        """Fill now what show_attempt scheduled (before anything reads the panel)."""
+        if not self._fill_timer.isActive():
+            return
+        self._fill_timer.stop()
+        self._flush_now()
+
+    def _flush_now(self) -> None:
+        if self._attempt is not None:
+            self._fill(self._attempt)
+            self._stack.setCurrentWidget(self._content_page)
 
     def field_values(self) -> dict[str, str]:
         """The form's rows as label → value (what a test or a screen reader sees)."""
+        self._flush()
         out: dict[str, str] = {}
         for row in range(self._form.rowCount()):
             label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -184,6 +203,7 @@ class DetailsPanel(QWidget):
 
     def displayed_text(self) -> str:
         """Everything the panel shows now, as plain text."""
+        self._flush()
         if self._attempt is None:
             return self._empty.text()
         parts = [self._title.text(), self._status.text()]

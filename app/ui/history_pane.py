@@ -108,6 +108,7 @@ class HistoryPane(QWidget):
         # The selected attempt's id, noted on each selection change (see current_attempt).
         self._current_id: str | None = None
         self._actions_enabled: tuple[bool, bool] | None = None
+        self._count_shown: tuple[str, str, bool] | None = None
         # Set by "Show in history" of the batch window; cleared by its button.
         self._batch_id: str | None = None
 
@@ -335,6 +336,8 @@ class HistoryPane(QWidget):
         row = self._model.row_of(attempt_id)
         if row is None:
             return False
+        if attempt_id == self._current_id:
+            return True  # already selected: re-selecting only costs Qt round trips
         index = self._model.index(row, 0)
         self._view.selectionModel().select(
             index,
@@ -448,14 +451,21 @@ class HistoryPane(QWidget):
             self.selection_changed.emit(None)
 
     def _update_count(self) -> None:
-        self._count_label.setToolTip(self._model.last_error or "")
+        # Called on every row added or removed: touch Qt only when something changed.
+        tip = self._model.last_error or ""
         if self._model.last_error:
-            self._count_label.setText("History unavailable")
+            text = "History unavailable"
         elif self._model.store is None and self._model.rowCount() == 0:
-            self._count_label.setText("Loading history…")
+            text = "Loading history…"
         else:
-            self._count_label.setText(count_text(self._model.total_count()))
+            text = count_text(self._model.total_count())
         has_rows = self._model.rowCount() > 0
+        shown = (tip, text, has_rows)
+        if shown == self._count_shown:
+            return
+        self._count_shown = shown
+        self._count_label.setToolTip(tip)
+        self._count_label.setText(text)
         self.export_csv_action.setEnabled(has_rows)
         self.export_json_action.setEnabled(has_rows)
 

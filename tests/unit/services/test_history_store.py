@@ -526,3 +526,55 @@ def test_schema_1_file_is_upgraded_in_place(db_path: Path) -> None:
         assert {"attempts_text_by_time", "attempts_text_by_profile"} <= names
     finally:
         conn.close()
+
+
+def _scribble_middle_pages(db_path: Path) -> bytes:
+    raw = bytearray(db_path.read_bytes())
+    for p in (5, 9, 13):
+        raw[p * 4096 + 8 : p * 4096 + 200] = b"\xa5" * 192
+    db_path.write_bytes(bytes(raw))
+    return bytes(raw)
+
+
+def test_cheap_open_then_verify_moves_damage_aside_at_the_next_open(db_path: Path) -> None:
+    with HistoryStore(db_path) as s:
+        s.append_many(make_attempt(i) for i in range(2000))
+    damaged = _scribble_middle_pages(db_path)
+    # The window's open: no full check, so the damage in the middle goes unseen at first.
+    with HistoryStore(db_path, full_check=False) as s:
+        assert s.recovered_from is None
+        reason = s.verify()
+        assert reason and "check failed" in reason
+        assert s.damage_marker.exists()
+        # Nothing is dropped mid-session: the file is still where it was.
+        assert db_path.read_bytes() == damaged
+    with HistoryStore(db_path, full_check=False) as s:
+        assert s.recovered_from is not None
+        assert s.recovered_from.read_bytes() == damaged
+        assert s.recovery_reason and "check failed" in s.recovery_reason
+        assert not s.damage_marker.exists()
+        assert s.count() == 0
+        assert s.verify() is None
+
+
+def test_verify_of_a_sound_file_leaves_no_marker(db_path: Path) -> None:
+    with HistoryStore(db_path, full_check=False) as s:
+        s.append_many(make_attempt(i) for i in range(50))
+        assert s.verify() is None
+        assert not s.damage_marker.exists()
+    with HistoryStore(db_path, full_check=False) as again:
+        assert again.recovered_from is None and again.count() == 50
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database at all", b"SQLite format 3\x00" + b"\x07" * 4000],
+    ids=["not-a-database", "sqlite-header-then-garbage"],
+)
+def test_cheap_open_still_moves_a_non_database_aside(db_path: Path, content: bytes) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    with HistoryStore(db_path, full_check=False) as s:
+        assert s.recovered_from is not None
+        assert s.recovered_from.read_bytes() == content
+        assert s.count() == 0
