@@ -1,0 +1,39 @@
+"""Small Qt helpers the window's parts share: typed async slots, object names, awaited dialogs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from PySide6.QtWidgets import QWidget
+from qasync import asyncSlot
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def async_slot(fn: _F) -> _F:
+    """qasync's asyncSlot with its type kept (qasync ships no type hints)."""
+    return cast(_F, asyncSlot()(fn))
+
+
+def name_widget(widget: QWidget, name: str) -> None:
+    """Give `widget` the same objectName (automation) and accessibleName (screen readers)."""
+    widget.setObjectName(name)
+    widget.setAccessibleName(name)
+
+
+async def dialog_result(dialog: Any) -> bool:
+    """Show a dialog window-modally and await its answer without a nested event loop."""
+    done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def on_finished(code: int) -> None:
+        if not done.done():
+            done.set_result(code)
+
+    dialog.finished.connect(on_finished)
+    dialog.open()
+    try:
+        return bool(await done == 1)
+    finally:
+        dialog.deleteLater()
