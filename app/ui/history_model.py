@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -69,7 +70,10 @@ HEADER_TIPS = (
     "AWS request id, for support cases and CloudTrail",
 )
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100  # a screen shows ~30 rows; a smaller page paints sooner
+# Rows added on top during a session beyond this many pages trigger a reload from the
+# store, which keeps the loaded rows (and the memory they hold) bounded.
+MAX_LOCAL_PAGES = 3
 # The invalid index (a table's root), as the default parent of the model API.
 _ROOT = QModelIndex()
 
@@ -163,6 +167,14 @@ class HistoryTableModel(QAbstractTableModel):
         self._fetched = 0
         self._store_total = 0
         self._exhausted = True
+        # The filtered count is taken on the loop turn after a reload, so the first page
+        # paints without waiting for it (a text filter's count scans an index: ~20 ms at
+        # 100k rows). Anything that needs it sooner takes it then (_ensure_count).
+        self._count_pending = False
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._on_count_due)
         self.last_error: str | None = None
         if store is not None:
             self.set_store(store)
@@ -204,18 +216,47 @@ class HistoryTableModel(QAbstractTableModel):
         self._ids = {a.attempt_id for a in self._rows}
         self._local_ids = set(self._ids)
         self._fetched = 0
-        if self._store is None:
-            self._store_total = 0
-            self._exhausted = True
-        else:
-            self._store_total = self._count(self._store)
-            self._exhausted = self._store_total == 0
+        self._store_total = 0
+        self._count_timer.stop()
+        self._count_pending = self._store is not None
+        self._exhausted = self._store is None
+        self.last_error = None
         # The first page is part of the reset, so a view can reselect its row on modelReset.
         first_page = self._next_page()
+        if self._count_pending and (self._exhausted or self._unreadable()):
+            # All there is fits in the first page (its size is the count), or the store
+            # could not be read (said once, not twice): no count to wait for.
+            self._count_pending = False
+            self._store_total = self._fetched
         self._rows.extend(first_page)
         self._ids.update(a.attempt_id for a in first_page)
         self.endResetModel()
-        self.total_changed.emit(self.total_count())
+        if self._count_pending:
+            self._count_timer.start()
+        else:
+            self.total_changed.emit(self.total_count())
+
+    def _unreadable(self) -> bool:
+        return self.last_error is not None
+
+    def known_total(self) -> int | None:
+        """total_count() when it is known without a query; None while it is being taken."""
+        return None if self._count_pending else self.total_count()
+
+    def _ensure_count(self) -> None:
+        if not self._count_pending:
+            return
+        self._count_pending = False
+        self._count_timer.stop()
+        if self._store is not None:
+            self._store_total = self._count(self._store)
+            if self._fetched >= self._store_total:
+                self._exhausted = True
+
+    def _on_count_due(self) -> None:
+        if self._count_pending:
+            self._ensure_count()
+            self.total_changed.emit(self.total_count())
 
     def _count(self, store: HistorySource) -> int:
         try:
@@ -255,11 +296,18 @@ class HistoryTableModel(QAbstractTableModel):
             return
         if not matches:
             return
+        # The count is a snapshot taken before rows go on top (see total_count).
+        self._ensure_count()
         self.beginInsertRows(QModelIndex(), 0, 0)
         self._rows.insert(0, a)
         self._ids.add(a.attempt_id)
         self._local_ids.add(a.attempt_id)
         self.endInsertRows()
+        if len(self._local_ids) > self._page_size * MAX_LOCAL_PAGES:
+            # A long session must not keep every attempt it made in memory: start again
+            # from the store's first page (pending rows stay on top; the rest is stored).
+            self.reload()
+            return
         self.total_changed.emit(self.total_count())
 
     # ----------------------------------------------------------------- lookups
@@ -282,6 +330,7 @@ class HistoryTableModel(QAbstractTableModel):
 
     def total_count(self) -> int:
         """Matching attempts: the store's count at the last reload plus rows added since."""
+        self._ensure_count()
         return self._store_total + len(self._local_ids & self._ids)
 
     # ----------------------------------------------------------------- lazy fetching
@@ -318,7 +367,8 @@ class HistoryTableModel(QAbstractTableModel):
             return []
         fresh = [a for a in page if a.attempt_id not in self._ids]
         self._fetched += len(fresh)
-        if len(page) < limit or self._fetched >= self._store_total or not fresh:
+        counted = not self._count_pending
+        if len(page) < limit or not fresh or (counted and self._fetched >= self._store_total):
             self._exhausted = True
         return fresh
 

@@ -53,7 +53,7 @@ from app.ui.history_model import (
 
 log = logging.getLogger(__name__)
 
-FILTER_DEBOUNCE_MS = 150
+FILTER_DEBOUNCE_MS = 70  # long enough to skip the query between keystrokes of a word
 # Combo label → HistoryFilter.status.
 STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
     ("All", None),
@@ -142,6 +142,7 @@ class HistoryPane(QWidget):
         model.modelReset.connect(self._restore_selection)
         model.dataChanged.connect(self._on_data_changed)
         model.total_changed.connect(self._update_count)
+        model.modelReset.connect(self._update_count)
         model.load_failed.connect(self._update_count)
         model.rowsInserted.connect(self._update_count)
         model.rowsRemoved.connect(self._update_count)
@@ -328,8 +329,12 @@ class HistoryPane(QWidget):
         return self._model.attempt_at(row) if row is not None else None
 
     def _selected_attempt(self) -> Attempt | None:
-        rows = self._view.selectionModel().selectedRows()
-        return self._model.attempt_at(rows[0].row()) if rows else None
+        # One row at most (single selection of whole rows); selection() reads the ranges
+        # without selectedRows()' call into the model's flags() for every column.
+        selection = self._view.selectionModel().selection()
+        if selection.isEmpty():
+            return None
+        return self._model.attempt_at(selection.first().top())
 
     def select_attempt(self, attempt_id: str) -> bool:
         """Select the row of `attempt_id` if it is loaded; False when it is not shown."""
@@ -458,7 +463,12 @@ class HistoryPane(QWidget):
         elif self._model.store is None and self._model.rowCount() == 0:
             text = "Loading history…"
         else:
-            text = count_text(self._model.total_count())
+            known = self._model.known_total()
+            # While the count is taken (the loop turn after a filter change), say how
+            # many are there at least rather than wait for it.
+            text = count_text(known) if known is not None else "≥ " + count_text(
+                self._model.rowCount()
+            )
         has_rows = self._model.rowCount() > 0
         shown = (tip, text, has_rows)
         if shown == self._count_shown:

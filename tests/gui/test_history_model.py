@@ -236,12 +236,12 @@ def test_lazy_fetch_in_pages(qapp, store: HistoryStore) -> None:
     made = fill(store, 10_000)
     model = HistoryTableModel(store)
     # Opening loads one page only.
-    assert model.rowCount() == model.page_size == 200
+    assert model.rowCount() == model.page_size == 100
     assert model.canFetchMore(QModelIndex())
     assert model.total_count() == 10_000
 
     calls = drain(model)
-    assert calls == 10_000 // 200 - 1
+    assert calls == 10_000 // model.page_size - 1
     assert not model.canFetchMore(QModelIndex())
     assert model.rowCount() == 10_000
     ids = [model.attempt_at(r).attempt_id for r in range(model.rowCount())]  # type: ignore[union-attr]
