@@ -257,8 +257,12 @@ async def run_window(
     *,
     log_file: str = "",
     icon: QIcon | None = None,
+    after_shown: Callable[[], None] | None = None,
 ) -> None:
-    """Show the window, then start the services; return once it is closed and shut down."""
+    """Show the window, then start the services; return once it is closed and shut down.
+
+    `after_shown` runs on the first loop turn after show(), for work the first paint
+    need not wait for."""
     from app.ui.main_window import MainWindow
 
     controller = ResendController(factories)
@@ -268,6 +272,8 @@ async def run_window(
     window.show()
     # Services start on the next loop turn, after the first paint.
     QTimer.singleShot(0, controller.start)
+    if after_shown is not None:
+        QTimer.singleShot(0, after_shown)
     if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
         # Packaging hook (tests/packaging, bench/bench_bundle.py): prove that a window
         # came up, then close it the normal way so shutdown is exercised too.
@@ -300,12 +306,11 @@ def run_gui(argv: list[str]) -> int:
     paths = AppPaths.from_platform()
     paths.ensure()
     configure_logging(paths.log_file)
-    log.info("%s %s starting", APP_NAME, app_version())
+    log.info("%s starting", APP_NAME)
 
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(app_version())
     app.setDesktopFileName(APP_ID)
     # The window's close ends the coroutine below; Qt must not stop the loop under it.
     app.setQuitOnLastWindowClosed(False)
@@ -329,6 +334,8 @@ def run_gui(argv: list[str]) -> int:
                 window_settings(paths.config_dir),
                 log_file=str(paths.log_file),
                 icon=icon,
+                # importlib.metadata costs ~30 ms: the version can wait for the first paint.
+                after_shown=lambda: _set_version(app),
             )
         )
     finally:
@@ -337,6 +344,12 @@ def run_gui(argv: list[str]) -> int:
         sys.excepthook = sys.__excepthook__
     log.info("%s exited", APP_NAME)
     return 0
+
+
+def _set_version(app: QApplication) -> None:
+    version = app_version()
+    app.setApplicationVersion(version)
+    log.info("%s version %s", APP_NAME, version)
 
 
 def _close_all(app: QApplication) -> None:

@@ -40,7 +40,7 @@ class StartupMixin(_Base):
         results = await asyncio.gather(
             self._blocking(f.secret_store),
             self._blocking(f.gateway),
-            self._blocking(f.history),
+            self._open_history(),
             self._blocking(f.profiles),
             sandbox_step,
             regions_step,
@@ -64,17 +64,9 @@ class StartupMixin(_Base):
         gateway = cast("CognitoGateway", results[1])
         history = cast("HistoryStore", results[2])
         repo = cast("ProfileRepository", results[3])
-        self._secrets, self._history, self._repo = secrets, history, repo
+        self._secrets, self._repo = secrets, repo
         self._gateway = gateway
         self._resend = f.resend(gateway, secrets, history)
-        self.history_opened.emit(history)
-        recovered = getattr(history, "recovered_from", None)
-        if recovered:
-            self.problem_reported.emit(
-                "History file was damaged",
-                f"The history file could not be read and was moved aside to {recovered}; "
-                "a new, empty history was started.",
-            )
         status, user_profiles, problem = await self._blocking(self._status_and_profiles)
         if problem:
             self.problem_reported.emit("Profiles file unreadable", problem)
@@ -94,6 +86,20 @@ class StartupMixin(_Base):
         self._ready = True
         self.status_changed.emit("Ready")
         self.services_ready.emit()
+
+    async def _open_history(self) -> HistoryStore:
+        """Open the history store and show it at once, while the other services load."""
+        history = await self._blocking(self._factories.history)
+        self._history = history
+        self.history_opened.emit(history)
+        recovered = getattr(history, "recovered_from", None)
+        if recovered:
+            self.problem_reported.emit(
+                "History file was damaged",
+                f"The history file could not be read and was moved aside to {recovered}; "
+                "a new, empty history was started.",
+            )
+        return history
 
     def _status_and_profiles(self) -> tuple[KeyringStatus, list[Profile], str | None]:
         assert self._secrets is not None and self._repo is not None

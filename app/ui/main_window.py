@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.core.outcome import Attempt
 from app.core.presets import NOT_ENCRYPTED_WARNING
 from app.core.profile import MetadataPreset
 from app.services.regions import FALLBACK_REGIONS
@@ -32,15 +31,16 @@ from app.ui.preset_settings import save_sandbox_presets, should_warn_now
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.resend_form import ResendForm
 from app.ui.sandbox_panel import SandboxPanel
-from app.ui.trigger_event_dialog import SavePathChooser, TriggerEventDialog, choose_save_path
 from app.ui.window_menus import MenusMixin
 from app.ui.window_profile_bar import ProfileBarMixin
 from app.ui.window_settings import WindowSettingsMixin
 
 if TYPE_CHECKING:
+    from app.core.outcome import Attempt
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
     from app.ui.batch_dialog import BatchDialog
+    from app.ui.trigger_event_dialog import SavePathChooser, TriggerEventDialog
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,11 @@ class MainWindow(ProfileBarMixin, MenusMixin, WindowSettingsMixin, QMainWindow):
         self.inform: Callable[[str, str], None] = self._show_info
         self.event_dialog: TriggerEventDialog | None = None
         # Replaced by tests to save a test event without a file dialog.
-        self.choose_event_path: SavePathChooser = choose_save_path
+        self.choose_event_path: SavePathChooser = _choose_save_path
+        # The send the user started from the form, while its attempt is being registered,
+        # and the attempt of the last one: only those may move the history's selection.
+        self._form_request: SendRequest | None = None
+        self._own_attempt_id: str | None = None
         self.setWindowTitle(APP_NAME)
         if icon is not None and not icon.isNull():
             self.setWindowIcon(icon)
@@ -170,14 +174,29 @@ class MainWindow(ProfileBarMixin, MenusMixin, WindowSettingsMixin, QMainWindow):
     # ------------------------------------------------------------------ controller signals
     def _on_attempt_started(self, attempt: Attempt) -> None:
         self.history_model.add_pending(attempt)
-        self.history_pane.select_attempt(attempt.attempt_id)
+        if self._is_form_send(attempt):
+            # Follow the user's own send unless they are looking at another attempt;
+            # other attempts (many in flight) never move the selection.
+            shown = self.history_pane.current_attempt()
+            if shown is None or shown.attempt_id == self._own_attempt_id:
+                self.history_pane.select_attempt(attempt.attempt_id)
+            self._own_attempt_id = attempt.attempt_id
         self._update_in_flight(+1)
 
     def _on_attempt_finished(self, attempt: Attempt) -> None:
+        # The pane refreshes its details from the model's dataChanged when this attempt is
+        # the one shown; the selection stays where the user left it.
         self.history_model.update_attempt(attempt)
-        self.history_pane.select_attempt(attempt.attempt_id)
         self._update_in_flight(-1)
         self.status_label.setText(f"{attempt.username}: {attempt.outcome_label}")
+
+    def _is_form_send(self, attempt: Attempt) -> bool:
+        request = self._form_request
+        return (
+            request is not None
+            and attempt.profile == request.profile_name
+            and attempt.username == request.raw.username.strip()
+        )
 
     def _update_in_flight(self, delta: int) -> None:
         n = max(0, self._in_flight + delta)
@@ -227,6 +246,7 @@ class MainWindow(ProfileBarMixin, MenusMixin, WindowSettingsMixin, QMainWindow):
             return
         request = SendRequest(name, self.form.values(), self.form.session_credentials())
         self.form.set_busy(True)
+        self._form_request = request
         try:
             await self.controller.begin_send(request)
         except Exception as exc:
@@ -235,6 +255,7 @@ class MainWindow(ProfileBarMixin, MenusMixin, WindowSettingsMixin, QMainWindow):
         else:
             self.problem_banner.hide()
         finally:
+            self._form_request = None
             self.form.set_busy(False)
 
     def _on_sandbox_user_chosen(self, username: str) -> None:
@@ -308,3 +329,10 @@ class MainWindow(ProfileBarMixin, MenusMixin, WindowSettingsMixin, QMainWindow):
         self.form.set_ready(False)
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _choose_save_path(parent: QWidget, suggested: str) -> str | None:
+    # The dialog module loads on first use, not with the window.
+    from app.ui.trigger_event_dialog import choose_save_path
+
+    return choose_save_path(parent, suggested)
