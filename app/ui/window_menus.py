@@ -10,45 +10,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from app import APP_NAME
 from app.ui.about import show_about
 from app.ui.qt_util import async_slot
+from app.ui.window_parts import WindowParts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from PySide6.QtWidgets import QDockWidget, QMainWindow
-
-    from app.core.profile import Profile
     from app.ui.batch_dialog import BatchDialog
-    from app.ui.controller import ResendController
-    from app.ui.history_model import HistoryTableModel
-    from app.ui.history_pane import HistoryPane
-    from app.ui.resend_form import ResendForm
-    from app.ui.trigger_event_dialog import SavePathChooser, TriggerEventDialog
-
-if TYPE_CHECKING:
-    _Base = QMainWindow
-else:
-    _Base = object
 
 log = logging.getLogger(__name__)
 
 
-class MenusMixin(_Base):
+class MenusMixin(WindowParts):
     """Builds the menu bar; the dialogs it opens are built on first use."""
-
-    # Set up by the window.
-    controller: ResendController
-    form: ResendForm
-    history_model: HistoryTableModel
-    history_pane: HistoryPane
-    sandbox_dock: QDockWidget
-    batch_dialog: BatchDialog | None
-    event_dialog: TriggerEventDialog | None
-    choose_event_path: SavePathChooser
-    _keyring_backend: str
-    _log_file: str
-    current_profile_name: Callable[[], str | None]
-    current_profile: Callable[[], Profile | None]
-    _report: Callable[..., None]
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

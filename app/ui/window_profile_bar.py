@@ -3,44 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton
 
 from app.core.profile import Profile
 from app.ui.qt_util import async_slot, dialog_result, name_widget
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMainWindow
-
-    from app.ui.batch_dialog import BatchDialog
-    from app.ui.controller import ResendController
-    from app.ui.resend_form import ResendForm
-    from app.ui.sandbox_panel import SandboxPanel
-
-if TYPE_CHECKING:
-    _Base = QMainWindow
-else:
-    _Base = object
+from app.ui.window_parts import WindowParts
 
 log = logging.getLogger(__name__)
 
 
-class ProfileBarMixin(_Base):
+class ProfileBarMixin(WindowParts):
     """Builds the profile bar and handles its buttons (dialogs open on demand)."""
-
-    # Set up by the window.
-    controller: ResendController
-    form: ResendForm
-    sandbox_panel: SandboxPanel
-    batch_dialog: BatchDialog | None
-    _settings: QSettings
-    _regions: list[str]
-    confirm: Callable[[str, str], bool]
-    _report: Callable[..., None]
 
     def _build_profile_bar(self) -> None:
         self.profile_selector = QComboBox(self)

@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
 from app.ui.preset_settings import load_sandbox_presets
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter
-
-    from app.ui.controller import ResendController
-    from app.ui.history_pane import HistoryPane
-    from app.ui.resend_form import ResendForm
-    from app.ui.sandbox_panel import SandboxPanel
-
-if TYPE_CHECKING:
-    _Base = QMainWindow
-else:
-    _Base = object
+from app.ui.window_parts import WindowParts
 
 log = logging.getLogger(__name__)
 
 
-class WindowSettingsMixin(_Base):
+class WindowSettingsMixin(WindowParts):
     """Restores the window's layout and last inputs from QSettings and saves them back."""
-
-    # Set up by the window.
-    controller: ResendController
-    form: ResendForm
-    history_pane: HistoryPane
-    sandbox_panel: SandboxPanel
-    sandbox_dock: QDockWidget
-    splitter: QSplitter
-    _settings: QSettings
-    current_profile_name: Callable[[], str | None]
 
     def _restore_settings(self) -> None:
         s = self._settings
