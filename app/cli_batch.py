@@ -17,15 +17,19 @@ from app.cli_common import (
     EXIT_NETWORK,
     EXIT_OK,
     SANDBOX_URL_ENV,
+    NoKeyring,
+    Target,
     app_paths,
+    attempt_json,
     exit_code_for,
     fail,
+    sandbox_target,
     say,
+    stored_target,
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
 
 if TYPE_CHECKING:
-    from app.cli_resend import _Target
     from app.core.batch_input import BatchRow
     from app.core.batch_progress import BatchProgress, BatchSummary
     from app.core.outcome import Attempt
@@ -239,11 +243,9 @@ class _Reporter:
         print(line, flush=True)
 
     def _format(self, row: BatchRow, attempt: Attempt) -> str:
-        from app.cli_resend import _as_json
-
         code = exit_code_for(attempt)
         if self._json:
-            data = {"line": row.line, **_as_json(attempt, code)}
+            data = {"line": row.line, **attempt_json(attempt, code)}
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         if attempt.delivery is not None:
             d = attempt.delivery
@@ -325,12 +327,10 @@ def run(args: argparse.Namespace) -> int:
     with _open_input(args.file) as handle:
         to_send, bad = _check_input(handle, args)
         paths = app_paths()
-        from app.cli_resend import _sandbox_target, _stored_target
-
         if args.profile.strip() == SANDBOX_PROFILE_NAME:
-            with _sandbox_target(args) as target:
+            with sandbox_target(args) as target:
                 return _run_batch(args, paths, handle, (to_send, bad), target)
-        return _run_batch(args, paths, handle, (to_send, bad), _stored_target(args, paths))
+        return _run_batch(args, paths, handle, (to_send, bad), stored_target(args, paths))
 
 
 def _run_batch(
@@ -338,13 +338,12 @@ def _run_batch(
     paths: AppPaths,
     handle: IO[bytes],
     counts: tuple[int, int],
-    target: _Target,
+    target: Target,
 ) -> int:
     import asyncio
     import signal
     from dataclasses import replace
 
-    from app.cli_resend import _NoKeyring
     from app.core.batch_input import read_batch, rows_to_send
     from app.services.batch_history import BufferedHistory
     from app.services.batch_runner import (
@@ -385,7 +384,7 @@ def _run_batch(
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
     try:
         runner = BatchRunner(
-            ResendService(gateway, _NoKeyring(), buffer),  # type: ignore[arg-type]
+            ResendService(gateway, NoKeyring(), buffer),  # type: ignore[arg-type]
             settings,
             flush_history=buffer.flush,
             on_progress=reporter.progress,

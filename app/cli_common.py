@@ -1,13 +1,18 @@
-"""What every CLI subcommand shares: exit codes, messages, the app's folders and its log."""
+"""What the CLI subcommands share: exit codes, messages, folders, log, profile targets, JSON."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from app.core.outcome import Attempt, FailureKind, Status
+from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, Status
+from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
     from app.services.paths import AppPaths
@@ -83,3 +88,138 @@ def sandbox_url(flag_value: str | None) -> str | None:
     """The running sandbox named by --endpoint-url or $COGNITO_RESEND_SANDBOX_URL, if any."""
     value = (flag_value or os.environ.get(SANDBOX_URL_ENV, "")).strip()
     return value or None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The profile to resend through and, for the sandbox, the credentials to use."""
+
+    profile: Profile
+    credentials: ClientCredentials | None
+
+
+class _NoKeyring:
+    """Stands in for the keyring when credentials are always given (the sandbox path)."""
+
+    def load(self, profile_name: str) -> ClientCredentials:
+        raise AssertionError("the sandbox path passes its credentials explicitly")
+
+
+class NoKeyring:
+    """Stands in for the keyring when credentials are always given (the sandbox path)."""
+
+    def load(self, profile_name: str) -> ClientCredentials:
+        raise AssertionError("the sandbox path passes its credentials explicitly")
+
+
+@contextmanager
+def sandbox_target(args: argparse.Namespace) -> Iterator[Target]:
+    """The built-in Sandbox profile: a running sandbox, or one started for this call."""
+    url = sandbox_url(args.endpoint_url)
+    service = None
+    if url is not None:
+        from app.sandbox.control import SandboxControl, SandboxControlError
+
+        try:
+            info = SandboxControl(url, timeout_s=args.timeout or 5.0).info()
+        except SandboxControlError as exc:
+            fail(f"no sandbox answers at {url}: {exc}", EXIT_NETWORK)
+    else:
+        say(
+            f"resend: no sandbox URL given (--endpoint-url or ${SANDBOX_URL_ENV}); starting "
+            "an embedded sandbox for this call (it stops when the command ends)"
+        )
+        from app.services.sandbox_service import SandboxService
+
+        service = SandboxService()
+        try:
+            info = service.start()
+        except OSError as exc:
+            fail(f"cannot start the embedded sandbox: {exc}", EXIT_NETWORK)
+    try:
+        client = info.client(args.sandbox_client)
+        from app.core.secrets import Secret
+
+        credentials = ClientCredentials(
+            client.client_id, Secret(client.client_secret) if client.client_secret else None
+        )
+        profile = Profile(
+            name=SANDBOX_PROFILE_NAME,
+            region=info.region,
+            endpoint_url=info.endpoint_url,
+            user_pool_id=info.user_pool_id,
+            has_secret=credentials.client_secret is not None,
+            builtin=True,
+        )
+        yield Target(profile, credentials)
+    finally:
+        if service is not None:
+            service.stop()
+
+
+def stored_profile(name: str, paths: AppPaths) -> Profile:
+    """The profile named by --profile from the profiles file (exit 2 naming the known ones)."""
+    from app.services.profile_repository import ProfileFileError, ProfileRepository
+
+    try:
+        repo = ProfileRepository(paths.profiles_file)
+        profile = repo.get(name)
+        known = [p.name for p in repo.list()]
+    except ProfileFileError as exc:
+        fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
+    if profile is None:
+        listed = ", ".join(known + [SANDBOX_PROFILE_NAME])
+        fail(f"--profile: there is no profile named {name!r} (known: {listed})")
+    return profile
+
+
+def stored_target(args: argparse.Namespace, paths: AppPaths) -> Target:
+    """A stored profile (its credentials come from the keyring), --endpoint-url applied."""
+    from app.core.profile import validate_endpoint_url
+
+    profile = stored_profile(args.profile, paths)
+    if args.endpoint_url:
+        problems = validate_endpoint_url(args.endpoint_url)
+        if problems:
+            fail(f"--endpoint-url: {problems[0].message}")
+        profile = replace(profile, endpoint_url=args.endpoint_url)
+    return Target(profile, None)
+
+
+def metadata_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """ClientMetadata from --metadata-json, then each --metadata KEY=VALUE (exit 2 if bad)."""
+    from app.core.request import MetadataParseError, parse_metadata_assignment, parse_metadata_json
+
+    pairs: list[tuple[str, str]] = []
+    if args.metadata_json is not None:
+        try:
+            pairs.extend(parse_metadata_json(args.metadata_json))
+        except MetadataParseError as exc:
+            fail(f"--metadata-json: {exc}")
+    for text in args.metadata:
+        try:
+            pairs.append(parse_metadata_assignment(text))
+        except MetadataParseError as exc:
+            fail(f"--metadata: {exc}")
+    return pairs
+
+
+def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
+    """One attempt as the JSON a script reads (resend --json, one batch line)."""
+    from app.core.serialize import attempt_to_dict
+
+    data: dict[str, object] = {"outcome": attempt.status.value, "exit_code": code}
+    data.update(attempt_to_dict(attempt))
+    if attempt.failure is not None:
+        f = attempt.failure
+        data.update(
+            error_code=f.code,
+            title=f.title,
+            cause=f.cause,
+            remedy=f.remedy,
+            kind=f.kind.value,
+            aws_message=f.aws_message,
+        )
+    elif attempt.status is Status.DELIVERED:
+        data["caution"] = SIMULATED_DELIVERY_CAUTION
+    return data

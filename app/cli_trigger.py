@@ -19,8 +19,10 @@ from app.cli_common import (
     SANDBOX_URL_ENV,
     app_paths,
     fail,
+    metadata_pairs,
     sandbox_url,
     say,
+    stored_profile,
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
 
@@ -95,12 +97,6 @@ def sandbox_trigger(args: argparse.Namespace) -> str | None:
 
 
 def _metadata(args: argparse.Namespace, profile: Profile | None) -> dict[str, str]:
-    from app.core.request import (
-        MetadataParseError,
-        parse_metadata_assignment,
-        parse_metadata_json,
-    )
-
     pairs: list[tuple[str, str]] = []
     if args.preset is not None:
         presets = profile.presets if profile is not None else ()
@@ -109,16 +105,7 @@ def _metadata(args: argparse.Namespace, profile: Profile | None) -> dict[str, st
             known = ", ".join(p.name for p in presets) or "none"
             fail(f"--preset: the profile has no preset {args.preset!r} (known: {known})")
         pairs.extend(preset.pairs)
-    if args.metadata_json is not None:
-        try:
-            pairs.extend(parse_metadata_json(args.metadata_json))
-        except MetadataParseError as exc:
-            fail(f"--metadata-json: {exc}")
-    for text in args.metadata:
-        try:
-            pairs.append(parse_metadata_assignment(text))
-        except MetadataParseError as exc:
-            fail(f"--metadata: {exc}")
+    pairs.extend(metadata_pairs(args))
     # Later entries win, as they would in the JSON object Cognito receives.
     return dict(pairs)
 
@@ -153,18 +140,8 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
 
 def _stored_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
-    from app.services.profile_repository import ProfileFileError, ProfileRepository
 
-    paths = app_paths()
-    try:
-        repo = ProfileRepository(paths.profiles_file)
-        profile = repo.get(args.profile)
-        known = [p.name for p in repo.list()]
-    except ProfileFileError as exc:
-        fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
-    if profile is None:
-        listed = ", ".join(known + [SANDBOX_PROFILE_NAME])
-        fail(f"--profile: there is no profile named {args.profile!r} (known: {listed})")
+    profile = stored_profile(args.profile, app_paths())
     metadata = _metadata(args, profile)
     client_id = args.client_id or _client_id_from_keyring(profile.name)
     return preview_custom_message_event(
@@ -207,4 +184,3 @@ def run(args: argparse.Namespace) -> int:
         say(f"{COMMAND}: {note}")
     sys.stdout.write(text)
     return EXIT_OK
-
