@@ -182,3 +182,11 @@ class ControllerBase(QObject):
         if self._trigger is None and self._factories.trigger is not None:
             self._trigger = self._factories.trigger()
         return self._trigger
+
+
+# What the role mixins subclass: ControllerBase for the type checker, nothing at run time
+# (ResendController lists ControllerBase itself last among its bases).
+if TYPE_CHECKING:
+    ControllerPart = ControllerBase
+else:
+    ControllerPart = object

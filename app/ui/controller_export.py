@@ -7,12 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.ui.controller_base import ControllerBase
-
-    _Base = ControllerBase
-else:
-    _Base = object
+from app.ui.controller_base import ControllerPart
 
 if TYPE_CHECKING:
     from app.services.history_store import HistoryFilter
@@ -20,7 +15,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ExportMixin(_Base):
+class ExportMixin(ControllerPart):
     """Exports the history the pane shows."""
 
     def export_history(self, fmt: str, path: str, flt: HistoryFilter) -> asyncio.Task[None]:

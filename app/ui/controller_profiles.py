@@ -5,22 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from app.core.profile import ClientCredentials, MetadataPreset
+from app.ui.controller_base import ControllerPart
 from app.ui.controller_types import ProfileEdit
-
-if TYPE_CHECKING:
-    from app.ui.controller_base import ControllerBase
-
-    _Base = ControllerBase
-else:
-    _Base = object
 
 log = logging.getLogger(__name__)
 
 
-class ProfilesMixin(_Base):
+class ProfilesMixin(ControllerPart):
     """Stores profiles in the file and their client id/secret in the keyring."""
 
     def save_profile(self, edit: ProfileEdit) -> asyncio.Task[bool]:

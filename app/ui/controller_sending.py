@@ -5,25 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from app.core.errors import decode
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
 from app.core.request import ResendInput
+from app.ui.controller_base import ControllerPart
 from app.ui.controller_types import SendRequest
-
-if TYPE_CHECKING:
-    from app.ui.controller_base import ControllerBase
-
-    _Base = ControllerBase
-else:
-    _Base = object
 
 log = logging.getLogger(__name__)
 
 
-class SendingMixin(_Base):
+class SendingMixin(ControllerPart):
     """One resend: resolve credentials, register the attempt, run it in a worker thread."""
 
     def send(self, request: SendRequest) -> asyncio.Task[Attempt | None]:

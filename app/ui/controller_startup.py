@@ -7,13 +7,7 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 from app.core.profile import Profile
-
-if TYPE_CHECKING:
-    from app.ui.controller_base import ControllerBase
-
-    _Base = ControllerBase
-else:
-    _Base = object
+from app.ui.controller_base import ControllerPart
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import CognitoGateway
@@ -24,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class StartupMixin(_Base):
+class StartupMixin(ControllerPart):
     """Loads every service in the background and closes them when the window goes."""
 
     def start(self) -> asyncio.Task[None]:

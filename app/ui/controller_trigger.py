@@ -8,14 +8,8 @@ from typing import TYPE_CHECKING
 
 from app.core.profile import ClientCredentials
 from app.core.request import ResendInput
+from app.ui.controller_base import ControllerPart
 from app.ui.controller_types import CLIENT_ID_PLACEHOLDER
-
-if TYPE_CHECKING:
-    from app.ui.controller_base import ControllerBase
-
-    _Base = ControllerBase
-else:
-    _Base = object
 
 if TYPE_CHECKING:
     from app.core.trigger_event import EventPreview
@@ -24,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class TriggerMixin(_Base):
+class TriggerMixin(ControllerPart):
     """Builds the CustomMessage event a send would cause; attaches/detaches the handler."""
 
     def preview_event(
