@@ -236,7 +236,10 @@ class HistoryStore:
                 problems = [f"SQLite could not read it ({exc})"]
         if problems == ["ok"]:
             return None
-        reason = f"SQLite's check failed: {'; '.join(problems[:3])}"
+        # quick_check can return one row holding hundreds of lines: keep a readable few.
+        lines = [line for row in problems for line in str(row).splitlines() if line.strip()]
+        more = f" (and {len(lines) - 3} more)" if len(lines) > 3 else ""
+        reason = f"SQLite's check failed: {'; '.join(lines[:3])}{more}"
         log.error("history file %s is damaged (%s); it will be moved aside", self._path, reason)
         try:
             self.damage_marker.write_text(reason + "\n", encoding="utf-8")

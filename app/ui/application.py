@@ -60,7 +60,9 @@ def default_factories(
     def history() -> Any:
         from app.services.history_store import HistoryStore
 
-        return HistoryStore(paths.history_db)
+        # A cheap check on open (header, schema, newest rows) so the history paints at
+        # once; the full quick_check runs after start-up (ResendController verifies it).
+        return HistoryStore(paths.history_db, full_check=False)
 
     def profiles() -> Any:
         from app.services.profile_repository import ProfileRepository

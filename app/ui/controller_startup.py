@@ -80,6 +80,24 @@ class StartupMixin(ControllerPart):
         self._ready = True
         self.status_changed.emit("Ready")
         self.services_ready.emit()
+        self._spawn(self._verify_history(history))
+
+    async def _verify_history(self, history: HistoryStore) -> None:
+        """The full integrity check the fast open skipped; damage is reported, not hidden."""
+        verify = getattr(history, "verify", None)
+        if verify is None or self._closing:
+            return
+        try:
+            reason = await self._blocking(verify)
+        except Exception:
+            log.warning("could not check the history file", exc_info=True)
+            return
+        if reason:
+            self.problem_reported.emit(
+                "History file is damaged",
+                f"{reason}. Everything readable stays on screen; the file will be moved "
+                "aside (kept, not deleted) at the next start and a new history begun.",
+            )
 
     async def _open_history(self) -> HistoryStore:
         """Open the history store and show it at once, while the other services load."""

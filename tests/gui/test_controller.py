@@ -148,3 +148,36 @@ def test_renaming_a_profile_by_case_only_keeps_it(harness: WindowHarness) -> Non
     assert repo is not None
     assert [p.name for p in repo.list()] == ["dev"]
     _close(harness, controller)
+
+
+def test_damage_the_fast_open_missed_is_reported_after_start_up(
+    harness: WindowHarness,
+) -> None:
+    from app.core.outcome import Attempt
+    from app.services.history_store import HistoryStore
+
+    path = harness.paths.history_db
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = HistoryStore(path)
+    store.append_many(
+        Attempt(profile="p", username=f"user-{i}", client_id="c", region="us-east-1")
+        for i in range(3000)
+    )
+    store.close()
+    # Scribble over an old table page: the header, schema and newest rows stay readable,
+    # so only the full check (run after start-up) can see it.
+    data = bytearray(path.read_bytes())
+    data[40 * 4096 + 100 : 40 * 4096 + 3000] = b"\xde\xad" * 1450
+    path.write_bytes(bytes(data))
+
+    reports: list[tuple[str, str]] = []
+    controller = ResendController(harness.factories())
+    controller.problem_reported.connect(lambda title, text: reports.append((title, text)))
+    with harness.qtbot.waitSignal(controller.services_ready, timeout=WAIT_MS):
+        controller.start()
+    harness.qtbot.waitUntil(lambda: bool(reports), timeout=WAIT_MS)
+    title, text = reports[0]
+    assert title == "History file is damaged"
+    assert "moved aside" in text and len(text) < 600
+    assert (path.parent / (path.name + ".damaged")).exists()
+    _close(harness, controller)
