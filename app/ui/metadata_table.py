@@ -66,6 +66,9 @@ class MetadataTable(QWidget):
         _name(self.json_edit, "clientMetadataJsonEdit")
         self.json_edit.setPlaceholderText('{"source": "qa", "locale": "de"}')
         self.json_edit.setToolTip("A JSON object whose values are all strings.")
+        # Wrapping one very long line (a pasted 100k-character value) blocked the window
+        # for seconds; without wrapping Qt lays it out at once, and JSON scrolls sideways.
+        self.json_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.json_edit.textChanged.connect(self._on_json_changed)
 
         self.stack = QStackedWidget(self)

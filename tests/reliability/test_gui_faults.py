@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
 from app.core.outcome import Attempt, Status
 from app.core.profile import Profile
@@ -116,11 +117,9 @@ def test_faults_from_the_window_end_decoded_in_the_history_and_the_ui_stays_live
     print("\n" + "\n".join(report))
 
 
-def test_the_freeze_detector_sees_a_blocked_ui_thread(qtbot: object) -> None:
+def test_the_freeze_detector_sees_a_blocked_ui_thread(qtbot: QtBot) -> None:
     """Negative control: work done on the UI thread shows as a gap of its whole length."""
-    from pytestqt.qtbot import QtBot
 
-    assert isinstance(qtbot, QtBot)
     with TickRecorder() as rec:
         qtbot.wait(50)
         QTimer.singleShot(0, lambda: time.sleep(0.7))  # a blocking call in a slot
