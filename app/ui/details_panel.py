@@ -132,7 +132,6 @@ class DetailsPanel(QWidget):
         self._aws_message.setAccessibleName("detailsAwsMessage")
         self._aws_message.setReadOnly(True)
         self._aws_message.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self._aws_message.setMaximumHeight(90)
 
         self._form_host = QWidget()
         self._form = QFormLayout(self._form_host)
@@ -241,7 +240,21 @@ class DetailsPanel(QWidget):
         self._aws_heading.setHidden(not has_message)
         self._aws_message.setHidden(not has_message)
         self._aws_message.setPlainText(f.aws_message if f else "")
+        if has_message:
+            self._fit_aws_message()
         self._fill_form(a)
+
+    def _fit_aws_message(self) -> None:
+        # Most AWS messages are one line: size the box to its text (up to ~5 lines) so a
+        # short message does not leave a tall empty box above the details.
+        metrics = self._aws_message.fontMetrics()
+        width = max(200, self._aws_message.viewport().width() - 8)
+        text = self._aws_message.toPlainText()
+        lines = sum(
+            max(1, -(-metrics.horizontalAdvance(line) // width)) for line in text.splitlines()
+        )
+        frame = 2 * self._aws_message.frameWidth() + 10
+        self._aws_message.setFixedHeight(min(5, max(1, lines)) * metrics.lineSpacing() + frame)
 
     def _build_form_rows(self) -> None:
         # Every row exists once, in display order; filling only sets texts and hides the
