@@ -6,6 +6,13 @@ the profiles file (any bytes or JSON on disk) and the batch import (any bytes, a
 Strings include unicode, control characters, whitespace, empty values and 131,072-
 character values; JSON includes wrong types and deep nesting; bytes include invalid
 UTF-8. The number of generated cases is printed in the pytest summary.
+
+Cost: Hypothesis spends ~0.6 ms of bookkeeping per example and ~0.1-0.3 ms per draw, so
+one structured input (a CSV file, a whole form) costs 3-5 ms to *generate*, far more than
+checking it. The two biggest surfaces therefore check, per Hypothesis example, the drawn
+input plus a few more made by a seeded `random.Random` (the seed is a Hypothesis draw, so
+a failure is reported and replayed like any other) from the same alphabet: same kinds of
+values, a fraction of the cost. Every checked input counts as one case.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import contextlib
 import io
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from app.cli import main as cli_main
@@ -55,11 +63,12 @@ def cases(n: int) -> settings:
 
 # Text a person (or a paste, or a file) can hold: every code point but lone surrogates.
 chars = st.characters(exclude_categories=["Cs"])
-nasty = st.sampled_from([
+NASTY = (
     "", " ", "\t", "\n", "\r\n", "\x00", "\x1b[31m", "\u200b", "\ufeff", "\u202e", "💥",
     "é", "e\u0301", "ﬁ", "Ⅻ", "\U0010ffff", "=cmd|' /C calc'!A0", "../../etc/passwd",
     '{"a":', "a=b", "--help", "-", "None", "null", "0", "-1", "1e309", "nan",
-])
+)
+nasty = st.sampled_from(NASTY)
 # Mostly short mixed text; sometimes a control-character soup; sometimes 131,072 chars.
 # (one_of picks its branches about evenly: the 131,072-character branch is 1 in 12 draws.)
 texts = st.one_of(
@@ -73,6 +82,59 @@ pairs = st.lists(st.tuples(texts, texts), max_size=6)
 # Without the 131,072-character branch: for collections of many values (a CSV's cells).
 small_texts = st.one_of(st.text(chars, max_size=40), nasty,
                         st.text(st.characters(max_codepoint=0x1F), max_size=20))
+
+
+# -- the same kinds of values from a seeded random.Random (see the module docstring) -----
+FUZZ_PER_EXAMPLE = 4
+seeds = st.randoms(use_true_random=True)  # one draw: the seed of a real Random
+
+
+def _fuzz_char(rnd: random.Random) -> str:
+    r = rnd.random()
+    if r < 0.45:
+        return chr(rnd.randrange(0x20, 0x7F))
+    if r < 0.55:
+        return chr(rnd.randrange(0x20))
+    cp = rnd.randrange(0x80, 0x10000) if r < 0.9 else rnd.randrange(0x10000, 0x110000)
+    return "\ufffd" if 0xD800 <= cp <= 0xDFFF else chr(cp)  # no lone surrogates
+
+
+def fuzz_text(rnd: random.Random, *, huge: bool = True) -> str:
+    """Like `texts` (or `small_texts` without `huge`): mixed text, a nasty value, a
+    control-character soup, or a 129/257/131,072-character repetition."""
+    branch = rnd.randrange(4 if huge else 3)
+    if branch == 0:
+        return "".join(_fuzz_char(rnd) for _ in range(rnd.randrange(41)))
+    if branch == 1:
+        return rnd.choice(NASTY)
+    if branch == 2:
+        return "".join(chr(rnd.randrange(0x20)) for _ in range(rnd.randrange(21)))
+    unit = "".join(_fuzz_char(rnd) for _ in range(rnd.randint(1, 2)))
+    return unit * rnd.choice((HUGE, 129, 257))
+
+
+def fuzz_csv(rnd: random.Random) -> bytes:
+    """Like `csv_files`: raw bytes, a header and rows, a name list, or a stray blob between
+    good lines. Not the huge first lines: there are only 12 of them, Hypothesis draws each
+    (and then stops drawing that branch), and each costs ~37 ms to read."""
+    branch = rnd.choice((0, 1, 2, 4))
+    if branch == 0:
+        return rnd.randbytes(rnd.randrange(401))
+    if branch == 1:
+        header = [rnd.choice(("username", "metadata", "metadata.flow", "x", "", "USERNAME",
+                              "username ")) for _ in range(rnd.randint(1, 4))]
+        rows = [[rnd.choice(('"', "", fuzz_text(rnd, huge=False))) for _ in range(
+            rnd.randrange(5))] for _ in range(rnd.randrange(7))]
+        sep = rnd.choice((",", ";", "\t", "|"))
+        text = rnd.choice(("", "\ufeff")) + sep.join(header) + "\n" + "\n".join(
+            sep.join(r) for r in rows)
+        return text.encode("utf-8", "surrogatepass")
+    if branch == 2:
+        return "\n".join(fuzz_text(rnd, huge=False) for _ in range(rnd.randrange(9))).encode()
+    if branch == 3:
+        unit = rnd.choice(("x", "é,", '"', "\r"))
+        return (unit * rnd.choice((HUGE, HUGE + 1, 2 * HUGE))).encode()
+    return b"username\nalice\n" + rnd.randbytes(rnd.randint(1, 40)) + b"\nbob\n"
 
 
 def _json_values(max_leaves: int = 12) -> st.SearchStrategy[object]:
@@ -100,14 +162,24 @@ def _assert_named(errors: object, label_of: dict[object, str]) -> None:
 # -- the resend form ---------------------------------------------------------------------
 
 
-@cases(2_000)
-@given(client_id=texts, username=texts, metadata=pairs, analytics=texts, ip=texts, data=texts)
+@cases(400)
+@given(client_id=texts, username=texts, metadata=pairs, analytics=texts, ip=texts, data=texts,
+       rnd=seeds)
 def test_resend_form_any_values(
     client_id: str, username: str, metadata: list[tuple[str, str]], analytics: str, ip: str,
-    data: str,
+    data: str, rnd: random.Random,
 ) -> None:
+    _check_resend_form(ResendInput(client_id, username, tuple(metadata), analytics, ip, data))
+    for _ in range(FUZZ_PER_EXAMPLE):
+        t = lambda: fuzz_text(rnd)  # noqa: E731
+        raw = ResendInput(t(), t(), tuple((t(), t()) for _ in range(rnd.randrange(7))),
+                          t(), t(), t())
+        note(f"seeded input: {raw!r:.300}")
+        _check_resend_form(raw)
+
+
+def _check_resend_form(raw: ResendInput) -> None:
     count_case("resend form")
-    raw = ResendInput(client_id, username, tuple(metadata), analytics, ip, data)
     result = validate(raw)
     assert (result.request is None) == bool(result.errors)
     _assert_named(result.errors, dict(FIELD_LABELS))
@@ -120,10 +192,48 @@ def test_resend_form_any_values(
         assert e.field is not Field.CLIENT_ID
 
 
-@cases(1_000)
+def _fuzz_json_value(rnd: random.Random, depth: int = 0) -> object:
+    kind = rnd.randrange(7 if depth < 3 else 5)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rnd.random() < 0.5
+    if kind == 2:
+        return rnd.choice((0, -1, 2**63, 10**400, rnd.randrange(-(10**9), 10**9)))
+    if kind == 3:
+        return rnd.choice((0.0, -0.0, 1e308, float("inf"), float("nan"), rnd.random()))
+    if kind == 4:
+        return fuzz_text(rnd)
+    if kind == 5:
+        return [_fuzz_json_value(rnd, depth + 1) for _ in range(rnd.randrange(5))]
+    return {fuzz_text(rnd): _fuzz_json_value(rnd, depth + 1) for _ in range(rnd.randrange(5))}
+
+
+def fuzz_metadata_text(rnd: random.Random) -> str:
+    """Like the metadata JSON strategy: any text, a JSON value (an object of strings a
+    third of the time), or deep nesting."""
+    branch = rnd.randrange(4)
+    if branch == 0:
+        return fuzz_text(rnd)
+    if branch == 1:
+        return json.dumps(_fuzz_json_value(rnd))
+    if branch == 2:
+        return json.dumps({fuzz_text(rnd): fuzz_text(rnd) for _ in range(rnd.randrange(5))})
+    return _deep(rnd.choice((1, 2, 30, 999, 1_000, 5_000, 100_000)), rnd.choice(("list", "map")))
+
+
+@cases(300)
 @given(text=st.one_of(texts, st.builds(json.dumps, _json_values()),
-                      st.builds(_deep, DEPTHS, st.sampled_from(["list", "map"]))))
-def test_metadata_json_any_text(text: str) -> None:
+                      st.builds(_deep, DEPTHS, st.sampled_from(["list", "map"]))), rnd=seeds)
+def test_metadata_json_any_text(text: str, rnd: random.Random) -> None:
+    _check_metadata_json(text)
+    for _ in range(FUZZ_PER_EXAMPLE - 1):
+        more = fuzz_metadata_text(rnd)
+        note(f"seeded input: {more!r:.300}")
+        _check_metadata_json(more)
+
+
+def _check_metadata_json(text: str) -> None:
     count_case("metadata JSON")
     try:
         parsed = parse_metadata_json(text)
@@ -192,7 +302,7 @@ profile_files = st.one_of(
 )
 
 
-@cases(700)
+@cases(500)  # file I/O per case (write, read, move aside): the dearest surface
 @given(content=profile_files)
 def test_profiles_file_any_content(tmp_path: Path, content: bytes) -> None:
     count_case("profiles file")
@@ -235,9 +345,17 @@ csv_files = st.one_of(
 )
 
 
-@cases(5_000)
-@given(content=csv_files, as_lines=st.booleans())
-def test_batch_import_any_bytes(content: bytes, as_lines: bool) -> None:
+@cases(1_000)
+@given(content=csv_files, as_lines=st.booleans(), rnd=seeds)
+def test_batch_import_any_bytes(content: bytes, as_lines: bool, rnd: random.Random) -> None:
+    _check_batch_import(content, as_lines)
+    for _ in range(FUZZ_PER_EXAMPLE):
+        more = fuzz_csv(rnd)
+        note(f"seeded input: {more!r:.300}")
+        _check_batch_import(more, rnd.random() < 0.5)
+
+
+def _check_batch_import(content: bytes, as_lines: bool) -> None:
     count_case("batch import")
     source = io.BytesIO(content) if as_lines else [content]
     last_line = 0
@@ -293,8 +411,17 @@ other_argvs = st.one_of(
 )
 
 
+@pytest.fixture
+def _no_message_catalogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argparse looks up a translation for each message of each parser it builds: with
+    LANG=C.UTF-8 that is ~12 file-system probes per call (a quarter of a CLI case's cost);
+    LANGUAGE=C skips the search. No catalog is installed here, so the text is the same."""
+    monkeypatch.setenv("LANGUAGE", "C")
+
+
 @cases(1_000)
 @given(argv=st.one_of(resend_argvs, other_argvs))
+@pytest.mark.usefixtures("_no_message_catalogs")
 def test_cli_any_arguments_exit_2_naming_the_flag(argv: list[str]) -> None:
     """Every generated command has at least one value that cannot work (no such profile,
     an unreadable file, ...), so each must end in exit 2 with the flag named -- never a
