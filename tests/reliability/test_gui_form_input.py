@@ -48,12 +48,17 @@ def _reset(window: MainWindow) -> None:
     meta.set_pairs([])
 
 
+def _qt(text: str) -> str:
+    """`text` as a Qt widget holds it: PySide6 reads a leading U+FEFF as a BOM and drops it."""
+    return text.removeprefix("\ufeff")
+
+
 def _type(edit: QLineEdit, text: str) -> str:
     edit.setText(text)
     kept = edit.text()
-    # A QLineEdit keeps at most maxLength() UTF-16 units, and Qt drops U+FEFF (a BOM):
-    # what counts is what the widget holds, which is what a send would use.
-    plain = text.replace("\ufeff", "")
+    # A QLineEdit keeps at most maxLength() UTF-16 units, and PySide6 drops a *leading*
+    # U+FEFF (read as a BOM): what counts is what the widget holds, which a send uses.
+    plain = _qt(text)
     if len(plain.encode("utf-16-le")) // 2 <= edit.maxLength():
         assert kept == plain, (len(text), len(kept))
     return kept
@@ -109,9 +114,8 @@ def test_form_fields_any_text(
                 row = form.metadata.table.rowCount() - 1
                 form.metadata.table.item(row, 0).setText(key)
                 form.metadata.table.item(row, 1).setText(value)
-            pairs = form.metadata.pairs()  # as the table holds them (Qt drops U+FEFF)
-            assert [(k.replace("\ufeff", ""), v.replace("\ufeff", "")) for k, v in rows] \
-                == pairs
+            pairs = form.metadata.pairs()  # as the table holds them
+            assert [(_qt(k), _qt(v)) for k, v in rows] == pairs
         else:
             QGuiApplication.clipboard().setText(paste)
             t0 = time.monotonic()
@@ -129,7 +133,9 @@ def test_form_fields_any_text(
                 except MetadataParseError as exc:
                     json_error = str(exc)
             else:
-                pairs = parse_metadata_json(QGuiApplication.clipboard().text())
+                parsed = parse_metadata_json(QGuiApplication.clipboard().text())
+                pairs = form.metadata.pairs()  # as the table holds them
+                assert [(_qt(k), _qt(v)) for k, v in parsed] == pairs
         typed = ResendInput(typed.client_id, typed.username, tuple(pairs),
                             typed.analytics_endpoint_id, typed.ip_address, typed.encoded_data)
         expected = form_errors(typed)
