@@ -91,11 +91,8 @@ def run_resend(args: argparse.Namespace) -> int:
 
 def _resend(args: argparse.Namespace, paths: AppPaths, raw: ResendInput, target: Target) -> int:
     from app.core.attempts import begin_attempt
-    from app.services.cognito_gateway import (
-        CognitoGateway,
-        GatewayConfig,
-        default_data_cache_dir,
-    )
+    from app.services.botocore_data import default_data_cache_dir
+    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
     from app.services.history_store import HistoryStore
     from app.services.resend_service import CredentialSource, ResendService
 

@@ -9,12 +9,8 @@ import pytest
 from app.core.outcome import Attempt, Status
 from app.core.request import ResendInput, validate
 from app.sandbox.server import Sandbox
-from app.services.cognito_gateway import (
-    CognitoGateway,
-    GatewayConfig,
-    trim_endpoints,
-    trim_service_model,
-)
+from app.services.botocore_data import trim_endpoints, trim_service_model
+from app.services.cognito_gateway import CognitoGateway, GatewayConfig
 
 REGIONS = ("us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "ap-southeast-2")
 

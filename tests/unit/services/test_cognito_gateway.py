@@ -15,7 +15,8 @@ from urllib3.exceptions import NewConnectionError
 from app.core.outcome import Attempt, FailureKind, Status
 from app.core.request import ResendInput, ResendRequest, validate
 from app.core.secrets import Secret, compute_secret_hash
-from app.services.cognito_gateway import CognitoGateway, GatewayConfig, map_exception
+from app.services.cognito_failures import map_exception
+from app.services.cognito_gateway import CognitoGateway, GatewayConfig
 
 REGION = "eu-west-1"
 URL = "http://127.0.0.1:9"
