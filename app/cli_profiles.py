@@ -59,15 +59,10 @@ def _read_secret(args: argparse.Namespace) -> Secret | None:
 
 
 def _profile_dict(p: Profile) -> dict[str, object]:
-    return {
-        "name": p.name,
-        "region": p.region,
-        "endpoint_url": p.endpoint_url,
-        "user_pool_id": p.user_pool_id,
-        "has_secret": p.has_secret,
-        "builtin": p.builtin,
-        "presets": [{"name": m.name, "pairs": [list(kv) for kv in m.pairs]} for m in p.presets],
-    }
+    from app.services.profile_repository import profile_to_json
+
+    # The file's fields, plus whether it is the built-in one (never in the file).
+    return {**profile_to_json(p), "builtin": p.builtin}
 
 
 def _builtin() -> Profile:

@@ -190,7 +190,7 @@ class ProfileRepository:
         return err
 
     def _write(self, profiles: _Profiles) -> None:
-        data = {"version": FILE_VERSION, "profiles": [_to_json(p) for p in profiles]}
+        data = {"version": FILE_VERSION, "profiles": [profile_to_json(p) for p in profiles]}
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
@@ -246,7 +246,8 @@ def _preset_problems(profile: Profile) -> list[ProfileProblem]:
     return problems
 
 
-def _to_json(p: Profile) -> dict[str, object]:
+def profile_to_json(p: Profile) -> dict[str, object]:
+    """A profile as the profiles file stores it (non-secret fields only)."""
     return {
         "name": p.name,
         "region": p.region,
