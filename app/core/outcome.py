@@ -22,6 +22,25 @@ class FailureKind(StrEnum):
     CREDENTIALS = "credentials"  # client id/secret could not be read (keyring)
 
 
+class AttemptKind(StrEnum):
+    """Which call an attempt records; the history keeps and filters them all."""
+
+    RESEND = "resend"  # ResendConfirmationCode
+    SIGNUP = "signup"  # SignUp
+    CONFIRM = "confirm"  # ConfirmSignUp
+    ADMIN_RESEND_INVITATION = "admin_resend_invitation"  # AdminCreateUser MessageAction=RESEND
+    ADMIN_CONFIRM = "admin_confirm"  # AdminConfirmSignUp
+
+
+class DeliveryVerdict(StrEnum):
+    """How sure a delivery is: Cognito answers the same whether it sent a code or not when
+    the app client prevents user-existence errors, so the diagnosis decides which it was."""
+
+    DELIVERED = "delivered"  # the user exists and can receive it
+    SIMULATED = "simulated"  # no such (or a disabled) user: nothing was sent
+    MAYBE_SIMULATED = "may_be_simulated"  # the client can simulate and it was not ruled out
+
+
 class Status(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -94,6 +113,9 @@ class Attempt:
     attempt_id: str = field(default_factory=new_attempt_id)
     # Free-form extra detail a producer wants shown (e.g. a local trigger's output).
     notes: str = ""
+    kind: AttemptKind = AttemptKind.RESEND
+    # Set on DELIVERED attempts where the delivery's reality could be judged (or not).
+    verdict: DeliveryVerdict | None = None
 
     @property
     def outcome_label(self) -> str:

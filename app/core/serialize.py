@@ -10,9 +10,11 @@ from typing import TypeVar
 
 from app.core.outcome import (
     Attempt,
+    AttemptKind,
     DecodedFailure,
     DeliveryDetails,
     DeliveryMedium,
+    DeliveryVerdict,
     FailureKind,
     Status,
 )
@@ -85,6 +87,8 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "latency_ms": _finite(a.latency_ms),
         "retries": a.retries,
         "notes": a.notes,
+        "kind": a.kind.value,
+        "verdict": a.verdict.value if a.verdict else None,
     }
 
 
@@ -256,4 +260,6 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         batch_id=r.opt_str("batch_id"),
         attempt_id=r.str_("attempt_id"),
         notes=r.str_("notes", ""),
+        kind=r.enum_("kind", AttemptKind) if r.has("kind") else AttemptKind.RESEND,
+        verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
     )
