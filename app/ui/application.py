@@ -24,7 +24,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_ID, APP_NAME, app_version
 from app.core.outcome import Attempt
-from app.ui.controller import ResendController, ServiceFactories
+from app.ui.controllers.composition import WindowControllers
+from app.ui.controllers.types import ServiceFactories
+from app.ui.qt_util import name_widget
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import GatewayConfig
@@ -61,7 +63,7 @@ def default_factories(
         from app.services.history_store import HistoryStore
 
         # A cheap check on open (header, schema, newest rows) so the history paints at
-        # once; the full quick_check runs after start-up (ResendController verifies it).
+        # once; the full quick_check runs after start-up (the Session verifies it).
         return HistoryStore(paths.history_db, full_check=False)
 
     def profiles() -> Any:
@@ -231,8 +233,7 @@ class ErrorReporter:
         self.shown.append(text)
         try:
             box = QMessageBox(self._parent())
-            box.setObjectName("errorDialog")
-            box.setAccessibleName("errorDialog")
+            name_widget(box, "errorDialog")
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(f"{APP_NAME}: unexpected error")
             box.setText("Something went wrong. The window keeps working; details are in the log.")
@@ -265,15 +266,15 @@ async def run_window(
 
     `after_shown` runs on the first loop turn after show(), for work the first paint
     need not wait for."""
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
-    controller = ResendController(factories)
-    window = MainWindow(controller, settings, log_file=log_file, icon=icon)
+    controllers = WindowControllers(factories)
+    window = MainWindow(controllers, settings, log_file=log_file, icon=icon)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     window.show()
     # Services start on the next loop turn, after the first paint.
-    QTimer.singleShot(0, controller.start)
+    QTimer.singleShot(0, controllers.start)
     if after_shown is not None:
         QTimer.singleShot(0, after_shown)
     if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
@@ -281,7 +282,7 @@ async def run_window(
         # came up, then close it the normal way so shutdown is exercised too.
         QTimer.singleShot(0, lambda: (print(WINDOW_SHOWN_MARKER, flush=True), window.close()))
     await closed.wait()
-    await controller.aclose()
+    await controllers.aclose()
 
 
 def _no_display() -> bool:

@@ -1,0 +1,389 @@
+"""The batch window's controller: checks batch input off the UI thread and runs a BatchRunner.
+
+The runner is plain asyncio; under qasync its loop thread is the UI thread, so its
+progress callback already arrives where widgets live. History commits are the exception:
+BufferedHistory reports them from the runner's worker threads. Those go into a
+thread-safe deque that a UI-thread timer drains, so no widget is touched from a worker
+and the window is redrawn a few times a second, not once per row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, cast
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.batch_input import (
+    MAX_KEPT_ERRORS,
+    BatchRow,
+    BatchRowError,
+    duplicate_note,
+    read_batch,
+    rows_to_send,
+)
+from app.core.batch_progress import BatchProgress, BatchSummary
+from app.core.outcome import Attempt
+from app.core.profile import ClientCredentials, Profile
+from app.core.request import validate_metadata
+
+if TYPE_CHECKING:
+    from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
+    from app.services.cognito_gateway import CognitoGateway
+    from app.ui.controllers.export import ExportController
+    from app.ui.controllers.profiles import ProfilesController
+    from app.ui.controllers.session import Session
+    from app.ui.controllers.tasks import TaskGroup
+
+log = logging.getLogger(__name__)
+
+# Widgets are redrawn at most this often (the runner reports up to ten times a second).
+UPDATE_INTERVAL_MS = 250
+# How many recent input lines are kept to show the text of a refused row.
+_RECENT_LINES = 256
+_SHOWN_TEXT = 80
+
+Metadata = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class BatchSource:
+    """Where a batch's rows come from: pasted text, or a file read again (streamed) to send."""
+
+    text: str = ""
+    path: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path if self.path else "pasted text"
+
+    def open(self) -> AbstractContextManager[Iterable[str] | Iterable[bytes]]:
+        """The input's lines (a binary file is decoded by read_batch, BOM and all)."""
+        if self.path is not None:
+            return cast("AbstractContextManager[IO[bytes]]", open(self.path, "rb"))  # noqa: SIM115
+        return nullcontext(self.text.splitlines())
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One line of the problems table: a refused row or a duplicate (which is skipped)."""
+
+    line: int
+    text: str
+    reason: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class InputCheck:
+    """What a source holds: counts, and the first problems to show (memory stays flat)."""
+
+    valid: int
+    duplicates: int
+    bad: int
+    problems: tuple[InputProblem, ...]
+    fatal: str | None = None
+
+    def to_send(self, include_duplicates: bool) -> int:
+        if self.fatal:
+            return 0
+        return self.valid if include_duplicates else self.valid - self.duplicates
+
+
+class _RecentLines:
+    """Passes lines through and remembers the last few by line number (for the table)."""
+
+    def __init__(self, source: Iterable[str] | Iterable[bytes]) -> None:
+        self._source = source
+        self.recent: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[str | bytes]:
+        lines = cast("Iterable[str | bytes]", self._source)
+        for number, line in enumerate(lines, start=1):
+            self.recent[number] = (
+                line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+            )
+            self.recent.pop(number - _RECENT_LINES, None)
+            yield line
+
+    def text(self, line: int) -> str:
+        text = self.recent.get(line, "").strip().removeprefix("\ufeff")
+        return text if len(text) <= _SHOWN_TEXT else text[: _SHOWN_TEXT - 1] + "…"
+
+
+def check_input(source: BatchSource) -> InputCheck:
+    """Read the whole source once (blocking: run it off the UI thread); never raises for
+    bad input. An unreadable file is reported as `fatal`."""
+    valid = duplicates = bad = 0
+    problems: list[InputProblem] = []
+    try:
+        with source.open() as lines:
+            recent = _RecentLines(lines)
+            for item in read_batch(cast("Iterable[str]", recent)):
+                if isinstance(item, BatchRowError):
+                    if item.fatal:
+                        return InputCheck(0, 0, 1, (), fatal=str(item))
+                    bad += 1
+                    if len(problems) < MAX_KEPT_ERRORS:
+                        problems.append(
+                            InputProblem(item.line, recent.text(item.line), item.reason)
+                        )
+                    continue
+                valid += 1
+                note = duplicate_note(item)
+                if note is not None:
+                    duplicates += 1
+                    if len(problems) < MAX_KEPT_ERRORS:
+                        problems.append(InputProblem(item.line, item.username, note.reason, True))
+    except OSError as exc:
+        return InputCheck(0, 0, 0, (), fatal=f"cannot read {source.label}: {exc.strerror or exc}")
+    return InputCheck(valid, duplicates, bad, tuple(problems))
+
+
+def iter_rows(
+    source: BatchSource, *, include_duplicates: bool, default_metadata: Metadata = ()
+) -> Iterator[BatchRow]:
+    """The rows to send, streamed from the source; rows without metadata get the default."""
+    with source.open() as lines:
+        for row in rows_to_send(read_batch(lines), include_duplicates=include_duplicates):
+            if default_metadata and not row.metadata:
+                row = replace(row, metadata=default_metadata)
+            yield row
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """What the batch window collected; the credentials are resolved by the controller."""
+
+    profile_name: str
+    source: BatchSource
+    total: int
+    concurrency: int
+    rate_per_s: float
+    include_duplicates: bool = False
+    default_metadata: Metadata = ()
+    # Typed in the main form for this session (keyring missing or locked).
+    session_credentials: ClientCredentials | None = None
+
+
+class _GivenCredentialsOnly:
+    """The batch always passes credentials (read once); the keyring is never asked per row."""
+
+    def load(self, profile_name: str) -> ClientCredentials:
+        raise RuntimeError("a batch passes its credentials with every row")
+
+
+class BatchController(QObject):
+    """Runs one batch at a time for the batch window; widgets listen to its signals."""
+
+    started = Signal(str)  # batch id
+    progressed = Signal(object)  # BatchProgress
+    rows_recorded = Signal(object)  # tuple[Attempt, ...], committed to the history
+    finished = Signal(object)  # BatchSummary
+    start_failed = Signal(str, str)  # title, plain-language text
+
+    def __init__(
+        self,
+        session: Session,
+        profiles: ProfilesController,
+        export: ExportController,
+        tasks: TaskGroup,
+        base_settings: BatchSettings | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._profiles = profiles
+        self._export = export
+        self._tasks = tasks
+        self._base_settings = base_settings
+        self._gateway: CognitoGateway | None = None
+        self._runner: BatchRunner | None = None
+        self._task: asyncio.Task[BatchSummary | None] | None = None
+        # Cancel pressed (or the window closed) while credentials were still being read.
+        self._cancel_asked = False
+        # Filled by worker threads (deque.extend is atomic), drained on the UI thread.
+        self._written: deque[Attempt] = deque()
+        self._latest: BatchProgress | None = None
+        self._shown: BatchProgress | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(UPDATE_INTERVAL_MS)
+        self._timer.timeout.connect(self._publish)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def ready(self) -> bool:
+        """The services a batch needs are up (and the window is not closing)."""
+        return self._session.ready
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def paused(self) -> bool:
+        return self._runner is not None and self._runner.paused
+
+    @property
+    def task(self) -> asyncio.Task[BatchSummary | None] | None:
+        return self._task
+
+    def snapshot(self) -> BatchProgress | None:
+        return self._runner.snapshot() if self._runner is not None else None
+
+    # ------------------------------------------------------------------ control
+    def start(self, request: BatchRequest) -> asyncio.Task[BatchSummary | None]:
+        """Start the batch; the controller's close waits for it (or cancels it)."""
+        if self.running:
+            raise RuntimeError("a batch is already running")
+        self._cancel_asked = False
+        self._runner = None
+        # In the window's task group: closing waits for the batch's calls in flight.
+        self._task = self._tasks.spawn(self._run(request))
+        return self._task
+
+    def pause(self) -> None:
+        if self._runner is not None:
+            self._runner.pause()
+
+    def resume(self) -> None:
+        if self._runner is not None:
+            self._runner.resume()
+
+    def cancel(self) -> None:
+        """No new calls from now on; calls in flight finish and are recorded."""
+        self._cancel_asked = True
+        if self._runner is not None:
+            self._runner.cancel()
+
+    def export(self, fmt: str, path: str, batch_id: str) -> asyncio.Task[None]:
+        """Write this batch's rows (off the UI thread) through the controller's exporter."""
+        from app.services.history_store import HistoryFilter
+
+        return self._export.export_history(fmt, path, HistoryFilter(batch_id=batch_id))
+
+    # ------------------------------------------------------------------ running
+    async def _run(self, request: BatchRequest) -> BatchSummary | None:
+        prepared = await self._prepare(request)
+        if prepared is None:
+            return None
+        runner, job, rows = prepared
+        self._runner = runner
+        self._latest = self._shown = None
+        if self._cancel_asked:
+            runner.cancel()
+        self._timer.start()
+        self.started.emit(job.batch_id)
+        try:
+            summary = await runner.run(job)
+        finally:
+            self._timer.stop()
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # a file source closes its handle
+            # The runner's last flush has run: every committed row is in the deque now.
+            self._publish()
+        self.finished.emit(summary)
+        return summary
+
+    async def _prepare(
+        self, request: BatchRequest
+    ) -> tuple[BatchRunner, BatchJob, Iterator[BatchRow]] | None:
+        from app.services.batch_runner import BatchJob, new_batch_id
+
+        session = self._session
+        profile = self._profiles.profile(request.profile_name)
+        if not session.ready or session.history is None or session.gateway is None:
+            self.start_failed.emit("Not ready", "Services are still starting; try again.")
+            return None
+        if profile is None:
+            self.start_failed.emit(
+                "No such profile", f"Profile “{request.profile_name}” no longer exists."
+            )
+            return None
+        problems = validate_metadata(list(request.default_metadata))
+        if problems:
+            self.start_failed.emit(
+                "The form's client metadata is not valid", f"metadata: {problems[0].message}"
+            )
+            return None
+        creds, failure = await session.credentials_for(profile, request.session_credentials)
+        if creds is None:
+            self.start_failed.emit(
+                "No credentials for this profile", failure or "The keyring gave nothing."
+            )
+            return None
+        profile = replace(profile, has_secret=bool(creds.client_secret))
+        try:
+            runner = await asyncio.get_running_loop().run_in_executor(
+                None, self._build_runner, request, profile
+            )
+        except Exception as exc:
+            log.exception("could not prepare the batch")
+            self.start_failed.emit("Could not start the batch", f"{type(exc).__name__}: {exc}")
+            return None
+        rows = iter_rows(
+            request.source,
+            include_duplicates=request.include_duplicates,
+            default_metadata=request.default_metadata,
+        )
+        job = BatchJob(profile, rows, creds, total=request.total, batch_id=new_batch_id())
+        return runner, job, rows
+
+    def _build_runner(self, request: BatchRequest, profile: Profile) -> BatchRunner:
+        """Blocking (a botocore client costs ~200 ms of GIL time): runs in a worker thread."""
+        from app.services.batch_history import BufferedHistory
+        from app.services.batch_runner import BatchRunner, BatchSettings, batch_gateway_config
+        from app.services.cognito_gateway import CognitoGateway
+        from app.services.history_store import HistoryStore
+        from app.services.resend_service import ResendService
+
+        base = self._session.gateway
+        history = self._session.history
+        assert base is not None and history is not None
+        wanted = batch_gateway_config(base.config)
+        # One gateway for every batch of this window: its clients are cached per endpoint.
+        if self._gateway is None or self._gateway.config != wanted:
+            self._gateway = CognitoGateway(wanted)
+        self._gateway.warm_up(profile.region, profile.endpoint_url)
+        buffer = BufferedHistory(history, on_written=self._written.extend, writer_thread=True)
+        settings = replace(
+            self._base_settings or BatchSettings(),
+            concurrency=request.concurrency,
+            rate_per_s=request.rate_per_s,
+        )
+        # BufferedHistory is the one history method ResendService calls (append).
+        resend = ResendService(self._gateway, _GivenCredentialsOnly(), cast(HistoryStore, buffer))
+        return BatchRunner(
+            resend, settings, on_progress=self._on_progress, flush_history=buffer.flush
+        )
+
+    # ------------------------------------------------------------------ reporting
+    def _on_progress(self, progress: BatchProgress) -> None:
+        """On the loop's (UI) thread; a state change is shown at once, counts by the timer."""
+        self._latest = progress
+        if self._shown is None or progress.state is not self._shown.state:
+            self._publish()
+
+    def _publish(self) -> None:
+        if self._written:
+            rows: list[Attempt] = []
+            while self._written:
+                rows.append(self._written.popleft())
+            self.rows_recorded.emit(tuple(rows))
+        latest = self._latest
+        if latest is not None and latest is not self._shown:
+            self._shown = latest
+            self.progressed.emit(latest)
+
+    async def aclose(self) -> None:
+        """Cancel a running batch and wait for its calls in flight (they are recorded)."""
+        self.cancel()
+        task = self._task
+        if task is not None and not task.done():
+            await asyncio.wait([task])
