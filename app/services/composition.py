@@ -9,8 +9,9 @@ the window calls them from a worker thread.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.services.credentials import CredentialResolver, SandboxCredentials
 from app.services.history_sink import HistorySink
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import SecretStore
     from app.services.trigger_service import TriggerService
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class StackSettings:
@@ -35,20 +38,41 @@ class StackSettings:
     full_history_check: bool = True
 
 
+class _Once(Generic[T]):
+    """A service built by `build` on first `get`, then shared; `take` hands it back out."""
+
+    def __init__(self, build: Callable[[], T], lock: threading.RLock) -> None:
+        self._build = build
+        self._lock = lock
+        self._value: T | None = None
+
+    def get(self) -> T:
+        with self._lock:
+            if self._value is None:
+                self._value = self._build()
+            return self._value
+
+    def take(self) -> T | None:
+        """The service if it was built (it is forgotten: the next `get` builds anew)."""
+        with self._lock:
+            value, self._value = self._value, None
+            return value
+
+
 class Composition:
     """Builds and holds one of each service; thread-safe; `close` releases what it opened."""
 
     def __init__(self, settings: StackSettings) -> None:
         self._settings = settings
         # Reentrant: a builder may ask for another service (the pipeline for the gateway).
-        self._lock = threading.RLock()
-        self._gateway: CognitoGateway | None = None
-        self._batch_gateway: CognitoGateway | None = None
-        self._secrets: SecretStore | None = None
-        self._history: HistoryStore | None = None
-        self._profiles: ProfileRepository | None = None
-        self._sandbox: SandboxService | None = None
-        self._triggers: TriggerService | None = None
+        lock = threading.RLock()
+        self._gateway = _Once(self._build_gateway, lock)
+        self._batch_gateway = _Once(self._build_batch_gateway, lock)
+        self._secrets = _Once(self._build_secrets, lock)
+        self._history = _Once(self._build_history, lock)
+        self._profiles = _Once(self._build_profiles, lock)
+        self._sandbox = _Once(self._build_sandbox, lock)
+        self._triggers = _Once(self._build_triggers, lock)
 
     @property
     def settings(self) -> StackSettings:
@@ -60,7 +84,7 @@ class Composition:
             raise RuntimeError("this stack has no app folders (built with paths=None)")
         return paths
 
-    # -- the services -------------------------------------------------------------------
+    # -- the services (each built on first use, then shared) ---------------------------
 
     def gateway_config(self) -> GatewayConfig:
         from app.services.cognito_gateway import GatewayConfig
@@ -68,64 +92,65 @@ class Composition:
         return self._settings.gateway or GatewayConfig()
 
     def gateway(self) -> CognitoGateway:
-        from app.services.cognito_gateway import CognitoGateway
-
-        with self._lock:
-            if self._gateway is None:
-                self._gateway = CognitoGateway(self.gateway_config())
-            return self._gateway
+        return self._gateway.get()
 
     def batch_gateway(self) -> CognitoGateway:
         """A gateway that never retries by itself: the batch runner paces and retries."""
-        from app.services.batch_runner import batch_gateway_config
-        from app.services.cognito_gateway import CognitoGateway
-
-        with self._lock:
-            if self._batch_gateway is None:
-                self._batch_gateway = CognitoGateway(batch_gateway_config(self.gateway_config()))
-            return self._batch_gateway
+        return self._batch_gateway.get()
 
     def secrets(self) -> SecretStore:
-        from app.services.secret_store import SecretStore
-
-        with self._lock:
-            if self._secrets is None:
-                self._secrets = SecretStore()
-            return self._secrets
+        return self._secrets.get()
 
     def history(self) -> HistoryStore:
-        from app.services.history_store import HistoryStore
-
-        with self._lock:
-            if self._history is None:
-                full = self._settings.full_history_check
-                self._history = HistoryStore(self._paths().history_db, full_check=full)
-            return self._history
+        return self._history.get()
 
     def profiles(self) -> ProfileRepository:
-        from app.services.profile_repository import ProfileRepository
-
-        with self._lock:
-            if self._profiles is None:
-                self._profiles = ProfileRepository(self._paths().profiles_file)
-            return self._profiles
+        return self._profiles.get()
 
     def sandbox(self) -> SandboxService:
         """The embedded sandbox (not started: `start()` blocks for about a second)."""
-        from app.services.sandbox_service import SandboxService
-
-        with self._lock:
-            if self._sandbox is None:
-                self._sandbox = SandboxService()
-            return self._sandbox
+        return self._sandbox.get()
 
     def triggers(self) -> TriggerService:
+        return self._triggers.get()
+
+    # Imports stay inside the builders: each costs start-up time only when it is used.
+    def _build_gateway(self) -> CognitoGateway:
+        from app.services.cognito_gateway import CognitoGateway
+
+        return CognitoGateway(self.gateway_config())
+
+    def _build_batch_gateway(self) -> CognitoGateway:
+        from app.services.batch_runner import batch_gateway_config
+        from app.services.cognito_gateway import CognitoGateway
+
+        return CognitoGateway(batch_gateway_config(self.gateway_config()))
+
+    def _build_secrets(self) -> SecretStore:
+        from app.services.secret_store import SecretStore
+
+        return SecretStore()
+
+    def _build_history(self) -> HistoryStore:
+        from app.services.history_store import HistoryStore
+
+        full = self._settings.full_history_check
+        return HistoryStore(self._paths().history_db, full_check=full)
+
+    def _build_profiles(self) -> ProfileRepository:
+        from app.services.profile_repository import ProfileRepository
+
+        return ProfileRepository(self._paths().profiles_file)
+
+    def _build_sandbox(self) -> SandboxService:
+        from app.services.sandbox_service import SandboxService
+
+        return SandboxService()
+
+    def _build_triggers(self) -> TriggerService:
         from app.services.trigger_service import TriggerService
 
-        with self._lock:
-            if self._triggers is None:
-                self._triggers = TriggerService()
-            return self._triggers
+        return TriggerService()
 
     # -- the pipeline -------------------------------------------------------------------
 
@@ -162,10 +187,9 @@ class Composition:
 
     def close(self) -> None:
         """Stop the embedded sandbox and close the history, if they were built."""
-        with self._lock:
-            sandbox, self._sandbox = self._sandbox, None
-            history, self._history = self._history, None
+        sandbox = self._sandbox.take()
         if sandbox is not None:
             sandbox.stop()
+        history = self._history.take()
         if history is not None:
             history.close()
