@@ -17,10 +17,10 @@ from app.cli_common import (
     EXIT_NETWORK,
     EXIT_OK,
     SANDBOX_URL_ENV,
-    NoKeyring,
     Target,
     app_paths,
     attempt_json,
+    cli_stack,
     exit_code_for,
     fail,
     sandbox_target,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from app.core.batch_progress import BatchProgress, BatchSummary
     from app.core.outcome import Attempt
     from app.services.batch_runner import BatchRunner
-    from app.services.paths import AppPaths
+    from app.services.composition import Composition
 
 COMMAND = "batch"
 # How many refused rows are printed before "... and N more" (all are counted).
@@ -327,85 +327,68 @@ def run(args: argparse.Namespace) -> int:
     with _open_input(args.file) as handle:
         to_send, bad = _check_input(handle, args)
         paths = app_paths()
-        if args.profile.strip() == SANDBOX_PROFILE_NAME:
-            with sandbox_target(args) as target:
-                return _run_batch(args, paths, handle, (to_send, bad), target)
-        return _run_batch(args, paths, handle, (to_send, bad), stored_target(args, paths))
+        stack = cli_stack(paths, args.timeout, batch=True)
+        try:
+            if args.profile.strip() == SANDBOX_PROFILE_NAME:
+                with sandbox_target(args, stack) as target:
+                    return _run_batch(args, stack, handle, (to_send, bad), target)
+            target = stored_target(args, paths)
+            return _run_batch(args, stack, handle, (to_send, bad), target)
+        finally:
+            stack.close()
 
 
 def _run_batch(
     args: argparse.Namespace,
-    paths: AppPaths,
+    stack: Composition,
     handle: IO[bytes],
     counts: tuple[int, int],
     target: Target,
 ) -> int:
     import asyncio
     import signal
-    from dataclasses import replace
 
     from app.core.batch_input import read_batch, rows_to_send
     from app.services.batch_history import BufferedHistory
-    from app.services.batch_runner import (
-        BatchJob,
-        BatchRunner,
-        BatchSettings,
-        batch_gateway_config,
-    )
-    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-    from app.services.history_store import HistoryStore
-    from app.services.resend_service import ResendService
+    from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
 
     to_send, bad = counts
-    credentials = target.credentials
-    if credentials is None:
-        # Read once for the whole batch, not once per row; a locked keyring stops it here.
-        from app.services.secret_store import SecretStore, SecretStoreError
-
-        try:
-            credentials = SecretStore().load(target.profile.name)
-        except SecretStoreError as exc:
-            fail(f"{exc}", EXIT_CREDENTIALS)
-    config = GatewayConfig()
-    if args.timeout is not None:
-        config = replace(
-            config,
-            read_timeout=args.timeout,
-            connect_timeout=min(config.connect_timeout, args.timeout),
-        )
-    gateway = CognitoGateway(batch_gateway_config(config))
-    gateway.warm_up(target.profile.region, target.profile.endpoint_url)
+    # Read once for the whole batch, not once per row; a locked keyring stops it here.
+    resolver = stack.resolver(keyring=target.credentials is None)
+    resolved = resolver.resolve(target.profile, target.credentials)
+    if resolved.credentials is None:
+        fail(f"{resolved.problem}", EXIT_CREDENTIALS)
+    credentials = resolved.credentials
     settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
-    history = HistoryStore(paths.history_db)
+    history = stack.history()
     reporter = _Reporter(args.json)
     # One writer thread commits the history: the resend threads never wait on a disk sync.
     buffer = BufferedHistory(history, on_written=reporter.written, writer_thread=True)
+    pipeline = stack.batch_pipeline(buffer)
+    stack.batch_gateway().warm_up(target.profile.region, target.profile.endpoint_url)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
-    try:
-        runner = BatchRunner(
-            ResendService(gateway, NoKeyring(), buffer),  # type: ignore[arg-type]
-            settings,
-            flush_history=buffer.flush,
-            on_progress=reporter.progress,
-            on_result=reporter.result,
-        )
+    runner = BatchRunner(
+        pipeline,
+        settings,
+        flush_history=buffer.flush,
+        on_progress=reporter.progress,
+        on_result=reporter.result,
+    )
 
-        async def main() -> BatchSummary:
-            loop = asyncio.get_running_loop()
-            try:
-                loop.add_signal_handler(signal.SIGINT, _interrupt, runner)
-            except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt instead
-                pass
-            return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
+    async def main() -> BatchSummary:
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, _interrupt, runner)
+        except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt instead
+            pass
+        return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
 
-        say(
-            f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
-            f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
-        )
-        summary = asyncio.run(main())
-    finally:
-        history.close()
+    say(
+        f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
+        f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
+    )
+    summary = asyncio.run(main())
     reporter.done(summary)
     say(f"{COMMAND}: batch id {summary.batch_id} (history: filter on it to export its rows)")
     return _exit_code(summary, skipped_bad=bad > 0)

@@ -15,7 +15,9 @@ from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, S
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
+    from app.services.composition import Composition
     from app.services.paths import AppPaths
+    from app.services.sandbox_service import SandboxService
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # anything not covered below (a file that cannot be written, a bug)
@@ -73,6 +75,21 @@ def app_paths() -> AppPaths:
         fail(f"cannot create the app's folders: {exc}", EXIT_FAILURE)
 
 
+def cli_stack(paths: AppPaths, timeout: float | None, *, batch: bool = False) -> Composition:
+    """The services for one command: --timeout applied; botocore's trimmed data cached
+    for a single resend (a process per call: parsing the full data files is a fifth of it)."""
+    from app.services.botocore_data import default_data_cache_dir
+    from app.services.cognito_gateway import GatewayConfig
+    from app.services.composition import Composition, StackSettings
+
+    config = GatewayConfig() if batch else GatewayConfig(data_cache_dir=default_data_cache_dir())
+    if timeout is not None:
+        config = replace(
+            config, read_timeout=timeout, connect_timeout=min(config.connect_timeout, timeout)
+        )
+    return Composition(StackSettings(paths, config))
+
+
 def setup_logging(paths: AppPaths, verbose: bool) -> None:
     import logging
 
@@ -98,25 +115,12 @@ class Target:
     credentials: ClientCredentials | None
 
 
-class _NoKeyring:
-    """Stands in for the keyring when credentials are always given (the sandbox path)."""
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("the sandbox path passes its credentials explicitly")
-
-
-class NoKeyring:
-    """Stands in for the keyring when credentials are always given (the sandbox path)."""
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("the sandbox path passes its credentials explicitly")
-
-
 @contextmanager
-def sandbox_target(args: argparse.Namespace) -> Iterator[Target]:
-    """The built-in Sandbox profile: a running sandbox, or one started for this call."""
+def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Target]:
+    """The built-in Sandbox profile: a running sandbox, or `stack`'s embedded one started
+    for this call (and stopped when the block ends)."""
     url = sandbox_url(args.endpoint_url)
-    service = None
+    service: SandboxService | None = None
     if url is not None:
         from app.sandbox.control import SandboxControl, SandboxControlError
 
@@ -129,29 +133,16 @@ def sandbox_target(args: argparse.Namespace) -> Iterator[Target]:
             f"resend: no sandbox URL given (--endpoint-url or ${SANDBOX_URL_ENV}); starting "
             "an embedded sandbox for this call (it stops when the command ends)"
         )
-        from app.services.sandbox_service import SandboxService
-
-        service = SandboxService()
+        service = stack.sandbox()
         try:
             info = service.start()
         except OSError as exc:
             fail(f"cannot start the embedded sandbox: {exc}", EXIT_NETWORK)
     try:
-        client = info.client(args.sandbox_client)
-        from app.core.secrets import Secret
+        from app.services.sandbox_profile import sandbox_target as build_target
 
-        credentials = ClientCredentials(
-            client.client_id, Secret(client.client_secret) if client.client_secret else None
-        )
-        profile = Profile(
-            name=SANDBOX_PROFILE_NAME,
-            region=info.region,
-            endpoint_url=info.endpoint_url,
-            user_pool_id=info.user_pool_id,
-            has_secret=credentials.client_secret is not None,
-            builtin=True,
-        )
-        yield Target(profile, credentials)
+        built = build_target(info, args.sandbox_client)
+        yield Target(built.profile, built.credentials)
     finally:
         if service is not None:
             service.stop()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from app.cli_common import (
     EXIT_CREDENTIALS,
     EXIT_INPUT,
-    NoKeyring,
     Target,
     app_paths,
     attempt_json,
+    cli_stack,
     exit_code_for,
     metadata_pairs,
     print_json,
@@ -25,7 +24,7 @@ from app.core.profile import SANDBOX_PROFILE_NAME
 from app.core.request import Field, FieldError, ResendInput, form_errors
 
 if TYPE_CHECKING:
-    from app.services.paths import AppPaths
+    from app.services.composition import Composition
 
 # The flag a person typed for each API field, so a message points at the right one.
 FIELD_FLAGS = {
@@ -83,47 +82,29 @@ def run_resend(args: argparse.Namespace) -> int:
     if errors:
         return _input_errors(errors, args.json)
     paths = app_paths()
-    if args.profile.strip() == SANDBOX_PROFILE_NAME:
-        with sandbox_target(args) as target:
-            return _resend(args, paths, raw, target)
-    return _resend(args, paths, raw, stored_target(args, paths))
-
-
-def _resend(args: argparse.Namespace, paths: AppPaths, raw: ResendInput, target: Target) -> int:
-    from app.core.attempts import begin_attempt
-    from app.services.botocore_data import default_data_cache_dir
-    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-    from app.services.history_store import HistoryStore
-    from app.services.resend_service import CredentialSource, ResendService
-
-    # A process per call: parsing botocore's full data files would be a fifth of it.
-    config = GatewayConfig(data_cache_dir=default_data_cache_dir())
-    if args.timeout is not None:
-        config = replace(
-            config,
-            read_timeout=args.timeout,
-            connect_timeout=min(config.connect_timeout, args.timeout),
-        )
-    secrets: CredentialSource
-    if target.credentials is not None:
-        secrets = NoKeyring()
-    else:
-        from app.services.secret_store import SecretStore
-
-        secrets = SecretStore()
-    history = HistoryStore(paths.history_db)
+    stack = cli_stack(paths, args.timeout)
     try:
-        if getattr(history, "recovered_from", None):
-            say(f"resend: the history file was damaged; it was moved to {history.recovered_from}")
-        gateway = CognitoGateway(config)
-        # Created before the attempt starts its clock: the latency shown is the call's.
-        gateway.warm_up(target.profile.region, target.profile.endpoint_url)
-        service = ResendService(gateway, secrets, history)
-        client_id = target.credentials.client_id if target.credentials else ""
-        attempt = begin_attempt(target.profile, raw, client_id=client_id)
-        final = service.run(attempt, target.profile, raw, target.credentials)
+        if args.profile.strip() == SANDBOX_PROFILE_NAME:
+            with sandbox_target(args, stack) as target:
+                return _resend(args, stack, raw, target)
+        return _resend(args, stack, raw, stored_target(args, paths))
     finally:
-        history.close()
+        stack.close()
+
+
+def _resend(args: argparse.Namespace, stack: Composition, raw: ResendInput, target: Target) -> int:
+    from app.core.attempts import begin_attempt
+
+    history = stack.history()
+    if history.recovered_from:
+        say(f"resend: the history file was damaged; it was moved to {history.recovered_from}")
+    # The sandbox path passes its credentials: keyring is never loaded for it.
+    pipeline = stack.pipeline(keyring=target.credentials is None)
+    # Created before the attempt starts its clock: the latency shown is the call's.
+    stack.gateway().warm_up(target.profile.region, target.profile.endpoint_url)
+    client_id = target.credentials.client_id if target.credentials else ""
+    attempt = begin_attempt(target.profile, raw, client_id=client_id)
+    final = pipeline.run(attempt, target.profile, raw, target.credentials)
     code = exit_code_for(final)
     if args.json:
         print_json(attempt_json(final, code))

@@ -18,6 +18,7 @@ from app.cli_common import (
     PROG,
     SANDBOX_URL_ENV,
     app_paths,
+    cli_stack,
     fail,
     metadata_pairs,
     sandbox_url,
@@ -29,6 +30,7 @@ from app.core.profile import SANDBOX_PROFILE_NAME
 if TYPE_CHECKING:
     from app.core.profile import Profile
     from app.core.trigger_event import EventPreview
+    from app.services.paths import AppPaths
 
 COMMAND = "trigger-event"
 CLIENT_ID_PLACEHOLDER = "<app client id>"
@@ -141,9 +143,10 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
 def _stored_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
 
-    profile = stored_profile(args.profile, app_paths())
+    paths = app_paths()
+    profile = stored_profile(args.profile, paths)
     metadata = _metadata(args, profile)
-    client_id = args.client_id or _client_id_from_keyring(profile.name)
+    client_id = args.client_id or _client_id_from_keyring(profile, paths)
     return preview_custom_message_event(
         region=profile.region,
         user_pool_id=profile.user_pool_id,
@@ -154,15 +157,13 @@ def _stored_preview(args: argparse.Namespace) -> EventPreview:
     )
 
 
-def _client_id_from_keyring(profile_name: str) -> str:
-    from app.services.secret_store import SecretStore, SecretStoreError
-
-    try:
-        return SecretStore().load(profile_name).client_id
-    except SecretStoreError as exc:
+def _client_id_from_keyring(profile: Profile, paths: AppPaths) -> str:
+    resolved = cli_stack(paths, None).resolver().resolve(profile)
+    if resolved.credentials is None:
         # The event is still useful with a placeholder; say why it is one.
-        say(f"{COMMAND}: the client ID is a placeholder: {exc}")
+        say(f"{COMMAND}: the client ID is a placeholder: {resolved.problem}")
         return CLIENT_ID_PLACEHOLDER
+    return resolved.credentials.client_id
 
 
 def run(args: argparse.Namespace) -> int:

@@ -166,7 +166,7 @@ def test_buffered_history_holds_every_call_once_the_batch_ends(rig: Rig) -> None
     from app.services.batch_history import BufferedHistory
 
     buffer = BufferedHistory(rig.history, max_rows=4, max_delay_s=60.0)
-    service = ResendService(rig.resend._gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
+    service = ResendService(rig.resend._gateway, _NoKeyring(), buffer)
     runner = BatchRunner(service, FAST, flush_history=buffer.flush)
     rig.sandbox.inject("throttle")
     summary = asyncio.run(runner.run(rig.job(QA_USERS)))
