@@ -47,63 +47,29 @@ def default_factories(
     gateway_config: GatewayConfig | None = None,
     with_sandbox: bool = True,
 ) -> ServiceFactories:
-    """The real services, each built on first call (the controller calls them off-thread)."""
+    """The real services from the composition root (each built on first call, off-thread)."""
+    from app.services.composition import Composition, StackSettings
 
-    def secret_store() -> Any:
-        from app.services.secret_store import SecretStore
-
-        return SecretStore()
-
-    def gateway() -> Any:
-        from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-
-        return CognitoGateway(gateway_config or GatewayConfig())
-
-    def history() -> Any:
-        from app.services.history_store import HistoryStore
-
-        # A cheap check on open (header, schema, newest rows) so the history paints at
-        # once; the full quick_check runs after start-up (the Session verifies it).
-        return HistoryStore(paths.history_db, full_check=False)
-
-    def profiles() -> Any:
-        from app.services.profile_repository import ProfileRepository
-
-        return ProfileRepository(paths.profiles_file)
-
-    def resend(gw: Any, secrets: Any, hist: Any) -> Any:
-        from app.services.resend_service import ResendService
-
-        return ResendService(gw, secrets, hist)
-
-    def sandbox() -> Any:
-        from app.services.sandbox_service import SandboxService
-
-        return SandboxService()
-
-    def trigger() -> Any:
-        from app.services.trigger_service import TriggerService
-
-        return TriggerService()
+    # A cheap check on open (header, schema, newest rows) so the history paints at once;
+    # the full quick_check runs after start-up (the Session verifies it).
+    stack = Composition(StackSettings(paths, gateway_config, full_history_check=False))
 
     def regions() -> list[str]:
         from app.services.regions import cognito_regions
 
         return cognito_regions()
 
-    from app.core.attempts import begin_attempt
-
     return ServiceFactories(
-        secret_store=secret_store,
-        gateway=gateway,
-        history=history,
-        profiles=profiles,
-        resend=resend,
-        begin_attempt=begin_attempt,
-        sandbox=sandbox if with_sandbox else None,
+        secret_store=stack.secrets,
+        gateway=stack.gateway,
+        history=stack.history,
+        profiles=stack.profiles,
+        batch_pipeline=stack.batch_pipeline,
+        batch_gateway=stack.batch_gateway,
+        sandbox=stack.sandbox if with_sandbox else None,
         regions=regions,
         exporter=export_history,
-        trigger=trigger,
+        trigger=stack.triggers,
     )
 
 

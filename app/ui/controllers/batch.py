@@ -34,7 +34,6 @@ from app.core.request import validate_metadata
 
 if TYPE_CHECKING:
     from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
-    from app.services.cognito_gateway import CognitoGateway
     from app.ui.controllers.export import ExportController
     from app.ui.controllers.profiles import ProfilesController
     from app.ui.controllers.session import Session
@@ -171,13 +170,6 @@ class BatchRequest:
     session_credentials: ClientCredentials | None = None
 
 
-class _GivenCredentialsOnly:
-    """The batch always passes credentials (read once); the keyring is never asked per row."""
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise RuntimeError("a batch passes its credentials with every row")
-
-
 class BatchController(QObject):
     """Runs one batch at a time for the batch window; widgets listen to its signals."""
 
@@ -202,7 +194,6 @@ class BatchController(QObject):
         self._export = export
         self._tasks = tasks
         self._base_settings = base_settings
-        self._gateway: CognitoGateway | None = None
         self._runner: BatchRunner | None = None
         self._task: asyncio.Task[BatchSummary | None] | None = None
         # Cancel pressed (or the window closed) while credentials were still being read.
@@ -312,10 +303,12 @@ class BatchController(QObject):
                 "The form's client metadata is not valid", f"metadata: {problems[0].message}"
             )
             return None
-        creds, failure = await session.credentials_for(profile, request.session_credentials)
+        # Read once for the whole batch: the keyring is never asked per row.
+        resolved = await session.resolve(profile, request.session_credentials)
+        creds = resolved.credentials
         if creds is None:
             self.start_failed.emit(
-                "No credentials for this profile", failure or "The keyring gave nothing."
+                "No credentials for this profile", resolved.problem or "The keyring gave nothing."
             )
             return None
         profile = replace(profile, has_secret=bool(creds.client_secret))
@@ -338,27 +331,19 @@ class BatchController(QObject):
     def _build_runner(self, request: BatchRequest, profile: Profile) -> BatchRunner:
         """Blocking (a botocore client costs ~200 ms of GIL time): runs in a worker thread."""
         from app.services.batch_history import BufferedHistory
-        from app.services.batch_runner import BatchRunner, BatchSettings, batch_gateway_config
-        from app.services.cognito_gateway import CognitoGateway
-        from app.services.history_store import HistoryStore
-        from app.services.resend_service import ResendService
+        from app.services.batch_runner import BatchRunner, BatchSettings
 
-        base = self._session.gateway
-        history = self._session.history
-        assert base is not None and history is not None
-        wanted = batch_gateway_config(base.config)
-        # One gateway for every batch of this window: its clients are cached per endpoint.
-        if self._gateway is None or self._gateway.config != wanted:
-            self._gateway = CognitoGateway(wanted)
-        self._gateway.warm_up(profile.region, profile.endpoint_url)
+        factories, history = self._session.factories, self._session.history
+        assert history is not None
+        # One batch gateway for the window (built once): its clients are cached per endpoint.
+        factories.batch_gateway().warm_up(profile.region, profile.endpoint_url)
         buffer = BufferedHistory(history, on_written=self._written.extend, writer_thread=True)
         settings = replace(
             self._base_settings or BatchSettings(),
             concurrency=request.concurrency,
             rate_per_s=request.rate_per_s,
         )
-        # BufferedHistory is the one history method ResendService calls (append).
-        resend = ResendService(self._gateway, _GivenCredentialsOnly(), cast(HistoryStore, buffer))
+        resend = factories.batch_pipeline(buffer)
         return BatchRunner(
             resend, settings, on_progress=self._on_progress, flush_history=buffer.flush
         )

@@ -9,6 +9,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, MetadataPreset, Profile
+from app.services.sandbox_profile import sandbox_target
 from app.ui.controllers.session import Session
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.types import ProfileEdit
@@ -46,16 +47,7 @@ class ProfilesController(QObject):
         info = self._session.sandbox_info
         if info is None:
             return None
-        client = info.client(self._session.sandbox_client)
-        return Profile(
-            name=SANDBOX_PROFILE_NAME,
-            region=info.region,
-            endpoint_url=info.endpoint_url,
-            user_pool_id=info.user_pool_id,
-            has_secret=client.client_secret is not None,
-            builtin=True,
-            presets=self._sandbox_presets,
-        )
+        return sandbox_target(info, self._session.sandbox_client, self._sandbox_presets).profile
 
     def _user_profiles(self) -> list[Profile]:
         return [p for p in self._profiles if not p.builtin]
@@ -152,19 +144,7 @@ class ProfilesController(QObject):
 
     async def stored_client_id(self, name: str) -> str | None:
         """The profile's client id from the keyring (for the edit dialog), or None."""
-        secrets = self._session.secrets
-        if secrets is None:
-            return None
-
-        def work() -> str | None:
-            from app.services.secret_store import SecretStoreError
-
-            try:
-                return secrets.load(name).client_id
-            except SecretStoreError:
-                return None
-
-        return await self._tasks.blocking(work)
+        return await self._session.stored_client_id(name)
 
     # ------------------------------------------------------------------ presets
     def set_sandbox_presets(self, presets: tuple[MetadataPreset, ...]) -> None:

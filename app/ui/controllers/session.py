@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QObject, Signal
 
 from app.core.profile import ClientCredentials, Profile
+from app.services.credentials import ResolvedCredentials
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.types import SANDBOX_CLIENT_NAMES, ServiceFactories
 
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
     from app.services.cognito_gateway import CognitoGateway
     from app.services.history_store import HistoryStore
+    from app.services.pipeline import ResendPipeline
     from app.services.profile_repository import ProfileRepository
-    from app.services.resend_service import ResendService
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import KeyringStatus, SecretStore
     from app.services.trigger_service import TriggerService
@@ -49,7 +50,7 @@ class Session(QObject):
         self.gateway: CognitoGateway | None = None
         self.history: HistoryStore | None = None
         self.repo: ProfileRepository | None = None
-        self.resend: ResendService | None = None
+        self.pipeline: ResendPipeline | None = None
         self.sandbox: SandboxService | None = None
         self.sandbox_info: SandboxInfo | None = None
         self.keyring_status: KeyringStatus | None = None
@@ -83,28 +84,29 @@ class Session(QObject):
             self._trigger = self.factories.trigger()
         return self._trigger
 
-    async def credentials_for(
-        self, profile: Profile, session_credentials: ClientCredentials | None = None
-    ) -> tuple[ClientCredentials | None, str | None]:
-        """A profile's client id/secret: the sandbox's client for the built-in profile, typed
-        session credentials, else the keyring (off the UI thread). (creds, None) or (None, why)."""
-        if profile.builtin and self.sandbox is not None:
-            return self.sandbox.credentials(self._sandbox_client), None
-        if session_credentials is not None:
-            return session_credentials, None
-        secrets = self.secrets
-        if secrets is None:
-            return None, "Services are still starting; try again."
+    def _sandbox_credentials(self) -> ClientCredentials | None:
+        # Read at every resolve, so the sandbox-client chooser applies to the next send.
+        sandbox = self.sandbox
+        return sandbox.credentials(self._sandbox_client) if sandbox is not None else None
 
-        def load() -> tuple[ClientCredentials | None, str | None]:
-            from app.services.secret_store import SecretStoreError
+    async def resolve(
+        self, profile: Profile, typed: ClientCredentials | None = None
+    ) -> ResolvedCredentials:
+        """A profile's credentials through the pipeline's one resolver (sandbox, then typed
+        session-only ones, then the keyring); the keyring is read off the UI thread."""
+        pipeline = self.pipeline
+        if pipeline is None:
+            return ResolvedCredentials(None, "Services are still starting; try again.")
+        if typed is not None or (profile.builtin and self.sandbox is not None):
+            return pipeline.resolver.resolve(profile, typed)  # no keyring: no I/O
+        return await self._tasks.blocking(pipeline.resolver.resolve, profile, typed)
 
-            try:
-                return secrets.load(profile.name), None
-            except SecretStoreError as exc:
-                return None, str(exc)
-
-        return await self._tasks.blocking(load)
+    async def stored_client_id(self, name: str) -> str | None:
+        """A stored profile's client id from the keyring (off the UI thread), or None."""
+        pipeline = self.pipeline
+        if pipeline is None:
+            return None
+        return await self._tasks.blocking(pipeline.resolver.stored_client_id, name)
 
     # ------------------------------------------------------------------ start-up
     def start(self) -> asyncio.Task[None]:
@@ -146,7 +148,7 @@ class Session(QObject):
         history = cast("HistoryStore", results[2])
         repo = cast("ProfileRepository", results[3])
         self.secrets, self.repo, self.gateway = secrets, repo, gateway
-        self.resend = f.resend(gateway, secrets, history)
+        self.pipeline = await blocking(self._build_pipeline, gateway, secrets, history)
         status, user_profiles, problem = await blocking(_status_and_profiles, secrets, repo)
         if problem:
             self.problem_reported.emit("Profiles file unreadable", problem)
@@ -167,6 +169,16 @@ class Session(QObject):
         self.status_changed.emit("Ready")
         self.services_ready.emit()
         self._tasks.spawn(self._verify_history(history))
+
+    def _build_pipeline(
+        self, gateway: CognitoGateway, secrets: SecretStore, history: HistoryStore
+    ) -> ResendPipeline:
+        """The single-send pipeline over the services built above (blocking: trigger service)."""
+        from app.services.credentials import CredentialResolver
+        from app.services.pipeline import ResendPipeline
+
+        resolver = CredentialResolver(secrets, self._sandbox_credentials)
+        return ResendPipeline(gateway, history, resolver, self.trigger_service())
 
     async def _verify_history(self, history: HistoryStore) -> None:
         """The full integrity check the fast open skipped; damage is reported, not hidden."""

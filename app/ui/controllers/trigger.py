@@ -54,9 +54,10 @@ class TriggerController(QObject):
             self.problem_reported.emit("No preview", "Choose a profile first.")
             return None
         # A typed session id counts only when it is not empty (the keyring is asked then).
-        creds, _why = await self._session.credentials_for(
+        resolved = await self._session.resolve(
             profile, typed if typed is not None and typed.client_id else None
         )
+        creds = resolved.credentials
         client_id = creds.client_id if creds is not None else CLIENT_ID_PLACEHOLDER
 
         def work() -> EventPreview:

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
 from app.core.request import ResendInput
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import CognitoGateway
+    from app.services.history_sink import HistorySink
     from app.services.history_store import HistoryFilter, HistoryStore
+    from app.services.pipeline import ResendPipeline
     from app.services.profile_repository import ProfileRepository
-    from app.services.resend_service import ResendService
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import SecretStore
     from app.services.trigger_service import TriggerService
@@ -31,16 +31,19 @@ SANDBOX_CLIENT_NAMES = ("public", "protected", "secret")
 class ServiceFactories:
     """How to build each service. Each factory is called once, in a worker thread.
 
-    Tests inject factories that point at the session sandbox and tmp folders; the
-    application passes the real ones (see app.ui.application.default_factories).
+    The application takes them from the services' composition root
+    (app.ui.application.default_factories); tests replace single ones (a keyring, the
+    session's sandbox). The single-send pipeline is assembled by the Session from the
+    services these built, so a replaced keyring is the one the resolver reads.
     """
 
     secret_store: Callable[[], SecretStore]
     gateway: Callable[[], CognitoGateway]
     history: Callable[[], HistoryStore]
     profiles: Callable[[], ProfileRepository]
-    resend: Callable[[CognitoGateway, SecretStore, HistoryStore], ResendService]
-    begin_attempt: Callable[..., Attempt]
+    # A batch's pipeline over its buffered history, and the gateway it sends through.
+    batch_pipeline: Callable[[HistorySink], ResendPipeline]
+    batch_gateway: Callable[[], CognitoGateway]
     sandbox: Callable[[], SandboxService] | None = None
     regions: Callable[[], list[str]] | None = None
     exporter: Callable[[str, HistoryFilter, Path, HistoryStore], int] | None = None
