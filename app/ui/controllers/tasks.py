@@ -35,7 +35,7 @@ class TaskGroup:
 
     async def blocking(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn` in the loop's executor: keyring, boto3, SQLite never block the UI thread."""
-        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+        return await asyncio.to_thread(fn, *args)
 
     async def drain(self, timeout: float) -> None:
         """Refuse new work, let what runs finish within `timeout`, cancel the rest."""
