@@ -28,9 +28,9 @@ def _counting(h: WindowHarness, writes: Counter[str]) -> Any:
         store = base()
         append = store.append
 
-        def counted(attempt: Attempt) -> None:
-            writes[attempt.attempt_id] += 1
-            append(attempt)
+        def counted(a: Attempt) -> None:
+            writes[a.attempt_id] += 1
+            append(a)
 
         store.append = counted  # type: ignore[method-assign]
         return store
