@@ -1,4 +1,4 @@
-"""The batch window's controller: checks batch input off the UI thread and runs a BatchRunner.
+"""The batch window's controller: runs one batch at a time through the batch pipeline.
 
 The runner is plain asyncio; under qasync its loop thread is the UI thread, so its
 progress callback already arrives where widgets live. History commits are the exception:
@@ -12,25 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import IO, TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.batch_input import (
-    MAX_KEPT_ERRORS,
-    BatchRow,
-    BatchRowError,
-    duplicate_note,
-    read_batch,
-    rows_to_send,
-)
+from app.core.batch_input import BatchRow
 from app.core.batch_progress import BatchProgress, BatchSummary
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
 from app.core.request import validate_metadata
+from app.ui.models.batch_input import BatchSource, Metadata, iter_rows
 
 if TYPE_CHECKING:
     from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
@@ -43,118 +36,6 @@ log = logging.getLogger(__name__)
 
 # Widgets are redrawn at most this often (the runner reports up to ten times a second).
 UPDATE_INTERVAL_MS = 250
-# How many recent input lines are kept to show the text of a refused row.
-_RECENT_LINES = 256
-_SHOWN_TEXT = 80
-
-Metadata = tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class BatchSource:
-    """Where a batch's rows come from: pasted text, or a file read again (streamed) to send."""
-
-    text: str = ""
-    path: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.path if self.path else "pasted text"
-
-    def open(self) -> AbstractContextManager[Iterable[str] | Iterable[bytes]]:
-        """The input's lines (a binary file is decoded by read_batch, BOM and all)."""
-        if self.path is not None:
-            return cast("AbstractContextManager[IO[bytes]]", open(self.path, "rb"))  # noqa: SIM115
-        return nullcontext(self.text.splitlines())
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    """One line of the problems table: a refused row or a duplicate (which is skipped)."""
-
-    line: int
-    text: str
-    reason: str
-    duplicate: bool = False
-
-
-@dataclass(frozen=True)
-class InputCheck:
-    """What a source holds: counts, and the first problems to show (memory stays flat)."""
-
-    valid: int
-    duplicates: int
-    bad: int
-    problems: tuple[InputProblem, ...]
-    fatal: str | None = None
-
-    def to_send(self, include_duplicates: bool) -> int:
-        if self.fatal:
-            return 0
-        return self.valid if include_duplicates else self.valid - self.duplicates
-
-
-class _RecentLines:
-    """Passes lines through and remembers the last few by line number (for the table)."""
-
-    def __init__(self, source: Iterable[str] | Iterable[bytes]) -> None:
-        self._source = source
-        self.recent: dict[int, str] = {}
-
-    def __iter__(self) -> Iterator[str | bytes]:
-        lines = cast("Iterable[str | bytes]", self._source)
-        for number, line in enumerate(lines, start=1):
-            self.recent[number] = (
-                line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-            )
-            self.recent.pop(number - _RECENT_LINES, None)
-            yield line
-
-    def text(self, line: int) -> str:
-        text = self.recent.get(line, "").strip().removeprefix("\ufeff")
-        return text if len(text) <= _SHOWN_TEXT else text[: _SHOWN_TEXT - 1] + "…"
-
-
-def check_input(source: BatchSource) -> InputCheck:
-    """Read the whole source once (blocking: run it off the UI thread); never raises for
-    bad input. An unreadable file is reported as `fatal`."""
-    valid = duplicates = bad = 0
-    problems: list[InputProblem] = []
-    try:
-        with source.open() as lines:
-            recent = _RecentLines(lines)
-            for item in read_batch(cast("Iterable[str]", recent)):
-                if isinstance(item, BatchRowError):
-                    if item.fatal:
-                        return InputCheck(0, 0, 1, (), fatal=str(item))
-                    bad += 1
-                    if len(problems) < MAX_KEPT_ERRORS:
-                        problems.append(
-                            InputProblem(item.line, recent.text(item.line), item.reason)
-                        )
-                    continue
-                valid += 1
-                note = duplicate_note(item)
-                if note is not None:
-                    duplicates += 1
-                    if len(problems) < MAX_KEPT_ERRORS:
-                        problems.append(InputProblem(item.line, item.username, note.reason, True))
-    except OSError as exc:
-        return InputCheck(0, 0, 0, (), fatal=f"cannot read {source.label}: {exc.strerror or exc}")
-    return InputCheck(valid, duplicates, bad, tuple(problems))
-
-
-def iter_rows(
-    source: BatchSource, *, include_duplicates: bool, default_metadata: Metadata = ()
-) -> Iterator[BatchRow]:
-    """The rows to send, streamed from the source; rows without metadata get the default."""
-    with source.open() as lines:
-        for row in rows_to_send(read_batch(lines), include_duplicates=include_duplicates):
-            if default_metadata and not row.metadata:
-                row = replace(row, metadata=default_metadata)
-            yield row
-
-
 @dataclass(frozen=True)
 class BatchRequest:
     """What the batch window collected; the credentials are resolved by the controller."""

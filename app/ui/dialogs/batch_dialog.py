@@ -8,31 +8,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, format_duration
+from app.core.batch_progress import BatchProgress, BatchState, BatchSummary
 from app.core.profile import ClientCredentials, Profile
 from app.services.batch_runner import (
     DEFAULT_CONCURRENCY,
@@ -40,15 +32,11 @@ from app.services.batch_runner import (
     MAX_CONCURRENCY,
     MAX_RATE_PER_S,
 )
-from app.ui.controllers.batch import (
-    BatchController,
-    BatchRequest,
-    BatchSource,
-    InputCheck,
-    Metadata,
-    check_input,
-)
+from app.ui.controllers.batch import BatchController, BatchRequest
+from app.ui.models.batch_input import BatchSource, InputCheck, Metadata, check_input
 from app.ui.qt_util import name_widget
+from app.ui.widgets.batch_input_box import BatchInputBox
+from app.ui.widgets.batch_progress_box import BatchProgressBox
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +47,6 @@ EXPORT_FILTER = "CSV files (*.csv);;JSON files (*.json)"
 # Chooser signatures (tests and automation replace them to skip the file dialogs).
 ImportPathChooser = Callable[[], str | None]
 ExportPathChooser = Callable[[str], str | None]  # suggested file name -> path
-
-
-def _progress_text(p: BatchProgress) -> str:
-    total = f" / {p.total:,}" if p.total is not None else ""
-    eta = f" · ETA {format_duration(p.eta_s)}" if p.eta_s is not None else ""
-    return (
-        f"{p.state.value.capitalize()} · {p.done:,}{total} done · {p.delivered:,} delivered · "
-        f"{p.failed_count:,} failed · {p.in_flight} in flight · {p.rate_per_s:.1f} calls/s "
-        f"(ceiling {p.rate_limit_per_s:.1f}/s){eta}"
-    )
 
 
 class BatchDialog(QDialog):
@@ -104,10 +82,12 @@ class BatchDialog(QDialog):
         self.choose_import_path: ImportPathChooser = self._ask_import_path
         self.choose_export_path: ExportPathChooser = self._ask_export_path
 
+        self.input_box = BatchInputBox(self)
+        self.progress_box = BatchProgressBox(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._build_input())
+        layout.addWidget(self.input_box)
         layout.addWidget(self._build_settings())
-        layout.addWidget(self._build_progress())
+        layout.addWidget(self.progress_box)
         layout.addLayout(self._build_buttons())
         self.resize(720, 720)
 
@@ -115,14 +95,14 @@ class BatchDialog(QDialog):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(CHECK_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.check_now)
-        self.input_edit.textChanged.connect(self._on_text_changed)
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.duplicates_check.toggled.connect(self._update_start)
+        self.input_box.input_edit.textChanged.connect(self._on_text_changed)
+        self.input_box.import_button.clicked.connect(self._on_import_clicked)
+        self.input_box.duplicates_check.toggled.connect(self._update_start)
         self.start_button.clicked.connect(self._on_start_clicked)
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        self.export_button.clicked.connect(self._on_export_clicked)
-        self.show_history_button.clicked.connect(self._on_show_history_clicked)
+        self.progress_box.export_button.clicked.connect(self._on_export_clicked)
+        self.progress_box.show_history_button.clicked.connect(self._on_show_history_clicked)
         self.close_button.clicked.connect(self.close)
         batch.started.connect(self._on_started)
         batch.progressed.connect(self._on_progress)
@@ -132,50 +112,6 @@ class BatchDialog(QDialog):
         self._set_running(False)
 
     # ------------------------------------------------------------------ building
-    def _build_input(self) -> QGroupBox:
-        box = QGroupBox("Users", self)
-        self.profile_label = QLabel(self)
-        name_widget(self.profile_label, "batchProfileLabel")
-        self.input_edit = QPlainTextEdit(self)
-        name_widget(self.input_edit, "batchInputEdit")
-        self.input_edit.setPlaceholderText(
-            "One username per line, or paste CSV with a 'username' header row "
-            "(optional 'metadata' JSON and 'metadata.KEY' columns)."
-        )
-        self.import_button = QPushButton("Import CSV…", self)
-        name_widget(self.import_button, "batchImportButton")
-        self.source_label = QLabel("", self)
-        name_widget(self.source_label, "batchSourceLabel")
-        self.metadata_check = QCheckBox(
-            "Use the form's client metadata for rows without their own", self
-        )
-        name_widget(self.metadata_check, "batchFormMetadataCheck")
-        self.duplicates_check = QCheckBox(
-            "Also send duplicate rows (each burns one more of that user's attempts)", self
-        )
-        name_widget(self.duplicates_check, "batchSendDuplicatesCheck")
-        self.check_label = QLabel("Paste usernames or import a file.", self)
-        name_widget(self.check_label, "batchCheckLabel")
-        self.check_label.setWordWrap(True)
-        self.problems_table = QTableWidget(0, 3, self)
-        name_widget(self.problems_table, "batchProblemsTable")
-        self.problems_table.setHorizontalHeaderLabels(["Line", "Username / row", "Problem"])
-        self._table_defaults(self.problems_table)
-        self.problems_table.setMaximumHeight(150)
-
-        row = QHBoxLayout()
-        row.addWidget(self.import_button)
-        row.addWidget(self.source_label, 1)
-        v = QVBoxLayout(box)
-        v.addWidget(self.profile_label)
-        v.addWidget(self.input_edit, 1)
-        v.addLayout(row)
-        v.addWidget(self.metadata_check)
-        v.addWidget(self.duplicates_check)
-        v.addWidget(self.check_label)
-        v.addWidget(self.problems_table)
-        return box
-
     def _build_settings(self) -> QGroupBox:
         box = QGroupBox("Pace", self)
         self.concurrency_spin = QSpinBox(self)
@@ -198,41 +134,6 @@ class BatchDialog(QDialog):
         form.addRow("Rate ceiling", self.rate_spin)
         return box
 
-    def _build_progress(self) -> QGroupBox:
-        box = QGroupBox("Progress", self)
-        self.progress_bar = QProgressBar(self)
-        name_widget(self.progress_bar, "batchProgressBar")
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%v / %m")
-        self.progress_label = QLabel("", self)
-        name_widget(self.progress_label, "batchProgressLabel")
-        self.progress_label.setWordWrap(True)
-        self.failures_table = QTableWidget(0, 2, self)
-        name_widget(self.failures_table, "batchFailuresTable")
-        self.failures_table.setHorizontalHeaderLabels(["Failure code", "Count"])
-        self._table_defaults(self.failures_table)
-        self.failures_table.setMaximumHeight(110)
-        self.summary_label = QLabel("", self)
-        name_widget(self.summary_label, "batchSummaryLabel")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton("Export this batch…", self)
-        name_widget(self.export_button, "batchExportButton")
-        self.show_history_button = QPushButton("Show in history", self)
-        name_widget(self.show_history_button, "batchShowInHistoryButton")
-        row = QHBoxLayout()
-        row.addWidget(self.export_button)
-        row.addWidget(self.show_history_button)
-        row.addStretch(1)
-        v = QVBoxLayout(box)
-        v.addWidget(self.progress_bar)
-        v.addWidget(self.progress_label)
-        v.addWidget(self.failures_table)
-        v.addWidget(self.summary_label)
-        v.addLayout(row)
-        return box
-
     def _build_buttons(self) -> QHBoxLayout:
         self.start_button = QPushButton("Send", self)
         name_widget(self.start_button, "batchStartButton")
@@ -251,14 +152,6 @@ class BatchDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.close_button)
         return row
-
-    @staticmethod
-    def _table_defaults(table: QTableWidget) -> None:
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -279,23 +172,13 @@ class BatchDialog(QDialog):
         profile = self._current_profile()
         if self._batch.running:
             return
-        if profile is None:
-            self.profile_label.setText("Profile: none selected (choose one in the main window)")
-        else:
-            where = profile.endpoint_url or "AWS"
-            self.profile_label.setText(
-                f"Profile: <b>{profile.name}</b> · {profile.region} · {where} "
-                "(change it in the main window)"
-            )
+        self.input_box.show_profile(profile)
         self._update_start()
 
     def import_file(self, path: str) -> None:
         """Take rows from `path` (streamed, never loaded into the text box)."""
         self._source = BatchSource(path=path)
-        self.input_edit.blockSignals(True)
-        self.input_edit.clear()
-        self.input_edit.blockSignals(False)
-        self.source_label.setText(f"From file: {path} (type in the box to paste instead)")
+        self.input_box.show_file(path)
         self.check_now()
 
     def check_now(self) -> asyncio.Task[None]:
@@ -316,14 +199,14 @@ class BatchDialog(QDialog):
 
     # ------------------------------------------------------------------ checking
     def _on_text_changed(self) -> None:
-        self._source = BatchSource(text=self.input_edit.toPlainText())
-        self.source_label.setText("")
+        self._source = BatchSource(text=self.input_box.input_edit.toPlainText())
+        self.input_box.source_label.setText("")
         self._check = None
         self._update_start()
         self._debounce.start()
 
     async def _run_check(self, source: BatchSource, generation: int) -> None:
-        self.check_label.setText("Checking…")
+        self.input_box.check_label.setText("Checking…")
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(None, check_input, source)
@@ -333,36 +216,12 @@ class BatchDialog(QDialog):
         if generation != self._check_generation:
             return  # the input changed meanwhile; a newer check is on its way
         self._check = result
-        self._show_check(result)
+        self.input_box.show_check(result)
         self._update_start()
-
-    def _show_check(self, check: InputCheck) -> None:
-        table = self.problems_table
-        table.setRowCount(0)
-        if check.fatal:
-            self.check_label.setText(f"Nothing can be sent: {check.fatal}")
-            return
-        shown = check.problems
-        table.setRowCount(len(shown))
-        for r, p in enumerate(shown):
-            cells = (str(p.line), p.text, p.reason)
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                table.setItem(r, c, item)
-        parts = [f"{check.valid:,} valid row(s)"]
-        if check.bad:
-            parts.append(f"{check.bad:,} bad row(s) that will not be sent")
-        if check.duplicates:
-            parts.append(f"{check.duplicates:,} duplicate(s)")
-        more = check.bad + check.duplicates - len(shown)
-        tail = f" (the first {len(shown):,} problems are listed; {more:,} more)" if more > 0 else ""
-        fix = " Fix the input, or send the valid rows." if check.bad else ""
-        self.check_label.setText(", ".join(parts) + "." + tail + fix)
 
     def _to_send(self) -> int:
         check = self._check
-        return check.to_send(self.duplicates_check.isChecked()) if check else 0
+        return check.to_send(self.input_box.duplicates_check.isChecked()) if check else 0
 
     def _update_start(self) -> None:
         if self._batch.running:
@@ -385,17 +244,15 @@ class BatchDialog(QDialog):
             total=n,
             concurrency=self.concurrency_spin.value(),
             rate_per_s=self.rate_spin.value(),
-            include_duplicates=self.duplicates_check.isChecked(),
-            default_metadata=self._form_metadata() if self.metadata_check.isChecked() else (),
+            include_duplicates=self.input_box.duplicates_check.isChecked(),
+            default_metadata=(
+                self._form_metadata() if self.input_box.metadata_check.isChecked() else ()
+            ),
             session_credentials=self._session_credentials(),
         )
         self.last_summary = None
         self._batch_id = None
-        self.summary_label.setText("")
-        self.failures_table.setRowCount(0)
-        self.progress_bar.setRange(0, n)
-        self.progress_bar.setValue(0)
-        self.progress_label.setText("Starting…")
+        self.progress_box.reset(n)
         self._batch.start(request)
         self._set_running(True)
 
@@ -411,11 +268,12 @@ class BatchDialog(QDialog):
         self.pause_button.setEnabled(False)
 
     def _set_running(self, running: bool) -> None:
+        box = self.input_box
         for w in (
-            self.input_edit,
-            self.import_button,
-            self.metadata_check,
-            self.duplicates_check,
+            box.input_edit,
+            box.import_button,
+            box.metadata_check,
+            box.duplicates_check,
             self.concurrency_spin,
             self.rate_spin,
         ):
@@ -424,45 +282,29 @@ class BatchDialog(QDialog):
         self.pause_button.setText("Pause")
         self.cancel_button.setEnabled(running)
         done = not running and self._batch_id is not None
-        self.export_button.setEnabled(done)
-        self.show_history_button.setEnabled(self._batch_id is not None)
+        self.progress_box.export_button.setEnabled(done)
+        self.progress_box.show_history_button.setEnabled(self._batch_id is not None)
         self._update_start()
 
     def _on_started(self, batch_id: str) -> None:
         self._batch_id = batch_id
-        self.show_history_button.setEnabled(True)
+        self.progress_box.show_history_button.setEnabled(True)
 
     def _on_progress(self, p: BatchProgress) -> None:
-        if p.total:
-            self.progress_bar.setRange(0, p.total)
-        self.progress_bar.setValue(min(p.done, p.total or p.done))
-        self.progress_label.setText(_progress_text(p))
+        self.progress_box.show_progress(p)
         self.pause_button.setText("Resume" if p.state is BatchState.PAUSED else "Pause")
         if p.state is BatchState.CANCELLING:
             self.pause_button.setEnabled(False)
             self.cancel_button.setEnabled(False)
-        self._show_failures(p.failed)
-
-    def _show_failures(self, failed: tuple[tuple[str, int], ...]) -> None:
-        table = self.failures_table
-        table.setRowCount(len(failed))
-        for r, (code, n) in enumerate(failed):
-            table.setItem(r, 0, QTableWidgetItem(code))
-            table.setItem(r, 1, QTableWidgetItem(f"{n:,}"))
 
     def _on_finished(self, summary: BatchSummary) -> None:
         self.last_summary = summary
         self._batch_id = summary.batch_id
-        kinds = ", ".join(f"{n:,} {kind.value}" for kind, n in summary.failed_kinds)
-        text = summary.describe()
-        if kinds:
-            text += f" Failure kinds: {kinds}."
-        self.summary_label.setText(text + f"\nBatch id: {summary.batch_id}")
-        self._show_failures(summary.failed)
+        self.progress_box.show_summary(summary)
         self._set_running(False)
 
     def _on_start_failed(self, title: str, text: str) -> None:
-        self.progress_label.setText(f"{title}: {text}")
+        self.progress_box.show_message(f"{title}: {text}")
         self._set_running(False)
 
     # ------------------------------------------------------------------ after the batch

@@ -43,7 +43,7 @@ def _dialog(window: MainWindow, *, rate: float = 200.0, concurrency: int = 4) ->
 
 
 def _paste(h: WindowHarness, dialog: BatchDialog, text: str) -> None:
-    dialog.input_edit.setPlainText(text)
+    dialog.input_box.input_edit.setPlainText(text)
     h.qtbot.waitUntil(lambda: dialog.input_check is not None, timeout=WAIT_MS)
 
 
@@ -77,7 +77,7 @@ def test_widgets_have_matching_object_and_accessible_names(window: MainWindow) -
         assert widget is not None, name
         assert widget.accessibleName() == name, name
     assert window.findChild(QWidget, "batchButton") is not None
-    assert "Sandbox" in dialog.profile_label.text()
+    assert "Sandbox" in dialog.input_box.profile_label.text()
 
 
 def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
@@ -86,7 +86,7 @@ def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
     dialog = _dialog(window)
     lines = [*QA_USERS[:5], "bad user", *QA_USERS[5:], "QA-USER-003"]
     _paste(harness, dialog, "\n".join(lines))
-    table = dialog.problems_table
+    table = dialog.input_box.problems_table
     problems = {
         table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
         for r in range(table.rowCount())
@@ -101,8 +101,9 @@ def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
     summary = dialog.last_summary
     assert summary is not None and summary.state is BatchState.FINISHED
     assert (summary.delivered, summary.failed_count, summary.sent) == (10, 0, 10)
-    assert "10 delivered" in dialog.summary_label.text()
-    assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 10
+    assert "10 delivered" in dialog.progress_box.summary_label.text()
+    bar = dialog.progress_box.progress_bar
+    assert bar.value() == bar.maximum() == 10
     rows = _history(window, summary.batch_id)
     assert sorted(a.username for a in rows) == QA_USERS
     assert all(a.status is Status.DELIVERED and a.batch_id == summary.batch_id for a in rows)
@@ -113,7 +114,7 @@ def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
     inbox = window.sandbox_panel.inbox_table
     harness.qtbot.waitUntil(lambda: inbox.rowCount() == 10, timeout=WAIT_MS)
 
-    dialog.show_history_button.click()
+    dialog.progress_box.show_history_button.click()
     assert window.history_pane.current_filter().batch_id == summary.batch_id
     assert model.total_count() == 10
 
@@ -122,7 +123,7 @@ def test_bad_rows_listed_valid_rows_sent_and_shown_in_history(
     with harness.qtbot.waitSignal(
         window.controllers.export.export_finished, timeout=WAIT_MS
     ) as got:
-        dialog.export_button.click()
+        dialog.progress_box.export_button.click()
     assert got.args == [str(out), 10]
     exported = json.loads(out.read_text(encoding="utf-8"))
     assert sorted(e["username"] for e in exported) == QA_USERS
@@ -158,9 +159,9 @@ def test_limit_exceeded_row_is_marked_not_retried_and_the_batch_goes_on(
     assert summary.failed == (("LimitExceededException", 1),) and summary.retries == 0
     limited = [a for a in _history(window, summary.batch_id) if a.username == "fault-limit"]
     assert len(limited) == 1  # one call: never retried
-    table = dialog.failures_table
+    table = dialog.progress_box.failures_table
     assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("LimitExceededException", "1")
-    assert "LimitExceededException" in dialog.summary_label.text()
+    assert "LimitExceededException" in dialog.progress_box.summary_label.text()
 
 
 def test_pause_then_resume(harness: WindowHarness, window: MainWindow) -> None:
@@ -179,7 +180,7 @@ def test_pause_then_resume(harness: WindowHarness, window: MainWindow) -> None:
     assert held < 6
     harness.qtbot.wait(600)  # at 4/s, two or three calls would have started by now
     assert _started_calls(dialog) == held
-    assert "Paused" in dialog.progress_label.text()
+    assert "Paused" in dialog.progress_box.progress_label.text()
     dialog.pause_button.click()
     _finish(harness, dialog)
     summary = dialog.last_summary
@@ -190,7 +191,7 @@ def test_cancel_stops_new_calls_and_records_the_ones_in_flight(
     harness: WindowHarness, window: MainWindow
 ) -> None:
     dialog = _dialog(window, concurrency=2)
-    dialog.duplicates_check.setChecked(True)
+    dialog.input_box.duplicates_check.setChecked(True)
     _paste(harness, dialog, "\n".join(["fault-slow-1"] * 8))
     assert dialog.start_button.text() == "Send 8 valid rows"
     _start(harness, dialog)
@@ -205,7 +206,7 @@ def test_cancel_stops_new_calls_and_records_the_ones_in_flight(
     assert summary is not None and summary.state is BatchState.CANCELLED
     assert summary.sent == started and summary.not_sent == 8 - started
     assert len(_history(window, summary.batch_id)) == started
-    assert "not sent (cancelled)" in dialog.summary_label.text()
+    assert "not sent (cancelled)" in dialog.progress_box.summary_label.text()
 
 
 def test_import_csv_with_bom_and_metadata_columns(
@@ -222,13 +223,13 @@ def test_import_csv_with_bom_and_metadata_columns(
     window.form.metadata.set_pairs([("campaign", "spring")])
     dialog = _dialog(window)
     dialog.choose_import_path = lambda: str(path)
-    dialog.metadata_check.setChecked(True)
-    dialog.import_button.click()
+    dialog.input_box.metadata_check.setChecked(True)
+    dialog.input_box.import_button.click()
     harness.qtbot.waitUntil(lambda: dialog.input_check is not None, timeout=WAIT_MS)
     check = dialog.input_check
     assert check is not None and (check.valid, check.bad) == (2, 1)
-    assert dialog.problems_table.item(0, 0).text() == "4"
-    assert dialog.input_edit.toPlainText() == ""  # streamed from the file, not loaded
+    assert dialog.input_box.problems_table.item(0, 0).text() == "4"
+    assert dialog.input_box.input_edit.toPlainText() == ""  # streamed from the file, not loaded
     _start(harness, dialog)
     _finish(harness, dialog)
     assert dialog.last_summary is not None and dialog.last_summary.delivered == 2
@@ -240,7 +241,7 @@ def test_closing_the_dialog_while_running_asks_then_cancels(
     harness: WindowHarness, window: MainWindow
 ) -> None:
     dialog = _dialog(window, concurrency=2)
-    dialog.duplicates_check.setChecked(True)
+    dialog.input_box.duplicates_check.setChecked(True)
     _paste(harness, dialog, "\n".join(["fault-slow-1"] * 6))
     _start(harness, dialog)
     harness.qtbot.waitUntil(
@@ -261,7 +262,7 @@ def test_closing_the_window_while_running_neither_hangs_nor_loses_calls(
     harness: WindowHarness, window: MainWindow
 ) -> None:
     dialog = _dialog(window, concurrency=2)
-    dialog.duplicates_check.setChecked(True)
+    dialog.input_box.duplicates_check.setChecked(True)
     _paste(harness, dialog, "\n".join(["fault-slow-1"] * 6))
     _start(harness, dialog)
     harness.qtbot.waitUntil(
