@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
-from app.ui.models.history_model import format_latency, format_time, status_color
+from app.ui.models.history_columns import format_latency, format_time, status_color
 from app.ui.qt_util import name_widget
 
 EMPTY_TEXT = "Select an attempt to see its details"

@@ -17,11 +17,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -37,20 +35,10 @@ from app.core.cli_command import aws_cli_command
 from app.core.describe import describe_attempt
 from app.core.outcome import Attempt, Status
 from app.services.history_store import HistoryFilter
-from app.ui.models.history_model import (
-    COL_ATTRIBUTE,
-    COL_DESTINATION,
-    COL_LATENCY,
-    COL_MEDIUM,
-    COL_OUTCOME,
-    COL_PROFILE,
-    COL_REQUEST_ID,
-    COL_TIME,
-    COL_USERNAME,
-    HistoryTableModel,
-)
+from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
 from app.ui.widgets.details_panel import DetailsPanel
+from app.ui.widgets.history_view import make_history_view
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +56,6 @@ EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
 _STATE_HEAD = struct.Struct(">4sHI")
 _STATE_MAGIC = b"CRhp"
 _STATE_VERSION = 1
-_COLUMN_WIDTHS = {
-    COL_TIME: 150,
-    COL_PROFILE: 110,
-    COL_USERNAME: 160,
-    COL_OUTCOME: 190,
-    COL_DESTINATION: 150,
-    COL_MEDIUM: 64,
-    COL_ATTRIBUTE: 110,
-    COL_LATENCY: 80,
-    COL_REQUEST_ID: 120,
-}
-
 # (format, suggested file name) → chosen path, or None when cancelled.
 ExportPathChooser = Callable[[str, str], str | None]
 
@@ -174,31 +150,8 @@ class HistoryPane(QWidget):
         self._filter_row.addWidget(self._count_label)
 
     def _build_view(self) -> None:
-        view = QTableView()
-        name_widget(view, "historyView")
-        view.setModel(self._model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setSortingEnabled(False)  # the store's order (newest first) is the order
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_context_menu)
-        vheader = view.verticalHeader()
-        vheader.hide()
-        # A fixed row height spares the view from measuring rows: 100k stay smooth.
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(view.fontMetrics().height() + 8)
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(col, width)
-        self._view = view
+        self._view = make_history_view(self._model)
+        self._view.customContextMenuRequested.connect(self._show_context_menu)
 
     def _make_action(
         self, name: str, text: str, tip: str, shortcut: QKeySequence | None = None

@@ -18,7 +18,7 @@ from app.core.profile import Profile
 from app.core.request import ResendInput, validate
 from app.core.secrets import Secret, compute_secret_hash
 from app.services.history_store import HistoryFilter, HistoryStore
-from app.ui.models.history_model import (
+from app.ui.models.history_columns import (
     COL_ATTRIBUTE,
     COL_DESTINATION,
     COL_LATENCY,
@@ -28,9 +28,8 @@ from app.ui.models.history_model import (
     COL_REQUEST_ID,
     COL_TIME,
     COL_USERNAME,
-    AttemptRole,
-    HistoryTableModel,
 )
+from app.ui.models.history_model import AttemptRole, HistoryTableModel
 
 # ----------------------------------------------------------------------------- builders
 CLIENT_SECRET = Secret("q1w2e3r4t5y6u7i8o9p0-client-secret-never-shown")
