@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app import selftest
+from app.cli import selftest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _boom() -> str:
@@ -67,14 +67,14 @@ def test_resources_model_and_qt_checks_pass_from_source() -> None:
 
 @pytest.mark.timeout(90)
 def test_python_m_app_selftest_runs_headless_end_to_end(tmp_path: Path) -> None:
-    """The whole self-test in a child process, as `python -m app.selftest` runs it."""
+    """The whole self-test in a child process, as `python -m app.cli.selftest` runs it."""
     env = dict(os.environ)
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     env.pop("QT_QPA_PLATFORM", None)  # the self-test must pick offscreen itself
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     proc = subprocess.run(
-        [sys.executable, "-m", "app.selftest"],
+        [sys.executable, "-m", "app.cli.selftest"],
         cwd=ROOT,
         env=env,
         capture_output=True,
