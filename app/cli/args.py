@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeAlias, TypeVar
 
 N = TypeVar("N", int, float)
-
-if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+# What each command's `add_parser` receives (a string: argparse's class is private).
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # The sandbox's seeded app clients, as --sandbox-client offers them.
 SANDBOX_CLIENTS = ("public", "protected", "secret")

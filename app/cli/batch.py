@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
 from app.cli.args import (
+    SubParsers,
     add_endpoint_url_flag,
     add_json_flag,
     add_sandbox_client_flag,
@@ -36,7 +37,6 @@ from app.cli.common import (
 from app.core.profile import SANDBOX_PROFILE_NAME
 
 if TYPE_CHECKING:
-    from app.cli.args import SubParsers
     from app.core.batch_input import BatchRow
     from app.core.batch_progress import BatchProgress, BatchSummary
     from app.core.outcome import Attempt

@@ -9,11 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.args import add_json_flag, whole_number
+from app.cli.args import SubParsers, add_json_flag, whole_number
 from app.cli.common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say
 
 if TYPE_CHECKING:
-    from app.cli.args import SubParsers
     from app.services.history_store import HistoryStore
 
 

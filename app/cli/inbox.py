@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
-from app.cli.args import add_endpoint_url_flag, add_json_flag
+from app.cli.args import SubParsers, add_endpoint_url_flag, add_json_flag
 from app.cli.common import (
     EXIT_NETWORK,
     EXIT_OK,
@@ -18,9 +17,6 @@ from app.cli.common import (
     sandbox_url,
     say,
 )
-
-if TYPE_CHECKING:
-    from app.cli.args import SubParsers
 
 
 def add_parser(sub: SubParsers) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli.args import add_json_flag
+from app.cli.args import SubParsers, add_json_flag
 from app.cli.common import (
     EXIT_CREDENTIALS,
     EXIT_FAILURE,
@@ -21,7 +21,6 @@ from app.core.request import validate_client_id
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
-    from app.cli.args import SubParsers
     from app.services.profile_repository import ProfileRepository
 
 # What `profiles add` calls each Profile field, so a message names the flag to fix.

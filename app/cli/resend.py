@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from app.cli.args import (
+    SubParsers,
     add_endpoint_url_flag,
     add_json_flag,
     add_metadata_flags,
@@ -34,7 +35,6 @@ from app.core.profile import SANDBOX_PROFILE_NAME
 from app.core.request import Field, FieldError, ResendInput, form_errors
 
 if TYPE_CHECKING:
-    from app.cli.args import SubParsers
     from app.services.composition import Composition
 
 # The flag a person typed for each API field, so a message points at the right one.

@@ -7,14 +7,10 @@ import json
 import signal
 import threading
 from types import FrameType
-from typing import TYPE_CHECKING
 
-from app.cli.args import add_json_flag, port, whole_number
+from app.cli.args import SubParsers, add_json_flag, port, whole_number
 from app.cli.common import EXIT_NETWORK, EXIT_OK, PROG, SANDBOX_URL_ENV, fail, say
 from app.cli.trigger import add_custom_message_trigger_flag, sandbox_trigger
-
-if TYPE_CHECKING:
-    from app.cli.args import SubParsers
 
 
 def add_parser(sub: SubParsers) -> None:

@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.args import add_endpoint_url_flag, add_metadata_flags, add_sandbox_client_flag
+from app.cli.args import (
+    SubParsers,
+    add_endpoint_url_flag,
+    add_metadata_flags,
+    add_sandbox_client_flag,
+)
 from app.cli.common import (
     EXIT_FAILURE,
     EXIT_NETWORK,
@@ -29,7 +34,6 @@ from app.cli.common import (
 from app.core.profile import SANDBOX_PROFILE_NAME
 
 if TYPE_CHECKING:
-    from app.cli.args import SubParsers
     from app.core.profile import Profile
     from app.core.trigger_event import EventPreview
     from app.services.paths import AppPaths
@@ -106,6 +110,7 @@ def _metadata(args: argparse.Namespace, profile: Profile | None) -> dict[str, st
 def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
     from app.sandbox.control import SandboxControl, SandboxControlError
+    from app.services.sandbox_profile import sandbox_credentials
 
     url = sandbox_url(args.endpoint_url)
     if url is None:
@@ -125,7 +130,7 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
         region=info.region,
         user_pool_id=info.user_pool_id,
         username=args.username,
-        client_id=args.client_id or info.client(args.sandbox_client).client_id,
+        client_id=args.client_id or sandbox_credentials(info, args.sandbox_client).client_id,
         client_metadata=_metadata(args, None),
         user_attributes=attributes,
     )
