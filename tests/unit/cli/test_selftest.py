@@ -58,7 +58,9 @@ def test_keyring_check_fails_when_no_backend_was_found(fail_keyring: None) -> No
         selftest.check_keyring()
 
 
-def test_resources_model_and_qt_checks_pass_from_source() -> None:
+# qapp: an in-process check_qt would otherwise create a bare QGuiApplication that the
+# session's later QApplication users (tests/unit/test_environment.py) cannot replace.
+def test_resources_model_and_qt_checks_pass_from_source(qapp: object) -> None:
     assert "app.svg" in selftest.check_resources()
     assert "ResendConfirmationCode" not in selftest.check_model()  # a summary, not a dump
     assert "operations" in selftest.check_model()
