@@ -20,6 +20,8 @@ the window's batches and the self-test. The public names:
   `StackSettings`.
 - `app.services.resend_service.ResendService(gateway, secrets, history)`: a thin name for a
   keyring-backed `ResendPipeline`, kept for the callers that have not moved.
+- `app.services.batch_check.check_batch_input(items, keep=, on_problem=) -> InputCheck`:
+  the batch input check the CLI and the batch window share.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the CLI subcommands share: exit codes, messages, folders, log, profile targets, JSON."""
+"""What the CLI commands share: exit codes, messages, folders, log, the stack, targets, JSON."""
 
 from __future__ import annotations
 
@@ -26,8 +26,37 @@ EXIT_COGNITO = 3  # Cognito answered with an error
 EXIT_NETWORK = 4  # endpoint unreachable, timeout, TLS, DNS, unreadable answer
 EXIT_CREDENTIALS = 5  # the keyring is missing, locked or lacks the profile's credentials
 
+# How a resend (or the worst row of a batch) ended, as the exit code a script reads.
+EXIT_FOR_KIND = {
+    FailureKind.SERVICE: EXIT_COGNITO,
+    FailureKind.NETWORK: EXIT_NETWORK,
+    FailureKind.INPUT: EXIT_INPUT,
+    FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
+}
+
 SANDBOX_URL_ENV = "COGNITO_RESEND_SANDBOX_URL"
 PROG = "cognito-resend"
+
+EPILOG = f"""\
+exit codes:
+  0  delivered (or the command did what it was asked)
+  2  bad input: a flag's value breaks a rule; the message names the flag
+  3  Cognito answered with an error (wrong secret, user not found, limit exceeded, ...)
+  4  network or endpoint problem (unreachable, DNS, timeout, TLS, unreadable answer)
+  5  keyring problem: missing, locked, or the profile's credentials are not in it
+  1  anything else (see the log file)
+
+Run without arguments to open the window. The built-in profile "{SANDBOX_PROFILE_NAME}"
+needs no AWS account: start one with `{PROG} sandbox`, or let `resend` start one
+for the call.
+"""
+
+
+def para(text: str) -> str:
+    """A long description wrapped for the raw formatter (which keeps the epilog's layout)."""
+    import textwrap
+
+    return textwrap.fill(text, width=79)
 
 
 class CliError(Exception):
@@ -57,12 +86,7 @@ def exit_code_for(attempt: Attempt) -> int:
         return EXIT_OK
     if attempt.failure is None:
         return EXIT_FAILURE
-    return {
-        FailureKind.SERVICE: EXIT_COGNITO,
-        FailureKind.NETWORK: EXIT_NETWORK,
-        FailureKind.INPUT: EXIT_INPUT,
-        FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
-    }[attempt.failure.kind]
+    return EXIT_FOR_KIND[attempt.failure.kind]
 
 
 def app_paths() -> AppPaths:

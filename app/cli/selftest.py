@@ -274,7 +274,7 @@ def self_test(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m app.selftest` (and the app's `--self-test`)."""
+    """`python -m app.cli.selftest` (and the app's `--self-test`)."""
     return self_test()
 
 

@@ -5,15 +5,26 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from app.cli_common import (
+from app.cli.args import (
+    SubParsers,
+    add_endpoint_url_flag,
+    add_json_flag,
+    add_metadata_flags,
+    add_sandbox_client_flag,
+    seconds,
+)
+from app.cli.common import (
+    EPILOG,
     EXIT_CREDENTIALS,
     EXIT_INPUT,
+    SANDBOX_URL_ENV,
     Target,
     app_paths,
     attempt_json,
     cli_stack,
     exit_code_for,
     metadata_pairs,
+    para,
     print_json,
     sandbox_target,
     say,
@@ -35,6 +46,54 @@ FIELD_FLAGS = {
     Field.IP_ADDRESS: "--ip",
     Field.ENCODED_DATA: "--encoded-data",
 }
+
+
+def add_parser(sub: SubParsers) -> None:
+    p = sub.add_parser(
+        "resend",
+        help="resend a sign-up confirmation code and explain the outcome",
+        description=para(
+            "Call Cognito's ResendConfirmationCode for one user and explain what happened. "
+            "The SecretHash is computed for you when the profile has a client secret. Every "
+            "resend is added to the history."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--profile",
+        required=True,
+        help=f"the profile to use; '{SANDBOX_PROFILE_NAME}' is the built-in local sandbox",
+    )
+    p.add_argument("--username", required=True, help="the username (or email/phone alias)")
+    add_metadata_flags(
+        p,
+        entry_help="a ClientMetadata entry for the Lambda triggers (repeatable)",
+        json_help='ClientMetadata as a JSON object of strings, e.g. \'{"flow": "qa"}\'',
+    )
+    p.add_argument("--analytics-endpoint-id", default="", metavar="ID",
+                   help="AnalyticsMetadata.AnalyticsEndpointId (Amazon Pinpoint)")
+    p.add_argument("--ip", default="", metavar="IP", help="UserContextData.IpAddress")
+    p.add_argument("--encoded-data", default="", metavar="DATA",
+                   help="UserContextData.EncodedData (advanced security fingerprint)")
+    add_json_flag(p, "print the outcome as one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="how long to wait for Cognito's answer (default: 10)",
+    )
+    add_endpoint_url_flag(
+        p,
+        f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox to use (default: "
+        f"${SANDBOX_URL_ENV}, else an embedded sandbox is started for this call); with "
+        "another profile: overrides its endpoint URL for this call",
+    )
+    add_sandbox_client_flag(
+        p,
+        f"with --profile {SANDBOX_PROFILE_NAME}: which seeded app client to use "
+        "(default: %(default)s)",
+    )
 
 
 def _input_errors(errors: tuple[FieldError, ...], as_json: bool) -> int:
@@ -68,7 +127,7 @@ def _print_human(attempt: Attempt) -> None:
     print(text)
 
 
-def run_resend(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     raw = ResendInput(
         client_id="",
         username=args.username,

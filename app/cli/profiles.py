@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli_common import (
+from app.cli.args import SubParsers, add_json_flag
+from app.cli.common import (
     EXIT_CREDENTIALS,
     EXIT_FAILURE,
     EXIT_OK,
@@ -29,6 +30,45 @@ _FLAGS = {
     "endpoint_url": "--endpoint-url",
     "user_pool_id": "--user-pool-id",
 }
+
+
+def add_parser(sub: SubParsers) -> None:
+    p = sub.add_parser(
+        "profiles",
+        help="add, list, show or remove profiles (client IDs and secrets go to the keyring)",
+        description="A profile names one app client: its region, optional endpoint URL and "
+        "user pool ID are kept in a file; its client ID and client secret in the system "
+        "keyring, never in a file.",
+    )
+    psub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = psub.add_parser(
+        "add",
+        help="add a profile (or replace one with the same name)",
+        description="Add a profile, or replace the one with the same name. The client "
+        "secret is never taken from the command line (it would land in shell history): "
+        "pipe it with --secret-stdin or type it with --secret-prompt.",
+    )
+    add.add_argument("name", metavar="NAME", help="the profile's name, e.g. staging")
+    add.add_argument("--region", required=True, help="the user pool's region, e.g. eu-west-1")
+    add.add_argument("--client-id", required=True, help="the app client ID")
+    add.add_argument("--endpoint-url", help="a non-AWS endpoint, e.g. http://127.0.0.1:4566")
+    add.add_argument("--user-pool-id", help="the user pool ID (shown only; optional)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the client secret from the first line of standard input",
+    )
+    secret.add_argument(
+        "--secret-prompt", action="store_true", help="ask for the client secret (not echoed)"
+    )
+    lst = psub.add_parser("list", help="list the profiles")
+    add_json_flag(lst)
+    show = psub.add_parser("show", help="show one profile (never its secret)")
+    show.add_argument("name", metavar="NAME")
+    add_json_flag(show)
+    rm = psub.add_parser("remove", help="remove a profile and its keyring entries")
+    rm.add_argument("name", metavar="NAME")
 
 
 def _repository() -> ProfileRepository:
@@ -198,5 +238,5 @@ def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_profiles(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action](args)
