@@ -10,7 +10,7 @@ import pytest
 
 from app.core.serialize import attempt_to_dict
 from tests.gui.conftest import WindowHarness
-from tests.integration.test_cli import resend
+from tests.integration.cli.test_cli import resend
 
 # Different by nature on two runs of the same input.
 PER_RUN = {"attempt_id", "started_at", "finished_at", "latency_ms", "request_id"}

@@ -33,7 +33,7 @@ from app.services.batch_runner import (
     MAX_RATE_PER_S,
 )
 from app.ui.controllers.batch import BatchController, BatchRequest
-from app.ui.models.batch_input import BatchSource, InputCheck, Metadata, check_input
+from app.ui.models.batch_input import BatchSource, InputSummary, Metadata, check_input
 from app.ui.qt_util import name_widget
 from app.ui.widgets.batch_input_box import BatchInputBox
 from app.ui.widgets.batch_progress_box import BatchProgressBox
@@ -72,7 +72,7 @@ class BatchDialog(QDialog):
         self._form_metadata = form_metadata
         self._session_credentials = session_credentials
         self._source = BatchSource()
-        self._check: InputCheck | None = None
+        self._check: InputSummary | None = None
         self._check_generation = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._batch_id: str | None = None
@@ -159,7 +159,7 @@ class BatchDialog(QDialog):
         return self._batch
 
     @property
-    def input_check(self) -> InputCheck | None:
+    def input_check(self) -> InputSummary | None:
         """The last finished check of the current input (None while one is pending)."""
         return self._check
 
@@ -212,7 +212,7 @@ class BatchDialog(QDialog):
             result = await loop.run_in_executor(None, check_input, source)
         except Exception as exc:  # a bug in the check must not leave "Checking…" forever
             log.exception("batch input check failed")
-            result = InputCheck(0, 0, 0, (), fatal=f"{type(exc).__name__}: {exc}")
+            result = InputSummary(0, 0, 0, (), fatal=f"{type(exc).__name__}: {exc}")
         if generation != self._check_generation:
             return  # the input changed meanwhile; a newer check is on its way
         self._check = result

@@ -7,14 +7,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import IO, cast
 
-from app.core.batch_input import (
-    MAX_KEPT_ERRORS,
-    BatchRow,
-    BatchRowError,
-    duplicate_note,
-    read_batch,
-    rows_to_send,
-)
+from app.core.batch_input import BatchRow, read_batch, rows_to_send
+from app.services.batch_check import InputProblem, check_batch_input
 
 # How many recent input lines are kept to show the text of a refused row.
 _RECENT_LINES = 256
@@ -42,7 +36,7 @@ class BatchSource:
 
 
 @dataclass(frozen=True)
-class InputProblem:
+class ShownProblem:
     """One line of the problems table: a refused row or a duplicate (which is skipped)."""
 
     line: int
@@ -52,13 +46,13 @@ class InputProblem:
 
 
 @dataclass(frozen=True)
-class InputCheck:
-    """What a source holds: counts, and the first problems to show (memory stays flat)."""
+class InputSummary:
+    """What a source holds: counts, and the first problems to show with their line's text."""
 
     valid: int
     duplicates: int
     bad: int
-    problems: tuple[InputProblem, ...]
+    problems: tuple[ShownProblem, ...]
     fatal: str | None = None
 
     def to_send(self, include_duplicates: bool) -> int:
@@ -88,33 +82,28 @@ class _RecentLines:
         return text if len(text) <= _SHOWN_TEXT else text[: _SHOWN_TEXT - 1] + "…"
 
 
-def check_input(source: BatchSource) -> InputCheck:
-    """Read the whole source once (blocking: run it off the UI thread); never raises for
-    bad input. An unreadable file is reported as `fatal`."""
-    valid = duplicates = bad = 0
-    problems: list[InputProblem] = []
+def check_input(source: BatchSource) -> InputSummary:
+    """Read the whole source once through the check the CLI uses too (blocking: run it off
+    the UI thread); never raises for bad input. An unreadable file is reported as `fatal`."""
+    texts: dict[int, str] = {}
     try:
         with source.open() as lines:
             recent = _RecentLines(lines)
-            for item in read_batch(cast("Iterable[str]", recent)):
-                if isinstance(item, BatchRowError):
-                    if item.fatal:
-                        return InputCheck(0, 0, 1, (), fatal=str(item))
-                    bad += 1
-                    if len(problems) < MAX_KEPT_ERRORS:
-                        problems.append(
-                            InputProblem(item.line, recent.text(item.line), item.reason)
-                        )
-                    continue
-                valid += 1
-                note = duplicate_note(item)
-                if note is not None:
-                    duplicates += 1
-                    if len(problems) < MAX_KEPT_ERRORS:
-                        problems.append(InputProblem(item.line, item.username, note.reason, True))
+
+            def keep_text(problem: InputProblem) -> None:
+                # Called while the problem's line is still among the recent ones.
+                texts[problem.line] = problem.username or recent.text(problem.line)
+
+            items = read_batch(cast("Iterable[str]", recent))
+            check = check_batch_input(items, on_problem=keep_text)
     except OSError as exc:
-        return InputCheck(0, 0, 0, (), fatal=f"cannot read {source.label}: {exc.strerror or exc}")
-    return InputCheck(valid, duplicates, bad, tuple(problems))
+        return InputSummary(0, 0, 0, (), fatal=f"cannot read {source.label}: {exc.strerror or exc}")
+    if check.fatal is not None:
+        return InputSummary(0, 0, 1, (), fatal=str(check.fatal))
+    shown = tuple(
+        ShownProblem(p.line, texts.get(p.line, ""), p.reason, p.duplicate) for p in check.problems
+    )
+    return InputSummary(check.valid, check.duplicates, check.bad, shown)
 
 
 def iter_rows(

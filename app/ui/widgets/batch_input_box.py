@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.profile import Profile
-from app.ui.models.batch_input import InputCheck
+from app.ui.models.batch_input import InputSummary
 from app.ui.qt_util import name_widget, read_only_table
 
 
@@ -83,7 +83,7 @@ class BatchInputBox(QGroupBox):
         self.input_edit.blockSignals(False)
         self.source_label.setText(f"From file: {path} (type in the box to paste instead)")
 
-    def show_check(self, check: InputCheck) -> None:
+    def show_check(self, check: InputSummary) -> None:
         table = self.problems_table
         table.setRowCount(0)
         if check.fatal:
