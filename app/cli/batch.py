@@ -309,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
             if args.profile.strip() == SANDBOX_PROFILE_NAME:
                 with sandbox_target(args, stack) as target:
                     return _run_batch(args, stack, handle, (to_send, bad), target)
-            target = stored_target(args, paths)
+            target = stored_target(args, stack)
             return _run_batch(args, stack, handle, (to_send, bad), target)
         finally:
             stack.close()

@@ -172,12 +172,12 @@ def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Tar
             service.stop()
 
 
-def stored_profile(name: str, paths: AppPaths) -> Profile:
+def stored_profile(name: str, stack: Composition) -> Profile:
     """The profile named by --profile from the profiles file (exit 2 naming the known ones)."""
-    from app.services.profile_repository import ProfileFileError, ProfileRepository
+    from app.services.profile_repository import ProfileFileError
 
     try:
-        repo = ProfileRepository(paths.profiles_file)
+        repo = stack.profiles()
         profile = repo.get(name)
         known = [p.name for p in repo.list()]
     except ProfileFileError as exc:
@@ -188,11 +188,11 @@ def stored_profile(name: str, paths: AppPaths) -> Profile:
     return profile
 
 
-def stored_target(args: argparse.Namespace, paths: AppPaths) -> Target:
+def stored_target(args: argparse.Namespace, stack: Composition) -> Target:
     """A stored profile (its credentials come from the keyring), --endpoint-url applied."""
     from app.core.profile import validate_endpoint_url
 
-    profile = stored_profile(args.profile, paths)
+    profile = stored_profile(args.profile, stack)
     if args.endpoint_url:
         problems = validate_endpoint_url(args.endpoint_url)
         if problems:

@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         if args.profile.strip() == SANDBOX_PROFILE_NAME:
             with sandbox_target(args, stack) as target:
                 return _resend(args, stack, raw, target)
-        return _resend(args, stack, raw, stored_target(args, paths))
+        return _resend(args, stack, raw, stored_target(args, stack))
     finally:
         stack.close()
 
