@@ -139,7 +139,7 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
 def _stored_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
 
-    stack = cli_stack(app_paths(), None)
+    stack = cli_stack(app_paths())
     profile = stored_profile(args.profile, stack)
     metadata = _metadata(args, profile)
     client_id = args.client_id or _client_id_from_keyring(profile, stack)
