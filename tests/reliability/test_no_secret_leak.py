@@ -120,7 +120,7 @@ def test_a_whole_session_leaves_no_secret_anywhere(
             return h
 
         # The real function, recorded: every SecretHash the session computed is searched for.
-        monkeypatch.setattr("app.services.resend_service.compute_secret_hash", recording_hash)
+        monkeypatch.setattr("app.services.pipeline.compute_secret_hash", recording_hash)
         gateway = CognitoGateway(
             GatewayConfig(connect_timeout=1.0, read_timeout=1.0, max_attempts=2,
                           backoff_base=0.05, backoff_cap=0.1)
