@@ -1,0 +1,79 @@
+"""The suite's own guards: a hung property fails at once, and generation replays.
+
+Each check runs a small pytest session in a subprocess (its own tmp folder, so none of
+this suite's conftest applies) with the plugin under test given by ``-p``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HUNG_PROPERTY = """
+import time
+from pathlib import Path
+from hypothesis import given, settings, strategies as st
+
+CALLS = Path(__file__).with_name("calls.txt")
+
+@settings(deadline=None, database=None)
+@given(st.integers())
+def test_hangs(x):
+    with CALLS.open("a") as f:
+        f.write(f"{x}\\n")
+    time.sleep(60)
+
+def test_after():
+    pass
+"""
+
+
+def _pytest(folder: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+@pytest.mark.timeout(90)
+def test_a_hung_property_fails_at_once_and_is_not_shrunk(tmp_path: Path) -> None:
+    (tmp_path / "test_hung.py").write_text(HUNG_PROPERTY)
+    t0 = time.monotonic()
+    run = _pytest(tmp_path, "-p", "tests.support.timeouts", "--timeout=2", "test_hung.py")
+    took = time.monotonic() - t0
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 failed, 1 passed" in run.stdout, run.stdout
+    assert "TestTimedOut" in run.stdout and "not retried or shrunk" in run.stdout
+    # One example ran: the timeout was not taken for a failure to shrink.
+    assert len((tmp_path / "calls.txt").read_text().splitlines()) == 1
+    assert took < 30, f"took {took:.1f} s"
+
+
+@pytest.mark.timeout(90)
+def test_without_the_plugin_hypothesis_shrinks_a_hang(tmp_path: Path) -> None:
+    """The failure mode the plugin removes (guards the test above against passing for
+    the wrong reason): pytest-timeout alone lets Hypothesis run the hang again."""
+    (tmp_path / "test_hung.py").write_text(HUNG_PROPERTY.replace("time.sleep(60)", (
+        "time.sleep(60 if len(CALLS.read_text().splitlines()) == 1 else 0)")))
+    run = _pytest(tmp_path, "--timeout=2", "test_hung.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert len((tmp_path / "calls.txt").read_text().splitlines()) > 1
+
+
+def test_the_ci_profile_is_loaded_and_derandomized() -> None:
+    from hypothesis import settings
+
+    if settings._current_profile != "ci":
+        pytest.skip(f"the {settings._current_profile!r} Hypothesis profile was asked for")
+    assert settings.default.derandomize is True
+    assert settings.default.database is None
+    assert settings.default.print_blob is True
