@@ -56,12 +56,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under ``deep``, properties that name their own ``max_examples`` run DEEP_FACTOR
     times as many too (a profile alone only changes those that do not)."""
-    if settings.default.max_examples < 100 * DEEP_FACTOR:
+    if settings().max_examples < 100 * DEEP_FACTOR:
         return
     for item in items:
         test = getattr(item, "obj", None)
         own = getattr(test, "_hypothesis_internal_use_settings", None)
-        if own is None or own.max_examples >= settings.default.max_examples:
+        if own is None or own.max_examples >= settings().max_examples:
             continue
         deeper = settings(own, max_examples=own.max_examples * DEEP_FACTOR)
         test._hypothesis_internal_use_settings = deeper  # type: ignore[union-attr]

@@ -23,8 +23,9 @@ import json
 import os
 import random
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
@@ -156,8 +157,8 @@ def _deep(depth: int, kind: str) -> str:
     return ("[" * depth + "]" * depth) if kind == "list" else ('{"a":' * depth + "1" + "}" * depth)
 
 
-def _assert_named(errors: object, label_of: dict[object, str]) -> None:
-    for e in errors:  # type: ignore[attr-defined]
+def _assert_named(errors: Iterable[Any], label_of: Mapping[Any, str]) -> None:
+    for e in errors:
         assert e.message.strip(), e
         assert str(e).startswith(label_of[e.field]), e
 
@@ -174,7 +175,10 @@ def test_resend_form_any_values(
 ) -> None:
     _check_resend_form(ResendInput(client_id, username, tuple(metadata), analytics, ip, data))
     for _ in range(FUZZ_PER_EXAMPLE):
-        t = lambda: fuzz_text(rnd)  # noqa: E731
+
+        def t() -> str:
+            return fuzz_text(rnd)
+
         raw = ResendInput(t(), t(), tuple((t(), t()) for _ in range(rnd.randrange(7))),
                           t(), t(), t())
         note(f"seeded input: {raw!r:.300}")
@@ -185,7 +189,7 @@ def _check_resend_form(raw: ResendInput) -> None:
     count_case("resend form")
     result = validate(raw)
     assert (result.request is None) == bool(result.errors)
-    _assert_named(result.errors, dict(FIELD_LABELS))
+    _assert_named(result.errors, FIELD_LABELS)
     for e in result.errors:
         assert e.field in Field
         assert (e.row is not None) == (e.field is Field.CLIENT_METADATA and e.row is not None)
@@ -403,7 +407,7 @@ def _sandbox_would_start(port: str, resend_limit: str) -> bool:
     return _whole_number_in(port, 0, 65535) and _whole_number_in(resend_limit, 1, 10_000)
 
 
-class _ServerStarted(AssertionError):
+class _ServerStartError(AssertionError):
     pass
 
 
@@ -418,7 +422,7 @@ def _no_servers() -> Iterator[list[object]]:
 
     def refuse(self: socket.socket, address: object) -> None:
         attempts.append(address)
-        raise _ServerStarted(f"a generated CLI command tried to bind {address!r}")
+        raise _ServerStartError(f"a generated CLI command tried to bind {address!r}")
 
     socket.socket.bind = refuse  # type: ignore[method-assign,assignment]
     try:

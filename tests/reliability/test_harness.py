@@ -74,6 +74,6 @@ def test_the_ci_profile_is_loaded_and_derandomized() -> None:
 
     if settings._current_profile != "ci":
         pytest.skip(f"the {settings._current_profile!r} Hypothesis profile was asked for")
-    assert settings.default.derandomize is True
-    assert settings.default.database is None
-    assert settings.default.print_blob is True
+    assert settings().derandomize is True
+    assert settings().database is None
+    assert settings().print_blob is True

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 
-class TestTimedOut(BaseException):  # noqa: N818 -- reads as what happened
+class TestTimedOut(BaseException):
     """The test ran past its timeout (pytest-timeout's ``timeout`` ini value or marker)."""
 
     __test__ = False  # not a test class, despite the name
@@ -39,7 +39,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
 
     def on_alarm(signum: int, frame: FrameType | None) -> None:
         __tracebackhide__ = True
-        from pytest_timeout import dump_stacks  # type: ignore[import-untyped]
+        from pytest_timeout import dump_stacks
 
         terminal = item.config.get_terminal_writer()
         terminal.sep("+", title=f"Timeout: {item.nodeid} ran past {timeout:g} s")
