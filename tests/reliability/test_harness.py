@@ -6,11 +6,14 @@ this suite's conftest applies) with the plugin under test given by ``-p``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +80,32 @@ def test_the_ci_profile_is_loaded_and_derandomized() -> None:
     assert settings().derandomize is True
     assert settings().database is None
     assert settings().print_blob is True
+
+
+def _lockcheck() -> Any:
+    spec = importlib.util.spec_from_file_location("lockcheck", ROOT / "scripts" / "lockcheck.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_lock_is_current_with_pyproject() -> None:
+    """A dependency changed in pyproject.toml without `./scripts/dev.sh lock` fails here."""
+    assert _lockcheck().stale() == [], "run ./scripts/dev.sh lock and commit requirements/"
+
+
+def test_the_lock_pins_every_package_with_hashes() -> None:
+    pins: dict[str, str] = {}
+    for lock in ("run.txt", "test.txt"):
+        text = (ROOT / "requirements" / lock).read_text()
+        for block in re.split(r"\n(?=[a-z0-9])", text):
+            first = block.splitlines()[0]
+            if first.startswith("#"):
+                continue
+            name, _, version = first.split(" ", 1)[0].partition("==")
+            assert version, f"{lock}: {first!r} is not pinned"
+            assert "--hash=sha256:" in block, f"{lock}: {name} has no hash"
+            assert pins.setdefault(name, version) == version, f"{name}: two versions locked"
+    # pyproject.toml: 6.12.0 aborts the process; the lock keeps 6.11.x.
+    assert pins["pyside6-essentials"].startswith("6.11."), pins["pyside6-essentials"]
