@@ -109,3 +109,25 @@ def test_the_lock_pins_every_package_with_hashes() -> None:
             assert pins.setdefault(name, version) == version, f"{name}: two versions locked"
     # pyproject.toml: 6.12.0 aborts the process; the lock keeps 6.11.x.
     assert pins["pyside6-essentials"].startswith("6.11."), pins["pyside6-essentials"]
+
+
+QT_WARNING = """
+from PySide6 import QtCore
+
+def test_warns(qapp):
+    QtCore.qWarning("a stray Qt warning")
+
+def test_offscreen_noise_is_allowed(qapp):
+    QtCore.qWarning("This plugin does not support raise()")
+"""
+
+
+@pytest.mark.timeout(90)
+def test_a_qt_warning_fails_the_test(tmp_path: Path) -> None:
+    """With this project's pytest settings (-c pyproject.toml), a qWarning fails its test,
+    except the offscreen plugin's known ones listed in qt_log_ignore."""
+    (tmp_path / "test_qt.py").write_text(QT_WARNING)
+    run = _pytest(tmp_path, "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path),
+                  str(tmp_path / "test_qt.py"))
+    assert "1 failed, 1 passed" in run.stdout, run.stdout + run.stderr
+    assert "a stray Qt warning" in run.stdout
