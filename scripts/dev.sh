@@ -377,7 +377,7 @@ cmd_deps() {
     fi
 }
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 
 main() {
     local cmd=${1:-}
