@@ -36,8 +36,9 @@ os.environ["QT_API"] = "pyside6"
 import pytest
 from hypothesis import Verbosity, settings
 
-# The sandbox fixtures shared across the suite, and the fail-at-once timeout.
-pytest_plugins = ["tests.support.sandbox", "tests.support.timeouts"]
+# The sandbox fixtures shared across the suite, the fail-at-once timeout, and the count of
+# generated cases in the summary (also under pytest-xdist).
+pytest_plugins = ["tests.support.sandbox", "tests.support.timeouts", "tests.support.case_count"]
 
 # -- Hypothesis profiles (see the module docstring) ----------------------------------------
 DEEP_FACTOR = 10
