@@ -29,6 +29,9 @@ class PoolSettings:
     auto_verified_attributes: tuple[str, ...]
     email_template: str | None
     sms_template: str | None
+    # VerificationMessageTemplate.DefaultEmailOption and its link template (CONFIRM_WITH_LINK).
+    default_email_option: str = "CONFIRM_WITH_CODE"
+    email_link_template: str | None = None
 
 
 class MotoDirectory:
@@ -100,6 +103,8 @@ class MotoDirectory:
             auto_verified_attributes=tuple(config.get("AutoVerifiedAttributes") or ()),
             email_template=template.get("EmailMessage") or config.get("EmailVerificationMessage"),
             sms_template=template.get("SmsMessage") or config.get("SmsVerificationMessage"),
+            default_email_option=str(template.get("DefaultEmailOption") or "CONFIRM_WITH_CODE"),
+            email_link_template=template.get("EmailMessageByLink"),
         )
 
 

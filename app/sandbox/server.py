@@ -16,7 +16,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app.sandbox import seed
+from app.sandbox import auth, seed
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.faults import FAULT_KINDS, parse_fault
 from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser, TriggerRun
@@ -72,6 +72,8 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._seeded: seed.SeededPool | None = None
         self._info: SandboxInfo | None = None
+        # SigV4 key pairs for the admin calls; new on every Sandbox, kept across reset().
+        self._aws_credentials = auth.generate_credentials()
 
     def start(self) -> SandboxInfo:
         """Start serving and seed the pool; a second call returns the same info."""
@@ -206,6 +208,7 @@ class Sandbox:
             user_pool_id=seeded.user_pool_id,
             clients=seeded.clients,
             users=seeded.users,
+            aws_credentials=self._aws_credentials,
         )
 
 
