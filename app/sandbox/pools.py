@@ -89,6 +89,8 @@ class PoolSeed:
                 "DefaultEmailOption": self.default_email_option,
             },
             "UserPoolTags": {},
+            # DescribeUserPool shows an empty LambdaConfig when no trigger is attached.
+            "LambdaConfig": {},
         }
 
 
@@ -244,3 +246,13 @@ def _status(name: str) -> Any:
         return UserStatus[name]
     except KeyError:
         return name
+
+
+def set_custom_message(region: str, built: tuple[BuiltPool, ...], attached: bool) -> None:
+    """LambdaConfig.CustomMessage on every seeded pool: the local trigger's stand-in ARN
+    while one is attached (the sandbox runs it for resends in any pool), else none."""
+    for pool in built:
+        config = backend(region).user_pools[pool.user_pool_id].extended_config
+        config["LambdaConfig"] = (
+            {"CustomMessage": CUSTOM_MESSAGE_ARN.format(region=region)} if attached else {}
+        )
