@@ -20,12 +20,12 @@ from moto.cognitoidp.models import UserStatus, cognitoidp_backends
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
+from app.sandbox.auth import ACCOUNT_ID
 from app.sandbox.logs import LogDeliveryError, SandboxLogs
 from app.sandbox.model import InboxMessage
 from app.sandbox.resend import CognitoError
 from app.sandbox.state import Inbox
 
-ACCOUNT_ID = "123456789012"
 # Cognito's default invitation text (moto's DEFAULT_USER_POOL_CONFIG carries the same).
 DEFAULT_INVITATION = "Your username is {username} and temporary password is {####}. "
 

@@ -54,6 +54,7 @@ from urllib.parse import parse_qsl, quote
 
 from app.sandbox.model import AwsCredentials, AwsKeyPair
 
+# moto's default account (DEFAULT_ACCOUNT_ID), the one every ARN the sandbox shows names.
 ACCOUNT_ID: Final = "123456789012"
 ADMIN_USER: Final = "sandbox-admin"
 READ_ONLY_USER: Final = "sandbox-read-only"

@@ -17,10 +17,10 @@ from typing import Any, Final
 
 from moto.logs.models import logs_backends
 
+from app.sandbox.auth import ACCOUNT_ID
 from app.sandbox.model import InboxMessage, TriggerRun
 from app.sandbox.trigger import TriggerLog
 
-ACCOUNT_ID: Final = "123456789012"
 USER_NOTIFICATION: Final = "userNotification"
 LAMBDA_LOG_GROUP: Final = "/aws/lambda/sandbox-custom-message"
 NOTIFICATION_STREAM: Final = "sandbox-user-notification"

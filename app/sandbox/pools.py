@@ -9,6 +9,7 @@ from moto.cognitoidp.models import CognitoIdpUser, UserStatus, cognitoidp_backen
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from app.sandbox.link import DEFAULT_LINK_TEMPLATE
+from app.sandbox.logs import BOUNCE_ADDRESS
 from app.sandbox.model import SandboxClient, SandboxUser
 
 ACCOUNT_ID: Final = DEFAULT_ACCOUNT_ID  # 123456789012
@@ -17,9 +18,6 @@ NO_VERIFY_POOL: Final = "sandbox-pool-no-verify"
 LINK_POOL: Final = "sandbox-pool-link"
 # Satisfies Cognito's default password policy; nobody signs in with it.
 SEED_PASSWORD: Final = "Sandbox-Passw0rd!"
-# Amazon SES's mailbox simulator address that always bounces
-# (https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator).
-BOUNCE_ADDRESS: Final = "bounce@simulator.amazonses.com"
 CUSTOM_MESSAGE_FUNCTION: Final = "sandbox-custom-message"
 CUSTOM_MESSAGE_ARN: Final = (
     f"arn:aws:lambda:{{region}}:{ACCOUNT_ID}:function:{CUSTOM_MESSAGE_FUNCTION}"

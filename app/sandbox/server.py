@@ -255,10 +255,22 @@ def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> st
             else "unknown users get UserNotFoundException"
         )
         secret = f", secret {client.client_secret}" if client.client_secret else ", no secret"
-        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}")
+        pool = "" if client.user_pool_id in ("", info.user_pool_id) else f" [{client.pool_name}]"
+        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}{pool}")
     lines.append("  users:")
     for user in info.users:
-        lines.append(f"    {user.username:<12} {user.status:<12} {user.destination}")
+        disabled = "" if user.enabled else " (disabled)"
+        pool = "" if user.user_pool_id in ("", info.user_pool_id) else f"  [{user.pool_name}]"
+        lines.append(
+            f"    {user.username:<12} {user.status:<21} {user.destination}{disabled}{pool}"
+        )
+    keys = info.aws_credentials
+    lines += [
+        "  AWS keys for the signed (admin) calls and CloudWatch Logs, e.g. the AWS CLI with"
+        " --endpoint-url:",
+        f"    admin      {keys.admin.access_key_id} {keys.admin.secret_access_key}",
+        f"    read-only  {keys.read_only.access_key_id} {keys.read_only.secret_access_key}",
+    ]
     if custom_message_trigger is not None:
         lines.append(
             f"  CustomMessage trigger: {custom_message_trigger} (re-read on every resend)"

@@ -9,14 +9,12 @@ from typing import Any
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from app.sandbox.admin import AdminActions
-from app.sandbox.auth import SignedRequest, SigV4Verifier, needs_signature, split_target
+from app.sandbox.auth import ACCOUNT_ID, SignedRequest, SigV4Verifier, needs_signature, split_target
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.logs import SandboxLogs
 from app.sandbox.resend import CognitoError
 from app.sandbox.state import Inbox
 from app.sandbox.wsgi import Body, _error, _json, _read_body
-
-ACCOUNT_ID = "123456789012"
 
 
 class SignedCalls:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,8 @@ CUSTOM_MESSAGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:sandbox-cus
 
 
 @pytest.fixture
-def box(sandbox: Sandbox) -> Iterator[Sandbox]:
-    """Reset before and after: a trigger or a changed user must not leak into other files."""
-    sandbox.reset()
-    yield sandbox
-    sandbox.reset()
+def box(clean_sandbox: Sandbox) -> Sandbox:
+    return clean_sandbox
 
 
 def _code(call: Any, **params: Any) -> tuple[str, str]:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,3 +227,29 @@ def test_an_unsigned_client_has_no_credentials_at_all(fresh_sandbox: Sandbox) ->
     client = make_cognito_client(fresh_sandbox.info)
     status, code, _ = _refusal(client.list_user_pools, MaxResults=1)
     assert (status, code) == (400, "MissingAuthenticationTokenException")
+
+
+def test_the_sandbox_commands_json_line_carries_working_keys() -> None:
+    """`main.py sandbox --json`: its first line holds aws_credentials, and they sign."""
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    child = subprocess.Popen(
+        [sys.executable, str(main), "sandbox", "--json", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=no_credentials_env(),
+    )
+    try:
+        assert child.stdout is not None
+        first = json.loads(child.stdout.readline())
+        keys = first["aws_credentials"]
+        assert set(keys) == {"admin", "read_only"}
+        assert set(keys["admin"]) == {"access_key_id", "secret_access_key"}
+        info = SandboxInfo.from_json(first)
+        pools = make_signed_client(info).list_user_pools(MaxResults=10)["UserPools"]
+        assert {"sandbox-pool", "sandbox-pool-no-verify", "sandbox-pool-link"} <= {
+            p["Name"] for p in pools
+        }
+    finally:
+        child.terminate()
+        child.wait(timeout=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,8 @@ LAMBDA_GROUP = "/aws/lambda/sandbox-custom-message"
 
 
 @pytest.fixture
-def box(sandbox: Sandbox) -> Iterator[Sandbox]:
-    sandbox.reset()
-    yield sandbox
-    sandbox.reset()
+def box(clean_sandbox: Sandbox) -> Sandbox:
+    return clean_sandbox
 
 
 def _group(box: Sandbox) -> str:

@@ -139,3 +139,12 @@ def sandbox_admin(sandbox: Sandbox) -> Any:
 def sandbox_logs(sandbox: Sandbox) -> Any:
     """A CloudWatch Logs client signed with the sandbox's admin keys, on the same endpoint."""
     return make_signed_client(sandbox.info, "logs")
+
+
+@pytest.fixture
+def clean_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The session sandbox reset before AND after: an attached trigger, changed users or
+    log configuration must not leak into the next test file."""
+    sandbox.reset()
+    yield sandbox
+    sandbox.reset()
