@@ -35,8 +35,10 @@ AccessDeniedException "status code: 400" with "because no identity-based policy 
 "Missing Authentication Token" on an unsigned AdminCreateUser
 (aws/aws-aspnet-cognito-identity-provider#66). Its HTTP status for cognito-idp was not
 found: 400, like every other authentication refusal of this JSON endpoint, is assumed.
-Not checked: the 15-minute request-time window (AWS answers InvalidSignatureException
-"Signature expired"), session tokens and the credential scope's region.
+A request dated more than 15 minutes away from now gets InvalidSignatureException
+"Signature expired: <date> is now earlier than <now - 15 min> (<now> - 15 min.)" or
+"Signature not yet current: ..." (the wording AWS services answer with, e.g. in public
+client code and DynamoDB reports). Not checked: session tokens, the scope's region.
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ import hmac
 import re
 import secrets
 import string
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from urllib.parse import parse_qsl, quote
 
@@ -68,6 +72,8 @@ _AUTH_PATTERN: Final = re.compile(
 # What the read-only key may do beyond the List*/Describe*/Get* families.
 _EXTRA_READS: Final = frozenset({"AdminGetUser", "AdminListGroupsForUser", "FilterLogEvents"})
 _READ_PREFIXES: Final = ("List", "Describe", "Get")
+_SKEW: Final = timedelta(minutes=15)
+_AMZ_DATE: Final = "%Y%m%dT%H%M%SZ"
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,13 @@ def needs_signature(service: str, action: str) -> bool:
 class SigV4Verifier:
     """Checks one request against the sandbox's keys; answers who signed it, or AWS's refusal."""
 
-    def __init__(self, credentials: AwsCredentials, region: str) -> None:
+    def __init__(
+        self, credentials: AwsCredentials, region: str, clock: Callable[[], float] = time.time
+    ) -> None:
         self._credentials = credentials
         self._region = region
+        # Wall-clock seconds: SDKs sign with the machine's real time.
+        self._clock = clock
 
     def check(
         self, request: SignedRequest, service: str, action: str, resource: str
@@ -170,6 +180,9 @@ class SigV4Verifier:
                 "UnrecognizedClientException",
                 "The security token included in the request is invalid.",
             )
+        stale = self._stale(request.headers.get("x-amz-date", ""))
+        if stale is not None:
+            return AuthRefusal("InvalidSignatureException", stale)
         expected = signature(request, pair.secret_access_key, "/".join(scope[1:]), match["signed"])
         if expected is None or not hmac.compare_digest(expected, match["signature"].lower()):
             return AuthRefusal(
@@ -185,6 +198,26 @@ class SigV4Verifier:
                 "AccessDeniedException",
                 f"User: {user} is not authorized to perform: {permission} on resource: "
                 f"{resource} because no identity-based policy allows the {permission} action",
+            )
+        return None
+
+    def _stale(self, amz_date: str) -> str | None:
+        """AWS's message for a request signed too long ago or too far ahead, else None."""
+        try:
+            signed_at = datetime.strptime(amz_date, _AMZ_DATE).replace(tzinfo=UTC)
+        except ValueError:
+            return None  # no usable date: the signature check fails it
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        stamp = f"{signed_at:{_AMZ_DATE}}"
+        if signed_at < now - _SKEW:
+            return (
+                f"Signature expired: {stamp} is now earlier than {now - _SKEW:{_AMZ_DATE}} "
+                f"({now:{_AMZ_DATE}} - 15 min.)"
+            )
+        if signed_at > now + _SKEW:
+            return (
+                f"Signature not yet current: {stamp} is still later than "
+                f"{now + _SKEW:{_AMZ_DATE}} ({now:{_AMZ_DATE}} + 15 min.)"
             )
         return None
 

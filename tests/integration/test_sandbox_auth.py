@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,32 @@ def test_the_sandbox_commands_json_line_carries_working_keys() -> None:
     finally:
         child.terminate()
         child.wait(timeout=10)
+
+
+def test_a_request_signed_too_long_ago_has_expired() -> None:
+    keys = auth.generate_credentials()
+    request = AWSRequest(
+        method="POST",
+        url="http://127.0.0.1:5123/",
+        data=b"{}",
+        headers={"X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools"},
+    )
+    SigV4Auth(
+        Credentials(keys.admin.access_key_id, keys.admin.secret_access_key),
+        "cognito-idp",
+        "us-east-1",
+    ).add_auth(request)
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    headers["host"] = "127.0.0.1:5123"
+    sent = auth.SignedRequest("POST", "/", "", headers, b"{}")
+    signed_at = datetime.strptime(headers["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    later = auth.SigV4Verifier(keys, "us-east-1", clock=lambda: signed_at.timestamp() + 16 * 60)
+    refusal = later.check(sent, "cognito-idp", "ListUserPools", "*")
+    assert refusal is not None and refusal.error_type == "InvalidSignatureException"
+    assert refusal.message.startswith(f"Signature expired: {headers['x-amz-date']} is now earlier")
+    assert refusal.message.endswith(" - 15 min.)")
+    earlier = auth.SigV4Verifier(keys, "us-east-1", clock=lambda: signed_at.timestamp() - 16 * 60)
+    ahead = earlier.check(sent, "cognito-idp", "ListUserPools", "*")
+    assert ahead is not None and ahead.message.startswith("Signature not yet current: ")
+    within = auth.SigV4Verifier(keys, "us-east-1", clock=lambda: signed_at.timestamp() + 14 * 60)
+    assert within.check(sent, "cognito-idp", "ListUserPools", "*") is None
