@@ -3,7 +3,11 @@
 * GetLogDeliveryConfiguration / SetLogDeliveryConfiguration (moto has neither);
 * AdminCreateUser with MessageAction=RESEND (moto replaces the user with a blank one): the
   invitation goes to the inbox again for a FORCE_CHANGE_PASSWORD user;
-* AdminConfirmSignUp for a user that is not UNCONFIRMED (moto confirms anyone).
+* AdminConfirmSignUp for a user that is not UNCONFIRMED (moto confirms anyone);
+* the Username of every Admin* call may be the username, the sub, or a verified alias
+  (botocore model, AdminGetUser.Username: "it can be any of their alias attributes. If
+  username isn't an alias attribute in your user pool, this value must be the sub"); moto
+  knows only the username, so the request moto gets names the real one.
 
 Everything else (ListUsers with Filter, AdminGetUser, DescribeUserPool, ...) is moto's.
 """
@@ -62,6 +66,18 @@ class AdminActions:
             raise CognitoError(error.error_type, error.message, error.code) from error
         return None
 
+    def forward(self, action: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The parameters moto should get instead (Username resolved), or None to keep them."""
+        if not action.startswith("Admin") or not isinstance(params.get("Username"), str):
+            return None
+        pool = self._backend().user_pools.get(params.get("UserPoolId"))
+        if pool is None:
+            return None
+        real = resolve_username(pool, params["Username"])
+        if real is None or real == params["Username"]:
+            return None
+        return {**params, "Username": real}
+
     def _backend(self) -> Any:
         return cognitoidp_backends[ACCOUNT_ID][self._region]
 
@@ -71,9 +87,9 @@ class AdminActions:
 
     def _user(self, params: dict[str, Any]) -> Any:
         # moto's UserNotFoundException "User does not exist." is Cognito's admin wording.
-        return self._backend().admin_get_user(
-            str(params.get("UserPoolId") or ""), str(params.get("Username") or "")
-        )
+        pool = self._pool(params)
+        name = str(params.get("Username") or "")
+        return self._backend().admin_get_user(pool.id, resolve_username(pool, name) or name)
 
     def _check_confirmable(self, params: dict[str, Any]) -> None:
         """Cognito confirms only UNCONFIRMED users; others get NotAuthorizedException.
@@ -153,6 +169,30 @@ class AdminActions:
         if chosen:
             return chosen
         return [(m, a) for m, a in by_medium.items() if attributes.get(a)][:1]
+
+
+def resolve_username(pool: Any, name: str) -> str | None:
+    """The username `name` stands for in `pool`: itself, a sub, or a verified alias.
+
+    Email and phone are aliases only once verified (developer guide, user pool attributes:
+    COGNITO.md "Aliases"); preferred_username has no verified flag and always is one.
+    """
+    user = pool._get_user(name)
+    if user is not None:
+        return str(user.username)
+    users = list(pool.users.values())
+    for candidate in users:
+        if candidate.attribute_lookup.get("sub") == name:
+            return str(candidate.username)
+    for attribute in pool.extended_config.get("AliasAttributes") or []:
+        for candidate in users:
+            if candidate.attribute_lookup.get(attribute) != name:
+                continue
+            if attribute == "preferred_username" or (
+                candidate.attribute_lookup.get(f"{attribute}_verified") == "true"
+            ):
+                return str(candidate.username)
+    return None
 
 
 def _jsonable(value: Any) -> Any:

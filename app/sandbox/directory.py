@@ -71,7 +71,7 @@ class MotoDirectory:
         return None
 
     def find_user(self, user_pool_id: str, username: str) -> UserRecord | None:
-        """By username, by sign-in attribute (UsernameAttributes), then by alias attribute.
+        """By username, by sign-in attribute (UsernameAttributes), by sub, then by alias.
 
         Real Cognito resolves an alias only once that attribute is verified; the sandbox
         resolves it for unconfirmed users as well, so testers can resend by email address.
@@ -80,6 +80,12 @@ class MotoDirectory:
         if pool is None:
             return None
         user = pool._get_user(username)
+        if user is None:
+            # The sub is accepted too (botocore model, ResendConfirmationCode.Username).
+            user = next(
+                (u for u in list(pool.users.values()) if u.attribute_lookup.get("sub") == username),
+                None,
+            )
         if user is None:
             aliases = pool.extended_config.get("AliasAttributes") or []
             for candidate in list(pool.users.values()):

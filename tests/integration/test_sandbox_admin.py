@@ -239,3 +239,36 @@ def test_admin_confirm_refuses_users_that_are_not_unconfirmed(
         "UserNotFoundException",
         "User does not exist.",
     )
+
+
+def test_admin_calls_take_the_sub_or_a_verified_alias(
+    box: Sandbox, sandbox_admin: Any, sandbox_cognito: Any
+) -> None:
+    pool = box.info.user_pool_id
+    # carol's email is verified: it is an alias; alice's is not, so it is nobody.
+    carol = sandbox_admin.admin_get_user(UserPoolId=pool, Username="carol@example.com")
+    assert carol["Username"] == "carol"
+    assert _code(sandbox_admin.admin_get_user, UserPoolId=pool, Username="alice@example.com") == (
+        "UserNotFoundException",
+        "User does not exist.",
+    )
+    sub = next(
+        a["Value"]
+        for a in sandbox_admin.admin_get_user(UserPoolId=pool, Username="alice")["UserAttributes"]
+        if a["Name"] == "sub"
+    )
+    assert sandbox_admin.admin_get_user(UserPoolId=pool, Username=sub)["Username"] == "alice"
+    sandbox_admin.admin_confirm_sign_up(UserPoolId=pool, Username=sub)
+    assert sandbox_admin.admin_get_user(UserPoolId=pool, Username="alice")["UserStatus"] == (
+        "CONFIRMED"
+    )
+    # ResendConfirmationCode takes the sub as well.
+    frank_sub = next(
+        a["Value"]
+        for a in sandbox_admin.admin_get_user(UserPoolId=pool, Username="frank")["UserAttributes"]
+        if a["Name"] == "sub"
+    )
+    sandbox_cognito.resend_confirmation_code(
+        ClientId=box.info.client("public").client_id, Username=frank_sub
+    )
+    assert [m.username for m in box.inbox()] == ["frank"]
