@@ -3,6 +3,8 @@
 `sandbox` is started once and shared; `fresh_sandbox` resets it (inbox, attempt counters,
 queued faults, seeded users) before the test. `sandbox_cognito` is a boto3 cognito-idp
 client built with no AWS credentials anywhere and no retries, so each fault shows once.
+`sandbox_admin` / `sandbox_logs` are cognito-idp / logs clients SIGNED with the sandbox's
+admin keys (`make_signed_client` for the read-only ones); `clean_sandbox` resets after too.
 """
 
 from __future__ import annotations
