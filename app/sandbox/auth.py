@@ -34,7 +34,9 @@ AccessDeniedException "status code: 400" with "because no identity-based policy 
 (lgallard/terraform-aws-cognito-user-pool#116) and a pool ARN as resource (aws/chalice#529);
 "Missing Authentication Token" on an unsigned AdminCreateUser
 (aws/aws-aspnet-cognito-identity-provider#66). Its HTTP status for cognito-idp was not
-found: 400, like every other authentication refusal of this JSON endpoint, is assumed.
+found; 400 is what DynamoDB, another AWS JSON-protocol service, answers an unsigned request
+with (a public curl transcript: HTTP/1.1 400, "Request is missing Authentication Token"),
+and what every other authentication refusal of cognito-idp uses.
 A request dated more than 15 minutes away from now gets InvalidSignatureException
 "Signature expired: <date> is now earlier than <now - 15 min> (<now> - 15 min.)" or
 "Signature not yet current: ..." (the wording AWS services answer with, e.g. in public
