@@ -115,7 +115,7 @@ def test_read_only_key_reads_but_may_not_write(fresh_sandbox: Sandbox) -> None:
     reader.list_user_pool_clients(UserPoolId=info.user_pool_id)
     reader.get_log_delivery_configuration(UserPoolId=info.user_pool_id)
     pool_arn = f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{info.user_pool_id}"
-    for action, call, params in [
+    writes: list[tuple[str, Any, dict[str, Any]]] = [
         ("AdminConfirmSignUp", reader.admin_confirm_sign_up, {"Username": "alice"}),
         (
             "AdminCreateUser",
@@ -127,7 +127,8 @@ def test_read_only_key_reads_but_may_not_write(fresh_sandbox: Sandbox) -> None:
             reader.admin_update_user_attributes,
             {"Username": "alice", "UserAttributes": [{"Name": "email_verified", "Value": "true"}]},
         ),
-    ]:
+    ]
+    for action, call, params in writes:
         assert _refusal(call, UserPoolId=info.user_pool_id, **params) == (
             400,
             "AccessDeniedException",
