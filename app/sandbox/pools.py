@@ -99,12 +99,7 @@ def _email_user(username: str, status: str = "UNCONFIRMED", **kw: Any) -> UserSe
 MAIN_USERS: Final = (
     _email_user("alice"),
     UserSeed("bob", "UNCONFIRMED", (("phone_number", "+15555550123"),), "phone_number"),
-    UserSeed(
-        "carol",
-        "CONFIRMED",
-        (("email", "carol@example.com"), ("email_verified", "true")),
-        "email",
-    ),
+    UserSeed("carol", "CONFIRMED", (("email", "carol@example.com"),), "email"),
     *(_email_user(f"qa-user-{n:03d}") for n in range(1, 11)),
     # Admin-created: AdminCreateUser puts a user in FORCE_CHANGE_PASSWORD (API reference).
     _email_user("dave", "FORCE_CHANGE_PASSWORD"),
@@ -219,7 +214,7 @@ def restore(region: str, built: BuiltPool) -> None:
         del pool.users[username]
     for spec in built.seed.users:
         user = pool.users.get(spec.username)
-        attributes = [{"Name": name, "Value": value} for name, value in spec.attributes]
+        attributes = [{"Name": name, "Value": value} for name, value in _with_flags(spec)]
         if user is None:
             # Built directly rather than through moto's sign_up/admin_create_user: those
             # check things (UsernameExists, aliases) a seed need not, and give the same record.
@@ -235,6 +230,18 @@ def restore(region: str, built: BuiltPool) -> None:
         user.status = _status(spec.status)
         user.enabled = spec.enabled
         user.password = SEED_PASSWORD
+
+
+def _with_flags(spec: UserSeed) -> list[tuple[str, str]]:
+    """The seed's attributes plus the verified flags Cognito keeps: a confirmed user's
+    address is verified, an unconfirmed (or admin-created) one's is not (developer guide,
+    "signing up users")."""
+    given = dict(spec.attributes)
+    flag = "true" if spec.status == "CONFIRMED" else "false"
+    for attribute in ("email", "phone_number"):
+        if attribute in given:
+            given.setdefault(f"{attribute}_verified", flag)
+    return list(given.items())
 
 
 def _status(name: str) -> Any:

@@ -159,7 +159,7 @@ def test_reset_restores_every_pool_and_user(fresh_sandbox: Sandbox, sandbox_admi
     erin = sandbox_admin.admin_get_user(UserPoolId=info.user_pool_id, Username="erin")
     assert erin["Enabled"] is False
     alice = sandbox_admin.admin_get_user(UserPoolId=info.user_pool_id, Username="alice")
-    assert "email_verified" not in {a["Name"] for a in alice["UserAttributes"]}
+    assert {a["Name"]: a["Value"] for a in alice["UserAttributes"]}["email_verified"] == "false"
     judy = sandbox_admin.admin_get_user(
         UserPoolId=info.pool_id("sandbox-pool-link"), Username="judy"
     )
