@@ -30,6 +30,7 @@ from app.cli.common import (
     cli_stack,
     exit_code_for,
     fail,
+    gateway_config,
     sandbox_target,
     say,
     stored_target,
@@ -304,12 +305,12 @@ def run(args: argparse.Namespace) -> int:
     with _open_input(args.file) as handle:
         to_send, bad = _check_input(handle, args)
         paths = app_paths()
-        stack = cli_stack(paths, args.timeout, batch=True)
+        stack = cli_stack(paths, gateway_config(args.timeout, batch=True))
         try:
             if args.profile.strip() == SANDBOX_PROFILE_NAME:
                 with sandbox_target(args, stack) as target:
                     return _run_batch(args, stack, handle, (to_send, bad), target)
-            target = stored_target(args, paths)
+            target = stored_target(args, stack)
             return _run_batch(args, stack, handle, (to_send, bad), target)
         finally:
             stack.close()

@@ -15,6 +15,7 @@ from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, S
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
+    from app.services.cognito_gateway import GatewayConfig
     from app.services.composition import Composition
     from app.services.paths import AppPaths
     from app.services.sandbox_service import SandboxService
@@ -99,19 +100,25 @@ def app_paths() -> AppPaths:
         fail(f"cannot create the app's folders: {exc}", EXIT_FAILURE)
 
 
-def cli_stack(paths: AppPaths, timeout: float | None, *, batch: bool = False) -> Composition:
-    """The services for one command: --timeout applied; botocore's trimmed data cached
-    for a single resend (a process per call: parsing the full data files is a fifth of it)."""
+def cli_stack(paths: AppPaths, gateway: GatewayConfig | None = None) -> Composition:
+    """The services for one command (each built when the command first asks for it)."""
+    from app.services.composition import Composition, StackSettings
+
+    return Composition(StackSettings(paths, gateway))
+
+
+def gateway_config(timeout: float | None, *, batch: bool = False) -> GatewayConfig:
+    """--timeout applied; botocore's trimmed data cached for a single resend (a process
+    per call: parsing the full data files would be a fifth of it)."""
     from app.services.botocore_data import default_data_cache_dir
     from app.services.cognito_gateway import GatewayConfig
-    from app.services.composition import Composition, StackSettings
 
     config = GatewayConfig() if batch else GatewayConfig(data_cache_dir=default_data_cache_dir())
     if timeout is not None:
         config = replace(
             config, read_timeout=timeout, connect_timeout=min(config.connect_timeout, timeout)
         )
-    return Composition(StackSettings(paths, config))
+    return config
 
 
 def setup_logging(paths: AppPaths, verbose: bool) -> None:
@@ -172,12 +179,12 @@ def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Tar
             service.stop()
 
 
-def stored_profile(name: str, paths: AppPaths) -> Profile:
+def stored_profile(name: str, stack: Composition) -> Profile:
     """The profile named by --profile from the profiles file (exit 2 naming the known ones)."""
-    from app.services.profile_repository import ProfileFileError, ProfileRepository
+    from app.services.profile_repository import ProfileFileError
 
     try:
-        repo = ProfileRepository(paths.profiles_file)
+        repo = stack.profiles()
         profile = repo.get(name)
         known = [p.name for p in repo.list()]
     except ProfileFileError as exc:
@@ -188,11 +195,11 @@ def stored_profile(name: str, paths: AppPaths) -> Profile:
     return profile
 
 
-def stored_target(args: argparse.Namespace, paths: AppPaths) -> Target:
+def stored_target(args: argparse.Namespace, stack: Composition) -> Target:
     """A stored profile (its credentials come from the keyring), --endpoint-url applied."""
     from app.core.profile import validate_endpoint_url
 
-    profile = stored_profile(args.profile, paths)
+    profile = stored_profile(args.profile, stack)
     if args.endpoint_url:
         problems = validate_endpoint_url(args.endpoint_url)
         if problems:

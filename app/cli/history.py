@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.args import SubParsers, add_json_flag, whole_number
-from app.cli.common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say
+from app.cli.common import EXIT_FAILURE, EXIT_OK, app_paths, cli_stack, fail, print_json, say
 
 if TYPE_CHECKING:
     from app.services.history_store import HistoryStore
@@ -31,10 +31,8 @@ def add_parser(sub: SubParsers) -> None:
 
 
 def _store() -> HistoryStore:
-    from app.services.history_store import HistoryStore
-
-    paths = app_paths()
-    store = HistoryStore(paths.history_db)
+    # Closed by the caller once read: a command reads the history once.
+    store = cli_stack(app_paths()).history()
     if getattr(store, "recovered_from", None):
         say(f"history: the history file was damaged; it was moved to {store.recovered_from}")
     return store

@@ -12,6 +12,7 @@ from app.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     app_paths,
+    cli_stack,
     fail,
     print_json,
     say,
@@ -21,6 +22,7 @@ from app.core.request import validate_client_id
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
+    from app.services.composition import Composition
     from app.services.profile_repository import ProfileRepository
 
 # What `profiles add` calls each Profile field, so a message names the flag to fix.
@@ -71,13 +73,6 @@ def add_parser(sub: SubParsers) -> None:
     rm.add_argument("name", metavar="NAME")
 
 
-def _repository() -> ProfileRepository:
-    from app.services.profile_repository import ProfileRepository
-
-    paths = app_paths()
-    return ProfileRepository(paths.profiles_file)
-
-
 def _read_secret(args: argparse.Namespace) -> Secret | None:
     if args.secret_stdin:
         line = sys.stdin.readline()
@@ -109,7 +104,7 @@ def _builtin() -> Profile:
     return Profile(name=SANDBOX_PROFILE_NAME, region="us-east-1", builtin=True)
 
 
-def _add(args: argparse.Namespace) -> int:
+def _add(args: argparse.Namespace, stack: Composition) -> int:
     name = args.name.strip()
     profile = Profile(
         name=name,
@@ -131,14 +126,14 @@ def _add(args: argparse.Namespace) -> int:
         user_pool_id=profile.user_pool_id,
         has_secret=secret is not None,
     )
-    repo = _repository()
+    repo = stack.profiles()
     from app.services.profile_repository import ProfileFileError
-    from app.services.secret_store import SecretStore, SecretStoreError
+    from app.services.secret_store import SecretStoreError
 
     existed = _get(repo, name) is not None
     # Keyring first: if it refuses, no profile file entry points at missing credentials.
     try:
-        SecretStore().save(name, ClientCredentials(args.client_id.strip(), secret))
+        stack.secrets().save(name, ClientCredentials(args.client_id.strip(), secret))
     except SecretStoreError as exc:
         fail(f"the client ID and secret were not saved, and no profile was written: {exc}",
              EXIT_CREDENTIALS)
@@ -165,10 +160,10 @@ def _get(repo: ProfileRepository, name: str) -> Profile | None:
         fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, stack: Composition) -> int:
     from app.services.profile_repository import ProfileFileError
 
-    repo = _repository()
+    repo = stack.profiles()
     try:
         profiles = [*repo.list(), _builtin()]
     except ProfileFileError as exc:
@@ -188,8 +183,8 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show(args: argparse.Namespace) -> int:
-    repo = _repository()
+def _show(args: argparse.Namespace, stack: Composition) -> int:
+    repo = stack.profiles()
     if args.name.strip() == SANDBOX_PROFILE_NAME:
         profile: Profile | None = _builtin()
     else:
@@ -212,18 +207,18 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _remove(args: argparse.Namespace) -> int:
+def _remove(args: argparse.Namespace, stack: Composition) -> int:
     name = args.name.strip()
     if name == SANDBOX_PROFILE_NAME:
         fail(f"NAME: {SANDBOX_PROFILE_NAME!r} is built in and cannot be removed")
-    repo = _repository()
+    repo = stack.profiles()
     if _get(repo, name) is None:
         fail(f"NAME: there is no profile named {args.name!r}")
     from app.services.profile_repository import ProfileFileError
-    from app.services.secret_store import KeyringProblem, SecretStore, SecretStoreError
+    from app.services.secret_store import KeyringProblem, SecretStoreError
 
     try:
-        SecretStore().delete(name)
+        stack.secrets().delete(name)
     except SecretStoreError as exc:
         if exc.problem is not KeyringProblem.MISSING_BACKEND:
             fail(f"the profile was kept: its keyring entries could not be removed: {exc}",
@@ -239,4 +234,9 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action](args)
+    stack = cli_stack(app_paths())
+    try:
+        action = {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action]
+        return action(args, stack)
+    finally:
+        stack.close()

@@ -23,6 +23,7 @@ from app.cli.common import (
     attempt_json,
     cli_stack,
     exit_code_for,
+    gateway_config,
     metadata_pairs,
     para,
     print_json,
@@ -141,12 +142,12 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         return _input_errors(errors, args.json)
     paths = app_paths()
-    stack = cli_stack(paths, args.timeout)
+    stack = cli_stack(paths, gateway_config(args.timeout))
     try:
         if args.profile.strip() == SANDBOX_PROFILE_NAME:
             with sandbox_target(args, stack) as target:
                 return _resend(args, stack, raw, target)
-        return _resend(args, stack, raw, stored_target(args, paths))
+        return _resend(args, stack, raw, stored_target(args, stack))
     finally:
         stack.close()
 

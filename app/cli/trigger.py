@@ -36,7 +36,7 @@ from app.core.profile import SANDBOX_PROFILE_NAME
 if TYPE_CHECKING:
     from app.core.profile import Profile
     from app.core.trigger_event import EventPreview
-    from app.services.paths import AppPaths
+    from app.services.composition import Composition
 
 COMMAND = "trigger-event"
 CLIENT_ID_PLACEHOLDER = "<app client id>"
@@ -139,10 +139,10 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
 def _stored_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
 
-    paths = app_paths()
-    profile = stored_profile(args.profile, paths)
+    stack = cli_stack(app_paths())
+    profile = stored_profile(args.profile, stack)
     metadata = _metadata(args, profile)
-    client_id = args.client_id or _client_id_from_keyring(profile, paths)
+    client_id = args.client_id or _client_id_from_keyring(profile, stack)
     return preview_custom_message_event(
         region=profile.region,
         user_pool_id=profile.user_pool_id,
@@ -153,8 +153,8 @@ def _stored_preview(args: argparse.Namespace) -> EventPreview:
     )
 
 
-def _client_id_from_keyring(profile: Profile, paths: AppPaths) -> str:
-    resolved = cli_stack(paths, None).resolver().resolve(profile)
+def _client_id_from_keyring(profile: Profile, stack: Composition) -> str:
+    resolved = stack.resolver().resolve(profile)
     if resolved.credentials is None:
         # The event is still useful with a placeholder; say why it is one.
         say(f"{COMMAND}: the client ID is a placeholder: {resolved.problem}")

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.services.credentials import CredentialResolver, SandboxCredentials
-from app.services.history_sink import HistorySink
-from app.services.pipeline import ResendPipeline
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+    from app.services.history_sink import HistorySink
     from app.services.history_store import HistoryStore
     from app.services.paths import AppPaths
+    from app.services.pipeline import ResendPipeline
     from app.services.profile_repository import ProfileRepository
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import SecretStore
     from app.services.trigger_service import TriggerService
+
 T = TypeVar("T")
 
 
@@ -170,6 +171,8 @@ class Composition:
     ) -> ResendPipeline:
         """The pipeline for single resends: this stack's gateway, the history store (or
         `history`), and the sandbox's local trigger runs in the notes."""
+        from app.services.pipeline import ResendPipeline
+
         return ResendPipeline(
             self.gateway(),
             history if history is not None else self.history(),
@@ -183,6 +186,8 @@ class Composition:
         Credentials are read once per batch and passed with every row, so the keyring is
         never asked per row; no trigger lookup per row (one more HTTP call each).
         """
+        from app.services.pipeline import ResendPipeline
+
         return ResendPipeline(self.batch_gateway(), history, CredentialResolver(None))
 
     def close(self) -> None:

@@ -35,7 +35,7 @@ from app.core.secrets import Secret, compute_secret_hash
 from app.sandbox.faults import ERROR_FAULTS, WIRE_FAULTS
 from app.sandbox.server import Sandbox
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-from app.services.history_store import HistoryStore
+from app.services.history_store import HistoryFilter, HistoryStore
 from app.services.logging_setup import configure_logging
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
@@ -206,9 +206,7 @@ def test_a_whole_session_leaves_no_secret_anywhere(
             run_cli("profiles", "remove", name)
 
 
-def _all() -> object:
-    from app.services.history_store import HistoryFilter
-
+def _all() -> HistoryFilter:
     return HistoryFilter()
 
 
