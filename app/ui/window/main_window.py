@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         # Built on first use (File → Batch resend…) and kept: it shows the last batch.
         self.batch_dialog: BatchDialog | None = None
         # Replaced by tests and automation to answer without a modal box.
-        self.confirm = self._ask_yes_no
+        self.confirm: Callable[[str, str], bool] = self._ask_yes_no
         self.inform: Callable[[str, str], None] = self._show_info
         self.event_dialog: TriggerEventDialog | None = None
         # Replaced by tests to save a test event without a file dialog.
