@@ -122,4 +122,12 @@ def restore(region: str, seeded: SeededPool) -> None:
             )
         user.status = spec.status
         user.enabled = True
-        user.update_attributes([{"Name": spec.attribute, "Value": spec.destination}])
+        # Confirmed users have their address verified (so it works as an alias); unconfirmed
+        # ones do not (developer guide, "signing up users").
+        verified = "true" if spec.status == "CONFIRMED" else "false"
+        user.update_attributes(
+            [
+                {"Name": spec.attribute, "Value": spec.destination},
+                {"Name": f"{spec.attribute}_verified", "Value": verified},
+            ]
+        )
