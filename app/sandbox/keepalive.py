@@ -62,6 +62,13 @@ class KeepAliveHandler(MotoRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # werkzeug writes the head and the body of an answer separately; on a kept
+        # connection Nagle's algorithm holds the body back until the client's delayed ACK
+        # (~40 ms a call: measured 22 calls/s instead of ~1,000 without this).
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         registry = getattr(self.server, "sandbox_connections", None)
         if isinstance(registry, ConnectionRegistry):
             registry.add(self.connection)
