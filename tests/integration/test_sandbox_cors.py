@@ -231,3 +231,25 @@ def test_measure_200_sequential_resends(capsys: pytest.CaptureFixture[str]) -> N
               f"{fresh:.0f}/s with a new connection per call")  # fmt: skip
     # Not a benchmark gate (2 shared cores): only that reuse is not slower by much.
     assert kept > 0.7 * fresh
+
+
+def test_a_crash_still_answers_with_cors() -> None:
+    from app.sandbox.cors import CorsMiddleware
+
+    def broken(environ: Any, start_response: Any) -> Any:
+        raise RuntimeError("boom")
+
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        seen.append((status, headers))
+        return lambda data: None
+
+    body = b"".join(CorsMiddleware(broken)({"REQUEST_METHOD": "POST", "HTTP_ORIGIN": ORIGIN},
+                                           start_response))  # fmt: skip
+    [(status, headers)] = seen
+    assert status.startswith("500")
+    assert json.loads(body)["__type"] == "InternalErrorException"
+    names = dict(headers)
+    assert names["Access-Control-Allow-Origin"] == ORIGIN
+    assert names["Content-Length"] == str(len(body))
