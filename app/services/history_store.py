@@ -77,6 +77,31 @@ ON CONFLICT (attempt_id) DO UPDATE SET
 
 _ORDER = "ORDER BY started_at DESC, rowid DESC"
 
+# A trigram index of `search` (FTS5, external content: no second copy of the text), kept
+# by triggers. Outside the schema version: created at open where SQLite has FTS5 with the
+# trigram tokenizer (3.34+), and where it has not, the text filter scans as before.
+# 1,000,000 rows, a needle matching 1,000: 260 ms of scan -> 1-2 ms (count and page).
+# A needle matching a large share of the rows is faster scanned (the index must test
+# every candidate row): `_SEARCH_PROBE` decides, per needle.
+_SEARCH_INDEX = (
+    "CREATE VIRTUAL TABLE attempts_search USING fts5(search, content='attempts', "
+    "content_rowid='rowid', tokenize='trigram', detail='none')",
+    "CREATE TRIGGER attempts_search_ai AFTER INSERT ON attempts BEGIN "
+    "INSERT INTO attempts_search(rowid, search) VALUES (new.rowid, new.search); END",
+    "CREATE TRIGGER attempts_search_ad AFTER DELETE ON attempts BEGIN "
+    "INSERT INTO attempts_search(attempts_search, rowid, search) "
+    "VALUES ('delete', old.rowid, old.search); END",
+    "CREATE TRIGGER attempts_search_au AFTER UPDATE OF search ON attempts BEGIN "
+    "INSERT INTO attempts_search(attempts_search, rowid, search) "
+    "VALUES ('delete', old.rowid, old.search); "
+    "INSERT INTO attempts_search(rowid, search) VALUES (new.rowid, new.search); END",
+    "INSERT INTO attempts_search(attempts_search) VALUES ('rebuild')",
+)
+# At most this many matches (found through the index, which stops there) and the index
+# serves the filter; more, and the covering-index scan does.
+_SEARCH_PROBE = 5_000
+_SEARCH_IN = "rowid IN (SELECT rowid FROM attempts_search WHERE search LIKE ?)"
+
 
 @dataclass(frozen=True)
 class HistoryFilter:
@@ -111,7 +136,14 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
+def _indexable(needle: str) -> bool:
+    """A needle the trigram index can answer exactly: 3+ characters, no LIKE wildcards
+    (FTS5's LIKE has no ESCAPE)."""
+    return len(needle) >= 3 and not any(c in needle for c in "%_\\") and _SEP not in needle
+
+
+def _where(flt: HistoryFilter, indexed: bool = False) -> tuple[str, list[object]]:
+    """The WHERE clause; `indexed`: the text filter goes through the trigram index."""
     clauses: list[str] = []
     params: list[object] = []
     if flt.profile is not None:
@@ -130,16 +162,19 @@ def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
     if needle:
         if _SEP in needle:
             clauses.append("0")
+        elif indexed:
+            clauses.append(_SEARCH_IN)
+            params.append(f"%{needle}%")
         else:
             clauses.append("search LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(needle)}%")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _text_index(flt: HistoryFilter) -> str:
+def _text_index(flt: HistoryFilter, indexed: bool = False) -> str:
     """For a text filter, the covering index to page through (SQLite would rather take
     attempts_by_time for its exact order and then read every row's JSON to test it)."""
-    if not flt.text.strip() or flt.username is not None or flt.status is not None:
+    if indexed or not flt.text.strip() or flt.username is not None or flt.status is not None:
         return ""
     if flt.batch_id is not None:
         return ""
@@ -210,6 +245,8 @@ class HistoryStore:
         self._full_check = full_check
         self._lock = threading.RLock()
         self._writer = _WriteBehind(self) if write_behind else None
+        self._search_index = False
+        self._search_plan: dict[str, bool] = {}
         self.recovered_from: Path | None = None
         self.recovery_reason: str | None = None
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -305,6 +342,7 @@ class HistoryStore:
                 )
             if version < SCHEMA_VERSION:
                 self._migrate(conn, version)
+            self._search_index = self._ensure_search_index(conn)
             if not self._full_check:
                 conn.execute(
                     f"SELECT attempt_id, length(data) FROM attempts {_ORDER} LIMIT 100"
@@ -321,6 +359,58 @@ class HistoryStore:
             conn.close()
             raise
         return conn
+
+    def _ensure_search_index(self, conn: sqlite3.Connection) -> bool:
+        """Create the trigram index of `search` if it is missing (filling it from the rows:
+        ~14 s at 1,000,000, once); False where this SQLite cannot."""
+        def present() -> bool:
+            row = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attempts_search'"
+            ).fetchone()
+            return row is not None
+
+        if present():
+            return True
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            log.info("history: no trigram index this time (%s)", exc)
+            return False
+        try:
+            if not present():  # another process may have made it while we waited
+                for statement in _SEARCH_INDEX:
+                    conn.execute(statement)
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            # No FTS5, or no trigram tokenizer (SQLite < 3.34): the filter scans.
+            log.info("history: no trigram index for the text filter (%s)", exc)
+            return False
+        return True
+
+    def _use_search_index(self, flt: HistoryFilter) -> bool:
+        """Whether the text filter of `flt` goes through the trigram index: it exists,
+        the needle suits it and matches few enough rows (probed, then remembered)."""
+        needle = flt.text.strip().casefold()
+        if not self._search_index or not needle or not _indexable(needle):
+            return False
+        known = self._search_plan.get(needle)
+        if known is not None:
+            return known
+        with self._lock:
+            try:
+                n: int = self._db().execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM attempts_search WHERE search LIKE ? "
+                    "LIMIT ?)",
+                    (f"%{needle}%", _SEARCH_PROBE + 1),
+                ).fetchone()[0]
+            except sqlite3.Error:
+                n = _SEARCH_PROBE + 1
+        if len(self._search_plan) > 256:
+            self._search_plan.clear()
+        use = int(n) <= _SEARCH_PROBE
+        self._search_plan[needle] = use
+        return use
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, version: int) -> None:
@@ -406,7 +496,7 @@ class HistoryStore:
     # ------------------------------------------------------------------ reads
     def count(self, flt: HistoryFilter = HistoryFilter()) -> int:  # noqa: B008 -- frozen
         self.flush()
-        where, params = _where(flt)
+        where, params = _where(flt, self._use_search_index(flt))
         with self._lock:
             try:
                 row = self._db().execute(f"SELECT count(*) FROM attempts {where}", params)
@@ -419,13 +509,15 @@ class HistoryStore:
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must not be negative")
         self.flush()
-        where, params = _where(flt)
+        indexed = self._use_search_index(flt)
+        where, params = _where(flt, indexed)
         # Pick the page's rowids first: the inner query can be answered from a covering
         # index (started_at, search), so skipped and non-matching rows are never read
         # with their JSON; only the page's own rows are. 100k rows, 1% matching: 95 -> 17 ms.
+        hint = _text_index(flt, indexed)
         sql = (
             "SELECT attempt_id, started_at, profile, username, data FROM attempts "
-            f"WHERE rowid IN (SELECT rowid FROM attempts {_text_index(flt)} {where} {_ORDER} "
+            f"WHERE rowid IN (SELECT rowid FROM attempts {hint} {where} {_ORDER} "
             f"LIMIT ? OFFSET ?) {_ORDER}"
         )
         with self._lock:
