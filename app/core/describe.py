@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
+from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Status
 
 
 def _when(value: datetime) -> str:
@@ -32,7 +32,9 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Destination: {d.destination or '(not given)'}")
         if d.attribute_name:
             lines.append(f"Attribute: {d.attribute_name}")
-        lines.append(f"Note: {SIMULATED_DELIVERY_CAUTION}")
+        if a.kind is AttemptKind.RESEND:
+            # SignUp creates the user, so its delivery is never a simulated one.
+            lines.append(f"Note: {SIMULATED_DELIVERY_CAUTION}")
     elif a.status is Status.FAILED and a.failure is not None:
         f = a.failure
         lines.append(f"What happened: {f.title}")

@@ -41,10 +41,20 @@ class DeliveryVerdict(StrEnum):
     MAYBE_SIMULATED = "may_be_simulated"  # the client can simulate and it was not ruled out
 
 
+class Severity(StrEnum):
+    """How a decoded failure reads: most are errors; some only say the goal already holds."""
+
+    ERROR = "error"
+    INFO = "info"  # e.g. "already confirmed": nothing was sent, and nothing is wrong
+
+
 class Status(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
+    # The call succeeded with nothing to deliver: a confirmation, or a sign-up the pool
+    # confirmed at once (SignUp's UserConfirmed true, no CodeDeliveryDetails).
+    SUCCEEDED = "succeeded"
 
 
 SIMULATED_DELIVERY_CAUTION = (
@@ -76,6 +86,7 @@ class DecodedFailure:
     request_id: str | None = None
     http_status: int | None = None
     retryable: bool = False
+    severity: Severity = Severity.ERROR
 
 
 def new_attempt_id() -> str:
@@ -84,6 +95,13 @@ def new_attempt_id() -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+_SUCCESS_LABELS = {
+    AttemptKind.CONFIRM: "Confirmed",
+    AttemptKind.SIGNUP: "Signed up, confirmed",
+    AttemptKind.ADMIN_CONFIRM: "Confirmed",
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,31 @@ class Attempt:
             return "Delivered"
         if self.status is Status.PENDING:
             return "Pending…"
+        if self.status is Status.SUCCEEDED:
+            return _SUCCESS_LABELS.get(self.kind, "Succeeded")
         return self.failure.title if self.failure else "Failed"
+
+    def succeeded(
+        self,
+        *,
+        request_id: str | None,
+        http_status: int | None,
+        retries: int = 0,
+        finished_at: datetime | None = None,
+    ) -> Attempt:
+        """The call succeeded and delivered nothing (a confirmation, an auto-confirmed sign-up)."""
+        end = finished_at or utc_now()
+        return replace(
+            self,
+            status=Status.SUCCEEDED,
+            delivery=None,
+            failure=None,
+            request_id=request_id,
+            http_status=http_status,
+            finished_at=end,
+            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
+            retries=retries,
+        )
 
     def delivered(
         self,

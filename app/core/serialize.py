@@ -16,6 +16,7 @@ from app.core.outcome import (
     DeliveryMedium,
     DeliveryVerdict,
     FailureKind,
+    Severity,
     Status,
 )
 
@@ -61,6 +62,7 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
             "request_id": f.request_id,
             "http_status": f.http_status,
             "retryable": f.retryable,
+            "severity": f.severity.value,
         }
     return {
         "format": FORMAT_VERSION,
@@ -235,6 +237,7 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
             request_id=fr.opt_str("request_id"),
             http_status=fr.opt_int("http_status"),
             retryable=fr.bool_("retryable", False),
+            severity=fr.enum_("severity", Severity) if fr.has("severity") else Severity.ERROR,
         )
 
     return Attempt(

@@ -12,6 +12,7 @@ from app.core.outcome import (
     DeliveryDetails,
     DeliveryMedium,
     FailureKind,
+    Severity,
     Status,
 )
 
@@ -40,6 +41,7 @@ failures = st.builds(
     request_id=opt_text,
     http_status=http_statuses,
     retryable=st.booleans(),
+    severity=st.sampled_from(Severity),
 )
 
 
