@@ -99,7 +99,7 @@ def utc_now() -> datetime:
 
 _SUCCESS_LABELS = {
     AttemptKind.CONFIRM: "Confirmed",
-    AttemptKind.SIGNUP: "Signed up, confirmed",
+    AttemptKind.SIGNUP: "Signed up",
     AttemptKind.ADMIN_CONFIRM: "Confirmed",
 }
 
