@@ -146,6 +146,29 @@ class Attempt:
             return _SUCCESS_LABELS.get(self.kind, "Succeeded")
         return self.failure.title if self.failure else "Failed"
 
+    def _finished(
+        self,
+        status: Status,
+        delivery: DeliveryDetails | None,
+        failure: DecodedFailure | None,
+        request_id: str | None,
+        http_status: int | None,
+        retries: int,
+        finished_at: datetime | None,
+    ) -> Attempt:
+        end = finished_at or utc_now()
+        return replace(
+            self,
+            status=status,
+            delivery=delivery,
+            failure=failure,
+            request_id=request_id,
+            http_status=http_status,
+            finished_at=end,
+            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
+            retries=retries,
+        )
+
     def succeeded(
         self,
         *,
@@ -155,17 +178,8 @@ class Attempt:
         finished_at: datetime | None = None,
     ) -> Attempt:
         """The call succeeded and delivered nothing (a confirmation, an auto-confirmed sign-up)."""
-        end = finished_at or utc_now()
-        return replace(
-            self,
-            status=Status.SUCCEEDED,
-            delivery=None,
-            failure=None,
-            request_id=request_id,
-            http_status=http_status,
-            finished_at=end,
-            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
-            retries=retries,
+        return self._finished(
+            Status.SUCCEEDED, None, None, request_id, http_status, retries, finished_at
         )
 
     def delivered(
@@ -177,17 +191,8 @@ class Attempt:
         retries: int = 0,
         finished_at: datetime | None = None,
     ) -> Attempt:
-        end = finished_at or utc_now()
-        return replace(
-            self,
-            status=Status.DELIVERED,
-            delivery=delivery,
-            failure=None,
-            request_id=request_id,
-            http_status=http_status,
-            finished_at=end,
-            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
-            retries=retries,
+        return self._finished(
+            Status.DELIVERED, delivery, None, request_id, http_status, retries, finished_at
         )
 
     def failed(
@@ -197,15 +202,12 @@ class Attempt:
         retries: int = 0,
         finished_at: datetime | None = None,
     ) -> Attempt:
-        end = finished_at or utc_now()
-        return replace(
-            self,
-            status=Status.FAILED,
-            delivery=None,
-            failure=failure,
-            request_id=failure.request_id,
-            http_status=failure.http_status,
-            finished_at=end,
-            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
-            retries=retries,
+        return self._finished(
+            Status.FAILED,
+            None,
+            failure,
+            failure.request_id,
+            failure.http_status,
+            retries,
+            finished_at,
         )

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 
 from app.core import limits
 from app.core.request import (
     Field,
     FieldError,
-    UserContextData,
+    ResendInput,
+    ResendRequest,
     length_error,
-    validate_client_id,
-    validate_ip_address,
-    validate_metadata,
-    validate_string,
-    validate_username,
+    validate,
 )
 from app.core.secrets import Secret
 
@@ -33,109 +29,52 @@ class UserAttribute:
 class SignUpInput:
     """What the CLI or the window collected for a sign-up: not yet checked.
 
+    `common` holds the fields SignUp shares with ResendConfirmationCode (client ID,
+    username, metadata, analytics and context data), checked by the same rules.
     `password` is None for a passwordless sign-up (the model makes Password optional).
     """
 
-    client_id: str
-    username: str
+    common: ResendInput
     password: Secret | None = field(default=None, repr=False)
     user_attributes: Sequence[tuple[str, str]] = ()
     validation_data: Sequence[tuple[str, str]] = ()
-    client_metadata: Sequence[tuple[str, str]] = ()
-    analytics_endpoint_id: str = ""
-    ip_address: str = ""
-    encoded_data: str = ""
 
 
 @dataclass(frozen=True)
 class ConfirmInput:
     """What the CLI or the window collected for a confirmation: not yet checked."""
 
-    client_id: str
-    username: str
+    common: ResendInput
     confirmation_code: str
     force_alias_creation: bool = False
     # From SignUp's answer when the pool continues to sign-in (passwordless); a token.
     session: Secret | None = field(default=None, repr=False)
-    client_metadata: Sequence[tuple[str, str]] = ()
-    analytics_endpoint_id: str = ""
-    ip_address: str = ""
-    encoded_data: str = ""
-
-
-def _empty_metadata() -> Mapping[str, str]:
-    return MappingProxyType({})
-
-
-def _context_params(context: UserContextData | None) -> dict[str, str]:
-    if context is None:
-        return {}
-    ctx: dict[str, str] = {}
-    if context.ip_address:
-        ctx["IpAddress"] = context.ip_address
-    if context.encoded_data:
-        ctx["EncodedData"] = context.encoded_data
-    return ctx
-
-
-def _common_params(
-    client_id: str,
-    username: str,
-    secret_hash: Secret | None,
-    context: UserContextData | None,
-    analytics_endpoint_id: str,
-    client_metadata: Mapping[str, str],
-) -> dict[str, object]:
-    params: dict[str, object] = {"ClientId": client_id, "Username": username}
-    if secret_hash is not None:
-        params["SecretHash"] = secret_hash.reveal()
-    ctx = _context_params(context)
-    if ctx:
-        params["UserContextData"] = ctx
-    if analytics_endpoint_id:
-        params["AnalyticsMetadata"] = {"AnalyticsEndpointId": analytics_endpoint_id}
-    if client_metadata:
-        params["ClientMetadata"] = dict(client_metadata)
-    return params
 
 
 @dataclass(frozen=True)
 class SignUpRequest:
-    """A valid SignUp request. Only `validate_signup` should build one."""
+    """A valid SignUp request. Only `validate_signup` should build one.
 
-    client_id: str
-    username: str
+    `common` carries the shared fields and the SecretHash.
+    """
+
+    common: ResendRequest
     password: Secret | None = field(default=None, repr=False, compare=False)
     user_attributes: tuple[UserAttribute, ...] = ()
     validation_data: tuple[UserAttribute, ...] = ()
-    client_metadata: Mapping[str, str] = field(default_factory=_empty_metadata)
-    analytics_endpoint_id: str = ""
-    user_context: UserContextData | None = None
-    secret_hash: Secret | None = field(default=None, repr=False, compare=False)
 
     def with_secret_hash(self, secret_hash: Secret | None) -> SignUpRequest:
-        return replace(self, secret_hash=secret_hash)
+        return replace(self, common=self.common.with_secret_hash(secret_hash))
 
     def to_api_params(self) -> dict[str, object]:
         """Keyword arguments for boto3's `sign_up`; empty optionals omitted."""
-        params = _common_params(
-            self.client_id,
-            self.username,
-            self.secret_hash,
-            self.user_context,
-            self.analytics_endpoint_id,
-            self.client_metadata,
-        )
+        params = self.common.to_api_params()
         if self.password is not None:
             params["Password"] = self.password.reveal()
         if self.user_attributes:
-            params["UserAttributes"] = [
-                {"Name": a.name, "Value": a.value} for a in self.user_attributes
-            ]
+            params["UserAttributes"] = _attribute_params(self.user_attributes)
         if self.validation_data:
-            params["ValidationData"] = [
-                {"Name": a.name, "Value": a.value} for a in self.validation_data
-            ]
+            params["ValidationData"] = _attribute_params(self.validation_data)
         return params
 
 
@@ -143,35 +82,27 @@ class SignUpRequest:
 class ConfirmRequest:
     """A valid ConfirmSignUp request. Only `validate_confirm` should build one."""
 
-    client_id: str
-    username: str
+    common: ResendRequest
     confirmation_code: str
     force_alias_creation: bool = False
     session: Secret | None = field(default=None, repr=False, compare=False)
-    client_metadata: Mapping[str, str] = field(default_factory=_empty_metadata)
-    analytics_endpoint_id: str = ""
-    user_context: UserContextData | None = None
-    secret_hash: Secret | None = field(default=None, repr=False, compare=False)
 
     def with_secret_hash(self, secret_hash: Secret | None) -> ConfirmRequest:
-        return replace(self, secret_hash=secret_hash)
+        return replace(self, common=self.common.with_secret_hash(secret_hash))
 
     def to_api_params(self) -> dict[str, object]:
         """Keyword arguments for boto3's `confirm_sign_up`; empty optionals omitted."""
-        params = _common_params(
-            self.client_id,
-            self.username,
-            self.secret_hash,
-            self.user_context,
-            self.analytics_endpoint_id,
-            self.client_metadata,
-        )
+        params = self.common.to_api_params()
         params["ConfirmationCode"] = self.confirmation_code
         if self.force_alias_creation:
             params["ForceAliasCreation"] = True
         if self.session is not None:
             params["Session"] = self.session.reveal()
         return params
+
+
+def _attribute_params(attributes: tuple[UserAttribute, ...]) -> list[dict[str, str]]:
+    return [{"Name": a.name, "Value": a.value} for a in attributes]
 
 
 @dataclass(frozen=True)
@@ -181,10 +112,6 @@ class SignUpValidation:
     request: SignUpRequest | None
     errors: tuple[FieldError, ...]
 
-    @property
-    def ok(self) -> bool:
-        return self.request is not None
-
 
 @dataclass(frozen=True)
 class ConfirmValidation:
@@ -192,10 +119,6 @@ class ConfirmValidation:
 
     request: ConfirmRequest | None
     errors: tuple[FieldError, ...]
-
-    @property
-    def ok(self) -> bool:
-        return self.request is not None
 
 
 def _named(chars: list[str]) -> str:
@@ -270,28 +193,6 @@ def validate_attributes(which: Field, pairs: Sequence[tuple[str, str]]) -> list[
     return errors
 
 
-def _context(ip_address: str, encoded_data: str) -> UserContextData | None:
-    return UserContextData(ip_address, encoded_data) if ip_address or encoded_data else None
-
-
-def _shared_errors(
-    client_id: str,
-    username: str,
-    client_metadata: Sequence[tuple[str, str]],
-    analytics_endpoint_id: str,
-    ip_address: str,
-    encoded_data: str,
-) -> list[FieldError]:
-    return [
-        *validate_client_id(client_id),
-        *validate_username(username),
-        *validate_metadata(client_metadata),
-        *validate_string(Field.ANALYTICS_ENDPOINT_ID, analytics_endpoint_id),
-        *validate_ip_address(ip_address),
-        *validate_string(Field.ENCODED_DATA, encoded_data),
-    ]
-
-
 def _attributes(pairs: Sequence[tuple[str, str]]) -> tuple[UserAttribute, ...]:
     return tuple(UserAttribute(n, v) for n, v in pairs if n)
 
@@ -299,35 +200,23 @@ def _attributes(pairs: Sequence[tuple[str, str]]) -> tuple[UserAttribute, ...]:
 def validate_signup(raw: SignUpInput) -> SignUpValidation:
     """Check every SignUp field against the model's limits; all problems at once.
 
-    Username and ClientId are trimmed as for a resend; the password never is (a space
-    is a character of it, and the message says so).
+    The shared fields are trimmed as for a resend; the password never is (a space is a
+    character of it, and the message says so).
     """
-    client_id = raw.client_id.strip()
-    username = raw.username.strip()
+    common = validate(raw.common)
     errors = [
-        *_shared_errors(
-            client_id,
-            username,
-            raw.client_metadata,
-            raw.analytics_endpoint_id,
-            raw.ip_address,
-            raw.encoded_data,
-        ),
+        *common.errors,
         *validate_password(raw.password),
         *validate_attributes(Field.USER_ATTRIBUTES, raw.user_attributes),
         *validate_attributes(Field.VALIDATION_DATA, raw.validation_data),
     ]
-    if errors:
+    if common.request is None or errors:
         return SignUpValidation(None, tuple(errors))
     request = SignUpRequest(
-        client_id=client_id,
-        username=username,
+        common=common.request,
         password=raw.password,
         user_attributes=_attributes(raw.user_attributes),
         validation_data=_attributes(raw.validation_data),
-        client_metadata=MappingProxyType({k: v for k, v in raw.client_metadata if k}),
-        analytics_endpoint_id=raw.analytics_endpoint_id,
-        user_context=_context(raw.ip_address, raw.encoded_data),
     )
     return SignUpValidation(request, ())
 
@@ -337,32 +226,16 @@ def validate_confirm(raw: ConfirmInput) -> ConfirmValidation:
 
     The code is trimmed too: a code pasted from an email often brings a line break.
     """
-    client_id = raw.client_id.strip()
-    username = raw.username.strip()
+    common = validate(raw.common)
     code = raw.confirmation_code.strip()
-    errors = [
-        *_shared_errors(
-            client_id,
-            username,
-            raw.client_metadata,
-            raw.analytics_endpoint_id,
-            raw.ip_address,
-            raw.encoded_data,
-        ),
-        *validate_code(code),
-        *validate_session(raw.session),
-    ]
-    if errors:
+    errors = [*common.errors, *validate_code(code), *validate_session(raw.session)]
+    if common.request is None or errors:
         return ConfirmValidation(None, tuple(errors))
     request = ConfirmRequest(
-        client_id=client_id,
-        username=username,
+        common=common.request,
         confirmation_code=code,
         force_alias_creation=raw.force_alias_creation,
         session=raw.session,
-        client_metadata=MappingProxyType({k: v for k, v in raw.client_metadata if k}),
-        analytics_endpoint_id=raw.analytics_endpoint_id,
-        user_context=_context(raw.ip_address, raw.encoded_data),
     )
     return ConfirmValidation(request, ())
 

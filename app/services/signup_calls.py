@@ -33,7 +33,7 @@ def signup_call(request: SignUpRequest) -> UnsignedCall:
         parse=parse_signup,
         secrets=_secrets(
             request.password.reveal() if request.password else None,
-            request.secret_hash.reveal() if request.secret_hash else None,
+            request.common.secret_hash.reveal() if request.common.secret_hash else None,
         ),
         retry_codes=_SAFE_RETRIES,
     )
@@ -47,7 +47,7 @@ def confirm_call(request: ConfirmRequest) -> UnsignedCall:
         params=request.to_api_params(),
         parse=parse_confirm,
         secrets=_secrets(
-            request.secret_hash.reveal() if request.secret_hash else None,
+            request.common.secret_hash.reveal() if request.common.secret_hash else None,
             request.session.reveal() if request.session else None,
         ),
         retry_codes=_SAFE_RETRIES,

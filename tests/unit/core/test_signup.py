@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.request import FIELD_LABELS, Field, FieldError
+from app.core.request import FIELD_LABELS, Field, FieldError, ResendInput
 from app.core.secrets import Secret
 from app.core.signup import (
     ConfirmInput,
@@ -17,23 +17,19 @@ from app.core.signup import (
     validate_signup,
 )
 
+_COMMON = ResendInput(client_id="abc123", username="alice")
 
-def _signup_errors(**kw: object) -> tuple[FieldError, ...]:
-    values: dict[str, object] = {"client_id": "abc123", "username": "alice", **kw}
-    result = validate_signup(SignUpInput(**values))  # type: ignore[arg-type]
-    assert result.ok is (not result.errors)
+
+def _signup_errors(common: ResendInput = _COMMON, **kw: object) -> tuple[FieldError, ...]:
+    result = validate_signup(SignUpInput(common, **kw))  # type: ignore[arg-type]
+    assert (result.request is None) == bool(result.errors)
     return result.errors
 
 
 def _confirm_errors(**kw: object) -> tuple[FieldError, ...]:
-    values: dict[str, object] = {
-        "client_id": "abc123",
-        "username": "alice",
-        "confirmation_code": "123456",
-        **kw,
-    }
-    result = validate_confirm(ConfirmInput(**values))  # type: ignore[arg-type]
-    assert result.ok is (not result.errors)
+    values: dict[str, object] = {"confirmation_code": "123456", **kw}
+    result = validate_confirm(ConfirmInput(_COMMON, **values))  # type: ignore[arg-type]
+    assert (result.request is None) == bool(result.errors)
     return result.errors
 
 
@@ -47,11 +43,9 @@ def _only(errors: tuple[FieldError, ...], which: Field) -> FieldError:
 def test_valid_signup_builds_the_parameters() -> None:
     result = validate_signup(
         SignUpInput(
-            client_id=" abc123 ",
-            username="alice\n",
+            ResendInput(client_id=" abc123 ", username="alice\n", client_metadata=[("k", "v")]),
             password=Secret("Passw0rd!"),
             user_attributes=[("email", "a@example.com"), ("", "")],
-            client_metadata=[("k", "v")],
         )
     )
     assert result.request is not None
@@ -67,20 +61,20 @@ def test_valid_signup_builds_the_parameters() -> None:
 
 
 def test_passwordless_signup_sends_no_password() -> None:
-    result = validate_signup(SignUpInput(client_id="abc", username="alice"))
+    result = validate_signup(SignUpInput(ResendInput("abc", "alice")))
     assert result.request is not None
     assert "Password" not in result.request.to_api_params()
 
 
 def test_password_never_in_repr_or_errors() -> None:
     secret = "Hunter 2 secret"
-    raw = SignUpInput(client_id="abc", username="alice", password=Secret(secret))
+    raw = SignUpInput(ResendInput("abc", "alice"), password=Secret(secret))
     assert secret not in repr(raw)
     errors = validate_signup(raw).errors
     e = _only(errors, Field.PASSWORD)
     assert "white space" in e.message
     assert secret not in str(e) and "Hunter" not in str(e)
-    ok = validate_signup(SignUpInput(client_id="abc", username="a", password=Secret("Xy1!abcd")))
+    ok = validate_signup(SignUpInput(ResendInput("abc", "a"), password=Secret("Xy1!abcd")))
     assert "Xy1!abcd" not in repr(ok.request)
 
 
@@ -127,11 +121,9 @@ def test_attribute_name_allows_the_models_white_space() -> None:
 
 def test_signup_collects_every_problem() -> None:
     errors = _signup_errors(
-        client_id="bad id",
-        username="",
+        ResendInput(client_id="bad id", username="", ip_address="nope"),
         password=Secret(""),
         user_attributes=[("", "v")],
-        ip_address="nope",
     )
     fields = {e.field for e in errors}
     assert fields == {
@@ -145,7 +137,7 @@ def test_signup_collects_every_problem() -> None:
 
 def test_valid_confirm_builds_the_parameters() -> None:
     result = validate_confirm(
-        ConfirmInput(client_id="abc", username="alice", confirmation_code=" 123456\n")
+        ConfirmInput(ResendInput("abc", "alice"), confirmation_code=" 123456\n")
     )
     assert result.request is not None
     assert result.request.to_api_params() == {
@@ -172,8 +164,10 @@ def test_session_bounds() -> None:
 
 
 def test_force_alias_creation_only_when_asked() -> None:
-    base = validate_confirm(ConfirmInput("abc", "alice", "1"))
-    forced = validate_confirm(ConfirmInput("abc", "alice", "1", force_alias_creation=True))
+    base = validate_confirm(ConfirmInput(ResendInput("abc", "alice"), "1"))
+    forced = validate_confirm(
+        ConfirmInput(ResendInput("abc", "alice"), "1", force_alias_creation=True)
+    )
     assert base.request is not None and forced.request is not None
     assert "ForceAliasCreation" not in base.request.to_api_params()
     assert forced.request.to_api_params()["ForceAliasCreation"] is True
@@ -201,13 +195,12 @@ def test_any_input_gives_a_request_or_named_errors(
 ) -> None:
     signup = validate_signup(
         SignUpInput(
-            client_id="abc",
-            username=username,
+            ResendInput("abc", username),
             password=Secret(password) if password is not None else None,
             user_attributes=attributes,
         )
     )
-    confirm = validate_confirm(ConfirmInput("abc", username, code))
+    confirm = validate_confirm(ConfirmInput(ResendInput("abc", username), code))
     for result in (signup, confirm):
         assert (result.request is None) == bool(result.errors)
         for e in result.errors:

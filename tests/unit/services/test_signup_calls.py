@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from app.core.outcome import Attempt, AttemptKind, DeliveryMedium, Severity, Status
+from app.core.request import ResendInput
 from app.core.secrets import Secret
 from app.core.signup import (
     ConfirmInput,
@@ -32,8 +33,7 @@ HASH = "aGFzaC12YWx1ZS1mb3ItdGVzdHM="
 def _signup_request(password: str = PASSWORD) -> SignUpRequest:
     checked = validate_signup(
         SignUpInput(
-            client_id="client1",
-            username="alice",
+            ResendInput("client1", "alice"),
             password=Secret(password),
             user_attributes=[("email", "alice@example.com")],
         )
@@ -43,7 +43,7 @@ def _signup_request(password: str = PASSWORD) -> SignUpRequest:
 
 
 def _confirm_request() -> ConfirmRequest:
-    checked = validate_confirm(ConfirmInput("client1", "alice", "123456"))
+    checked = validate_confirm(ConfirmInput(ResendInput("client1", "alice"), "123456"))
     assert checked.request is not None
     return checked.request
 
