@@ -11,6 +11,7 @@ from app.core.request import (
     FieldError,
     ResendInput,
     ResendRequest,
+    form_errors,
     length_error,
     validate,
 )
@@ -238,6 +239,25 @@ def validate_confirm(raw: ConfirmInput) -> ConfirmValidation:
         session=raw.session,
     )
     return ConfirmValidation(request, ())
+
+
+def signup_form_errors(raw: SignUpInput) -> tuple[FieldError, ...]:
+    """The problems a form (or the CLI) can show before the client ID is known."""
+    return (
+        *form_errors(raw.common),
+        *validate_password(raw.password),
+        *validate_attributes(Field.USER_ATTRIBUTES, raw.user_attributes),
+        *validate_attributes(Field.VALIDATION_DATA, raw.validation_data),
+    )
+
+
+def confirm_form_errors(raw: ConfirmInput) -> tuple[FieldError, ...]:
+    """The problems a form (or the CLI) can show before the client ID is known."""
+    return (
+        *form_errors(raw.common),
+        *validate_code(raw.confirmation_code.strip()),
+        *validate_session(raw.session),
+    )
 
 
 def parse_attribute_assignment(text: str) -> tuple[str, str]:

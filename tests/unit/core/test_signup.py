@@ -12,7 +12,9 @@ from app.core.signup import (
     ConfirmInput,
     SignUpInput,
     UserAttribute,
+    confirm_form_errors,
     parse_attribute_assignment,
+    signup_form_errors,
     validate_confirm,
     validate_signup,
 )
@@ -207,3 +209,12 @@ def test_any_input_gives_a_request_or_named_errors(
             assert str(e).startswith(FIELD_LABELS[e.field])
             if password and e.field is Field.PASSWORD:
                 assert password not in e.message or len(password) < 3
+
+
+def test_form_errors_leave_out_the_client_id() -> None:
+    # The client ID comes from the keyring later; a form cannot be blamed for it.
+    signup = SignUpInput(ResendInput("", "a b"), password=Secret(""))
+    assert {e.field for e in signup_form_errors(signup)} == {Field.USERNAME, Field.PASSWORD}
+    confirm = ConfirmInput(ResendInput("", "alice"), "")
+    assert [e.field for e in confirm_form_errors(confirm)] == [Field.CONFIRMATION_CODE]
+    assert confirm_form_errors(ConfirmInput(ResendInput("", "alice"), "1")) == ()
