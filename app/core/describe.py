@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Status
+from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Severity, Status
 
 
 def _when(value: datetime) -> str:
@@ -17,6 +17,8 @@ def _when(value: datetime) -> str:
 def _outcome(a: Attempt) -> str:
     if a.status is Status.PENDING:
         return "Pending (no answer yet)"
+    if a.failure is not None and a.failure.severity is Severity.INFO:
+        return f"{a.outcome_label} (information: nothing is wrong)"
     return a.outcome_label
 
 
