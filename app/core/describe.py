@@ -6,6 +6,15 @@ from datetime import UTC, datetime
 
 from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Severity, Status
 
+# The API operation each kind of attempt calls.
+_OPERATIONS = {
+    AttemptKind.RESEND: "ResendConfirmationCode",
+    AttemptKind.SIGNUP: "SignUp",
+    AttemptKind.CONFIRM: "ConfirmSignUp",
+    AttemptKind.ADMIN_RESEND_INVITATION: "AdminCreateUser (MessageAction RESEND)",
+    AttemptKind.ADMIN_CONFIRM: "AdminConfirmSignUp",
+}
+
 
 def _when(value: datetime) -> str:
     # Naive times are shown as they are; aware ones in UTC so two machines agree.
@@ -64,8 +73,13 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Automatic retries: {a.retries}")
 
     lines.append("")
+    lines.append(f"Call: {_OPERATIONS[a.kind]}")
     lines.append(f"Profile: {a.profile}")
     lines.append(f"Username: {a.username}")
+    if a.user_attributes:
+        lines.append("User attributes: " + ", ".join(f"{n}={v}" for n, v in a.user_attributes))
+    if a.confirmation_code:
+        lines.append(f"Confirmation code: {a.confirmation_code}")
     lines.append(f"Client ID: {a.client_id}")
     lines.append(f"Region: {a.region or '(none)'}")
     if a.endpoint_url:

@@ -134,6 +134,12 @@ class Attempt:
     kind: AttemptKind = AttemptKind.RESEND
     # Set on DELIVERED attempts where the delivery's reality could be judged (or not).
     verdict: DeliveryVerdict | None = None
+    # SIGNUP: the UserAttributes sent (name, value), in order. Not secret: the password
+    # is never part of an Attempt.
+    user_attributes: tuple[tuple[str, str], ...] = ()
+    # CONFIRM: the code tried (a one-time code, not a secret; the history must show which
+    # code was refused).
+    confirmation_code: str = ""
 
     @property
     def outcome_label(self) -> str:

@@ -91,6 +91,8 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "notes": a.notes,
         "kind": a.kind.value,
         "verdict": a.verdict.value if a.verdict else None,
+        "user_attributes": [[k, v] for k, v in a.user_attributes],
+        "confirmation_code": a.confirmation_code,
     }
 
 
@@ -265,4 +267,6 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         notes=r.str_("notes", ""),
         kind=r.enum_("kind", AttemptKind) if r.has("kind") else AttemptKind.RESEND,
         verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
+        user_attributes=r.pairs("user_attributes"),
+        confirmation_code=r.str_("confirmation_code", ""),
     )
