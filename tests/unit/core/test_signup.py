@@ -108,8 +108,11 @@ def test_password_at_limits_and_no_break_space_are_fine() -> None:
 def test_bad_attributes(
     which: Field, pairs: list[tuple[str, str]], row: int, words: str
 ) -> None:
-    key = "user_attributes" if which is Field.USER_ATTRIBUTES else "validation_data"
-    e = _only(_signup_errors(**{key: pairs}), which)
+    if which is Field.USER_ATTRIBUTES:
+        errors = _signup_errors(user_attributes=pairs)
+    else:
+        errors = _signup_errors(validation_data=pairs)
+    e = _only(errors, which)
     assert e.row == row
     assert words in e.message
     assert f"(row {row + 1})" in str(e)
