@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from app.cli.common import EPILOG, attempt_json, exit_code_for, para, print_json
+from app.cli.common import EPILOG, para
 from app.cli.unsigned import (
     FIELD_FLAGS,
     add_call_flags,
     common_input,
+    report_attempt,
     report_input_errors,
     run_on_target,
 )
@@ -56,13 +57,6 @@ def run(args: argparse.Namespace) -> int:
     def call(stack: Composition, target: Target) -> int:
         pipeline = stack.signup_pipeline(keyring=target.credentials is None)
         final = pipeline.confirm(target.profile, raw, target.credentials)
-        code = exit_code_for(final)
-        if args.json:
-            print_json(attempt_json(final, code))
-        else:
-            from app.core.describe import describe_attempt
-
-            print(describe_attempt(final))
-        return code
+        return report_attempt(final, args.json)
 
     return run_on_target(args, call)

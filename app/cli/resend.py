@@ -5,23 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from app.cli.common import (
-    EPILOG,
-    EXIT_CREDENTIALS,
-    attempt_json,
-    exit_code_for,
-    para,
-    print_json,
-    say,
-)
+from app.cli.common import EPILOG, EXIT_CREDENTIALS, para, say
 from app.cli.unsigned import (
     FIELD_FLAGS,
     add_call_flags,
     common_input,
+    report_attempt,
     report_input_errors,
     run_on_target,
 )
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
 from app.core.request import ResendInput, form_errors
 
 if TYPE_CHECKING:
@@ -45,15 +37,6 @@ def add_parser(sub: SubParsers) -> None:
     add_call_flags(p, username_help="the username (or email/phone alias)")
 
 
-def _print_human(attempt: Attempt) -> None:
-    from app.core.describe import describe_attempt
-
-    text = describe_attempt(attempt)
-    if attempt.status is Status.DELIVERED and SIMULATED_DELIVERY_CAUTION not in text:
-        text += f"\nNote: {SIMULATED_DELIVERY_CAUTION}"
-    print(text)
-
-
 def run(args: argparse.Namespace) -> int:
     raw = common_input(args)
     # Checked before the keyring or the network is touched: a typo costs nothing.
@@ -75,11 +58,7 @@ def _resend(args: argparse.Namespace, stack: Composition, raw: ResendInput, targ
     client_id = target.credentials.client_id if target.credentials else ""
     attempt = begin_attempt(target.profile, raw, client_id=client_id)
     final = pipeline.run(attempt, target.profile, raw, target.credentials)
-    code = exit_code_for(final)
-    if args.json:
-        print_json(attempt_json(final, code))
-    else:
-        _print_human(final)
+    code = report_attempt(final, args.json)
     if code == EXIT_CREDENTIALS and not args.json:
         say("resend: the profile's credentials could not be read from the keyring (see above)")
     return code

@@ -6,15 +6,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli.common import EPILOG, attempt_json, exit_code_for, fail, para, print_json
+from app.cli.common import EPILOG, fail, para
 from app.cli.unsigned import (
     FIELD_FLAGS,
     add_call_flags,
     common_input,
+    report_attempt,
     report_input_errors,
     run_on_target,
 )
-from app.core.outcome import Attempt
 from app.core.request import Field
 from app.core.secrets import Secret
 from app.core.signup import SignUpInput, parse_attribute_assignment, signup_form_errors
@@ -112,23 +112,12 @@ def run(args: argparse.Namespace) -> int:
         final = pipeline.sign_up(
             target.profile, raw, target.credentials, generated=args.generate_password
         )
-        shown = raw.password if args.show_password else None
-        return _report(args, final, shown)
+        if not args.show_password or raw.password is None:
+            return report_attempt(final, args.json)
+        shown = raw.password.reveal()
+        return report_attempt(
+            final, args.json, json_extra={"password": shown},
+            text_extra=f"\n\nPassword (generated; not kept anywhere): {shown}",
+        )  # fmt: skip
 
     return run_on_target(args, call)
-
-
-def _report(args: argparse.Namespace, final: Attempt, shown: Secret | None) -> int:
-    code = exit_code_for(final)
-    if args.json:
-        data = attempt_json(final, code)
-        if shown is not None:
-            data["password"] = shown.reveal()
-        print_json(data)
-    else:
-        from app.core.describe import describe_attempt
-
-        print(describe_attempt(final))
-        if shown is not None:
-            print(f"\nPassword (generated; not kept anywhere): {shown.reveal()}")
-    return code

@@ -18,7 +18,9 @@ from app.cli.common import (
     SANDBOX_URL_ENV,
     Target,
     app_paths,
+    attempt_json,
     cli_stack,
+    exit_code_for,
     gateway_config,
     metadata_pairs,
     print_json,
@@ -26,6 +28,7 @@ from app.cli.common import (
     say,
     stored_target,
 )
+from app.core.outcome import Attempt
 from app.core.profile import SANDBOX_PROFILE_NAME
 from app.core.request import Field, FieldError, ResendInput
 
@@ -119,6 +122,21 @@ def report_input_errors(
             }
         )  # fmt: skip
     return EXIT_INPUT
+
+
+def report_attempt(
+    final: Attempt, as_json: bool, *, json_extra: Mapping[str, object] | None = None,
+    text_extra: str = "",
+) -> int:
+    """Print the final attempt (JSON, or the plain-text account) and return its exit code."""
+    code = exit_code_for(final)
+    if as_json:
+        print_json({**attempt_json(final, code), **(json_extra or {})})
+    else:
+        from app.core.describe import describe_attempt
+
+        print(describe_attempt(final) + text_extra)
+    return code
 
 
 def run_on_target(args: argparse.Namespace, call: Callable[[Composition, Target], int]) -> int:

@@ -16,12 +16,12 @@ from tests.integration.cli.test_cli import run_cli
 pytestmark = pytest.mark.timeout(120)
 
 
-def _json(out: subprocess.CompletedProcess[str]) -> Any:
+def cli_json(out: subprocess.CompletedProcess[str]) -> Any:
     assert "Traceback" not in out.stderr + out.stdout, out.stderr
     return json.loads(out.stdout)
 
 
-def _sandbox_call(sandbox: Sandbox, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+def sandbox_call(sandbox: Sandbox, command: str, *args: str) -> subprocess.CompletedProcess[str]:
     return run_cli(command, "--profile", "Sandbox", "--endpoint-url",
                    sandbox.info.endpoint_url, *args, "--json")  # fmt: skip
 
@@ -36,15 +36,15 @@ def test_help(command: str) -> None:
 
 
 def test_signup_refusals_name_their_flag(fresh_sandbox: Sandbox) -> None:
-    out = _sandbox_call(fresh_sandbox, "signup", "--username", "alice", "--generate-password")
-    taken = _json(out)
+    out = sandbox_call(fresh_sandbox, "signup", "--username", "alice", "--generate-password")
+    taken = cli_json(out)
     assert out.returncode == 3 and taken["error_code"] == "UsernameExistsException"
 
     out = run_cli("signup", "--profile", "Sandbox", "--endpoint-url",
                   fresh_sandbox.info.endpoint_url, "--username", "weak-pw-user",
                   "--email", "weak@example.com", "--password-stdin", "--json",
                   stdin="short\n")  # fmt: skip
-    weak = _json(out)
+    weak = cli_json(out)
     assert out.returncode == 3 and weak["error_code"] == "InvalidPasswordException"
     assert "Cognito says:" in weak["cause"]
 
@@ -62,13 +62,13 @@ def test_signup_refusals_name_their_flag(fresh_sandbox: Sandbox) -> None:
 
 
 def test_a_generated_password_is_printed_only_when_asked(fresh_sandbox: Sandbox) -> None:
-    out = _sandbox_call(fresh_sandbox, "signup", "--username", "pw-quiet",
+    out = sandbox_call(fresh_sandbox, "signup", "--username", "pw-quiet",
                         "--email", "q@example.com", "--generate-password")  # fmt: skip
-    assert out.returncode == 0 and "password" not in _json(out), out.stderr
-    out = _sandbox_call(fresh_sandbox, "signup", "--username", "pw-shown",
+    assert out.returncode == 0 and "password" not in cli_json(out), out.stderr
+    out = sandbox_call(fresh_sandbox, "signup", "--username", "pw-shown",
                         "--email", "s@example.com", "--generate-password",
                         "--show-password")  # fmt: skip
-    shown = _json(out)["password"]
+    shown = cli_json(out)["password"]
     assert out.returncode == 0 and len(shown) == 20
     history = run_cli("history", "export", "--format", "json")
     assert shown not in history.stdout and "pw-shown" in history.stdout
@@ -80,11 +80,11 @@ def test_a_generated_password_is_printed_only_when_asked(fresh_sandbox: Sandbox)
 
 
 def test_history_filters_by_kind(fresh_sandbox: Sandbox) -> None:
-    _sandbox_call(fresh_sandbox, "resend", "--username", "alice")
-    _sandbox_call(fresh_sandbox, "signup", "--username", "kind-user", "--generate-password")
+    sandbox_call(fresh_sandbox, "resend", "--username", "alice")
+    sandbox_call(fresh_sandbox, "signup", "--username", "kind-user", "--generate-password")
     for kind, expected in (("resend", ["alice"]), ("signup", ["kind-user"]), ("confirm", [])):
         out = run_cli("history", "list", "--kind", kind, "--json")
-        assert [a["username"] for a in _json(out)] == expected, kind
+        assert [a["username"] for a in cli_json(out)] == expected, kind
     human = run_cli("history", "list").stdout
     assert "signup" in human and "resend" in human
     out = run_cli("history", "list", "--kind", "nope")
