@@ -140,26 +140,28 @@ def report_attempt(
 
 
 def run_on_target(args: argparse.Namespace, call: Callable[[Composition, Target], int]) -> int:
-    """Build the stack, find the target (the sandbox, or a stored profile), run `call` on
-    it and close everything again."""
+    """Build the stack, find the target (the sandbox, or a stored profile: a wrong --profile
+    is refused before the history is opened), run `call` on it, close everything again."""
     stack = cli_stack(app_paths(), gateway_config(args.timeout))
     try:
-        history = stack.history()
-        if history.recovered_from:
-            say(f"{getattr(args, 'command', None) or 'resend'}: the history file was damaged; "
-                f"it was moved to "
-                f"{history.recovered_from}")  # fmt: skip
         if args.profile.strip() == SANDBOX_PROFILE_NAME:
             with sandbox_target(args, stack) as target:
-                return _warm_then(stack, target, call)
-        return _warm_then(stack, stored_target(args, stack), call)
+                return _call_on(args, stack, target, call)
+        return _call_on(args, stack, stored_target(args, stack), call)
     finally:
         stack.close()
 
 
-def _warm_then(
-    stack: Composition, target: Target, call: Callable[[Composition, Target], int]
+def _call_on(
+    args: argparse.Namespace,
+    stack: Composition,
+    target: Target,
+    call: Callable[[Composition, Target], int],
 ) -> int:
+    history = stack.history()
+    if history.recovered_from:
+        command = getattr(args, "command", None) or "resend"
+        say(f"{command}: the history file was damaged; it was moved to {history.recovered_from}")
     # Created before the attempt starts its clock: the latency shown is the call's.
     stack.gateway().warm_up(target.profile.region, target.profile.endpoint_url)
     return call(stack, target)
