@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.sandbox import link as confirm_link
 from app.sandbox.directory import ClientRecord, PoolSettings, UserRecord
 from app.sandbox.model import InboxMessage, TriggerRun
 from app.sandbox.state import AttemptLimiter, Inbox
@@ -201,8 +202,18 @@ class ResendConfirmationCode:
         if user is None:
             return self._unknown_user(client, username)
         if not user.enabled:
+            # ENABLED clients answer for a disabled user as for an unknown one (developer
+            # guide, "Managing user existence error responses"; COGNITO.md); LEGACY ones say
+            # so (NotAuthorizedException "User is disabled.", amazon-cognito-identity-js#373,
+            # amplify-js#5503).
+            if client.prevents_user_existence_errors:
+                return self._unknown_user(client, username)
             raise CognitoError("NotAuthorizedException", "User is disabled.")
-        if user.status == "CONFIRMED":
+        # FORCE_CHANGE_PASSWORD counts as confirmed ("The user is confirmed and can sign in
+        # using a temporary password", UserType.UserStatus in the API reference); such a user
+        # needs AdminCreateUser MessageAction=RESEND (pycognito#50). The answer for it is
+        # inferred from that, not observed.
+        if user.status in ("CONFIRMED", "FORCE_CHANGE_PASSWORD"):
             raise CognitoError("InvalidParameterException", "User is already confirmed.")
         if not self._limiter.attempt(f"{client.user_pool_id}/{user.username}"):
             raise CognitoError(
@@ -251,11 +262,23 @@ class ResendConfirmationCode:
         template = (settings.sms_template if medium == "SMS" else settings.email_template) or (
             DEFAULT_TEMPLATE
         )
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        # CONFIRM_WITH_LINK mails a link instead of the code (email only; SMS keeps the code).
+        link = None
+        if medium == "EMAIL" and settings.default_email_option == confirm_link.CONFIRM_WITH_LINK:
+            template = settings.email_link_template or confirm_link.DEFAULT_LINK_TEMPLATE
+            link = confirm_link.confirmation_link(
+                client.user_pool_id.split("_", 1)[0],
+                client.user_pool_id,
+                client.client_id,
+                user.username,
+                code,
+            )
         pending = PendingDelivery(
             user_pool_id=client.user_pool_id,
             client_id=client.client_id,
             username=user.username,
-            code=f"{secrets.randbelow(1_000_000):06d}",
+            code=code,
             medium=medium,
             attribute=attribute,
             destination=address,
@@ -274,10 +297,13 @@ class ResendConfirmationCode:
                 client_id=client.client_id,
                 client_metadata=dict(metadata),
                 sent_at=self._clock().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                message=composed.text,
+                message=composed.text if link is None else confirm_link.with_link(
+                    composed.text, link
+                ),
                 subject=composed.subject,
                 request_id=request_id,
                 trigger=composed.trigger,
+                link=link,
             )
         )
         masked = mask_phone(address) if medium == "SMS" else mask_email(address)
@@ -300,7 +326,10 @@ def _delivery_attribute(user: UserRecord, settings: PoolSettings) -> str:
     for attribute in ("phone_number", "email"):
         if attribute in settings.auto_verified_attributes and user.attributes.get(attribute):
             return attribute
-    raise CognitoError("InvalidParameterException", "Auto verification not turned on.")
+    # Cognito's wording (reported; COGNITO.md "Who gets the code").
+    raise CognitoError(
+        "InvalidParameterException", "Cannot resend codes. Auto verification not turned on."
+    )
 
 
 def _details(destination: str, medium: str, attribute: str) -> dict[str, Any]:

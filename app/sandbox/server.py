@@ -16,11 +16,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app.sandbox import seed
+from app.sandbox import auth, pools, seed
+from app.sandbox.admin import AdminActions
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.faults import FAULT_KINDS, parse_fault
+from app.sandbox.logs import LAMBDA_LOG_GROUP, LambdaLoggingTriggerLog, SandboxLogs
 from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser, TriggerRun
 from app.sandbox.resend import ResendConfirmationCode, event_user_attributes
+from app.sandbox.signed import SignedCalls
 from app.sandbox.state import AttemptLimiter, FaultQueue, Inbox
 from app.sandbox.trigger import COGNITO_TIMEOUT_S, CustomMessageTrigger, trigger_composer
 from app.sandbox.wsgi import CONTROL_PREFIX, SandboxApp, SandboxControlHooks
@@ -72,6 +75,11 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._seeded: seed.SeededPool | None = None
         self._info: SandboxInfo | None = None
+        # SigV4 key pairs for the admin calls; new on every Sandbox, kept across reset().
+        self._aws_credentials = auth.generate_credentials()
+        # CloudWatch Logs: pool log delivery, and the trigger's runs as Lambda would log them.
+        self._logs = SandboxLogs(region)
+        self._trigger.log = LambdaLoggingTriggerLog(self._logs)
 
     def start(self) -> SandboxInfo:
         """Start serving and seed the pool; a second call returns the same info."""
@@ -79,6 +87,7 @@ class Sandbox:
             if self._info is not None:
                 return self._info
             self._seeded = seed.seed(self._region)
+            self._prepare_pools(self._seeded)
             app = SandboxApp(
                 moto_app=DomainDispatcherApplication(create_backend_app),
                 resend=ResendConfirmationCode(
@@ -96,6 +105,13 @@ class Sandbox:
                     set_trigger=self.set_custom_message_trigger,
                     trigger_state=self._trigger_state,
                     user_attributes=self.user_attributes,
+                ),
+                signed=SignedCalls(
+                    auth.SigV4Verifier(self._aws_credentials, self._region),
+                    AdminActions(self._region, self._logs, self._inbox),
+                    self._logs,
+                    self._inbox,
+                    self._region,
                 ),
             )
             server = make_server(
@@ -157,6 +173,7 @@ class Sandbox:
                 self._info = self._make_info(port, self._seeded)
             else:
                 seed.restore(self._region, self._seeded)
+            self._prepare_pools(self._seeded)
 
     def inject(self, *faults: str) -> None:
         """Queue faults for the next ResendConfirmationCode calls; ValueError for unknown ones."""
@@ -174,7 +191,10 @@ class Sandbox:
         ValueError when the file or the function name is not acceptable. The file is read
         afresh on every resend, so edits need no re-attach.
         """
-        return self._trigger.attach(spec)
+        attached = self._trigger.attach(spec)
+        if self._seeded is not None:
+            pools.set_custom_message(self._region, self._seeded.pools, attached is not None)
+        return attached
 
     def trigger_runs(self) -> list[TriggerRun]:
         """The latest calls of the CustomMessage trigger (failed ones too), oldest first."""
@@ -189,6 +209,17 @@ class Sandbox:
         if user is None:
             return None
         return event_user_attributes(user.attributes, user.status)
+
+    def _prepare_pools(self, seeded: seed.SeededPool) -> None:
+        """Fresh log groups and log delivery, and LambdaConfig as the trigger is attached."""
+        self._logs.clear_groups(("/aws/cognito/userpools/", LAMBDA_LOG_GROUP))
+        self._logs.forget(keep=set())
+        for built in seeded.pools:
+            if built.seed.exports_user_notification_logs:
+                self._logs.configure_user_notification(built.user_pool_id)
+        pools.set_custom_message(
+            self._region, seeded.pools, self._trigger.handler is not None
+        )
 
     def _trigger_state(self) -> dict[str, Any]:
         return {
@@ -206,6 +237,7 @@ class Sandbox:
             user_pool_id=seeded.user_pool_id,
             clients=seeded.clients,
             users=seeded.users,
+            aws_credentials=self._aws_credentials,
         )
 
 
@@ -223,10 +255,22 @@ def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> st
             else "unknown users get UserNotFoundException"
         )
         secret = f", secret {client.client_secret}" if client.client_secret else ", no secret"
-        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}")
+        pool = "" if client.user_pool_id in ("", info.user_pool_id) else f" [{client.pool_name}]"
+        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}{pool}")
     lines.append("  users:")
     for user in info.users:
-        lines.append(f"    {user.username:<12} {user.status:<12} {user.destination}")
+        disabled = "" if user.enabled else " (disabled)"
+        pool = "" if user.user_pool_id in ("", info.user_pool_id) else f"  [{user.pool_name}]"
+        lines.append(
+            f"    {user.username:<12} {user.status:<21} {user.destination}{disabled}{pool}"
+        )
+    keys = info.aws_credentials
+    lines += [
+        "  AWS keys for the signed (admin) calls and CloudWatch Logs, e.g. the AWS CLI with"
+        " --endpoint-url:",
+        f"    admin      {keys.admin.access_key_id} {keys.admin.secret_access_key}",
+        f"    read-only  {keys.read_only.access_key_id} {keys.read_only.secret_access_key}",
+    ]
     if custom_message_trigger is not None:
         lines.append(
             f"  CustomMessage trigger: {custom_message_trigger} (re-read on every resend)"

@@ -332,13 +332,13 @@ def test_moto_serves_the_rest_and_reset_restores_seeded_users(
     client_id = fresh_sandbox.info.client("public").client_id
     sandbox_cognito.sign_up(
         ClientId=client_id,
-        Username="dave",
+        Username="zed",
         Password="Sandbox-Passw0rd!",
-        UserAttributes=[{"Name": "email", "Value": "dave@example.net"}],
+        UserAttributes=[{"Name": "email", "Value": "zed@example.net"}],
     )
-    answer = sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="dave")
-    assert answer["CodeDeliveryDetails"]["Destination"] == "d***@e***"
-    [message] = fresh_sandbox.inbox("dave")
+    answer = sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="zed")
+    assert answer["CodeDeliveryDetails"]["Destination"] == "z***@e***"
+    [message] = fresh_sandbox.inbox("zed")
     sandbox_cognito.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode="1")
     with pytest.raises(ClientError, match="User is already confirmed"):
         sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
@@ -347,4 +347,4 @@ def test_moto_serves_the_rest_and_reset_restores_seeded_users(
 
     sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
     with pytest.raises(ClientError, match="UserNotFoundException"):
-        sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="dave")
+        sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="zed")
