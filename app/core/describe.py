@@ -46,6 +46,8 @@ def describe_attempt(a: Attempt) -> str:
         if a.kind is AttemptKind.RESEND:
             # SignUp creates the user, so its delivery is never a simulated one.
             lines.append(f"Note: {SIMULATED_DELIVERY_CAUTION}")
+    elif a.status is Status.SUCCEEDED and a.kind is AttemptKind.CONFIRM:
+        lines.append("What happened: Cognito confirmed the sign-up; the user can sign in.")
     elif a.status is Status.FAILED and a.failure is not None:
         f = a.failure
         lines.append(f"What happened: {f.title}")
