@@ -71,10 +71,11 @@ class MotoDirectory:
         return None
 
     def find_user(self, user_pool_id: str, username: str) -> UserRecord | None:
-        """By username, by sign-in attribute (UsernameAttributes), by sub, then by alias.
+        """By username, by sign-in attribute (UsernameAttributes), by sub, then verified alias.
 
-        Real Cognito resolves an alias only once that attribute is verified; the sandbox
-        resolves it for unconfirmed users as well, so testers can resend by email address.
+        An email or phone number becomes an alias only once it is verified (developer guide,
+        "user pool attributes", aliases): an unconfirmed user's unverified address finds no
+        one, so it must be addressed by its username.
         """
         pool = self._pool(user_pool_id)
         if pool is None:
@@ -89,7 +90,12 @@ class MotoDirectory:
         if user is None:
             aliases = pool.extended_config.get("AliasAttributes") or []
             for candidate in list(pool.users.values()):
-                if any(candidate.attribute_lookup.get(a) == username for a in aliases):
+                lookup = candidate.attribute_lookup
+                if any(
+                    lookup.get(a) == username
+                    and str(lookup.get(f"{a}_verified", "")).lower() == "true"
+                    for a in aliases
+                ):
                     user = candidate
                     break
         if user is None:

@@ -194,6 +194,13 @@ class TriggerRun:
     stderr: str
     duration_ms: float
     exit_code: int | None
+    # Each try of this call (Cognito retries a trigger that does not answer in 5 s, three
+    # tries at most): {"started_at", "duration_ms", "outcome", "exit_code"}.
+    tries: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    # Why the handler's text was not used although the run succeeded (an over-long
+    # message Cognito silently replaces with the default one).
+    dropped: tuple[str, ...] = ()
+    trigger_source: str = "CustomMessage_ResendCode"
 
     @property
     def ok(self) -> bool:
@@ -213,6 +220,9 @@ class TriggerRun:
             "stderr": self.stderr,
             "duration_ms": self.duration_ms,
             "exit_code": self.exit_code,
+            "tries": [dict(t) for t in self.tries],
+            "dropped": list(self.dropped),
+            "trigger_source": self.trigger_source,
         }
 
     @classmethod
@@ -235,6 +245,9 @@ class TriggerRun:
             stderr=str(data.get("stderr", "")),
             duration_ms=float(data["duration_ms"]),
             exit_code=None if exit_code is None else int(exit_code),
+            tries=tuple(dict(t) for t in data.get("tries") or ()),
+            dropped=tuple(str(d) for d in data.get("dropped") or ()),
+            trigger_source=str(data.get("trigger_source") or "CustomMessage_ResendCode"),
         )
 
 
@@ -243,6 +256,8 @@ class InboxMessage:
     """A confirmation code the sandbox "sent"; what a real user would find in mail or SMS.
 
     `subject` is set when a CustomMessage trigger chose one; `trigger` is that trigger's run.
+    `trigger_source` tells a sign-up's first code from a resend's; the newest message of a
+    user holds the only valid code, until `expires_at` (24 hours after `sent_at`).
     """
 
     username: str
@@ -256,6 +271,8 @@ class InboxMessage:
     subject: str | None = None
     request_id: str | None = None
     trigger: TriggerRun | None = field(default=None, hash=False)
+    trigger_source: str = "CustomMessage_ResendCode"
+    expires_at: str | None = None
     # Set when the pool confirms by link (CONFIRM_WITH_LINK): the link the email carries.
     link: str | None = None
     # "confirmation" (a sign-up code or link) or "invitation" (AdminCreateUser's message).
@@ -274,6 +291,8 @@ class InboxMessage:
             "subject": self.subject,
             "request_id": self.request_id,
             "trigger": None if self.trigger is None else self.trigger.to_json(),
+            "trigger_source": self.trigger_source,
+            "expires_at": self.expires_at,
             "link": self.link,
             "kind": self.kind,
         }
@@ -293,6 +312,8 @@ class InboxMessage:
             subject=None if data.get("subject") is None else str(data["subject"]),
             request_id=None if data.get("request_id") is None else str(data["request_id"]),
             trigger=None if trigger is None else TriggerRun.from_json(trigger),
+            trigger_source=str(data.get("trigger_source") or "CustomMessage_ResendCode"),
+            expires_at=None if data.get("expires_at") is None else str(data["expires_at"]),
             link=None if data.get("link") is None else str(data["link"]),
             kind=str(data.get("kind", "confirmation")),
         )

@@ -9,21 +9,23 @@ import threading
 from types import FrameType
 from typing import Any, TextIO
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.sandbox import auth, pools, seed
 from app.sandbox.admin import AdminActions
+from app.sandbox.clock import SandboxClock
+from app.sandbox.codes import CodeBook
+from app.sandbox.cors import CorsMiddleware
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.faults import FAULT_KINDS, parse_fault
+from app.sandbox.front import Action, SignUpFront
+from app.sandbox.keepalive import ConnectionRegistry, KeepAliveHandler
 from app.sandbox.logs import LAMBDA_LOG_GROUP, LambdaLoggingTriggerLog, SandboxLogs
 from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser, TriggerRun
 from app.sandbox.resend import ResendConfirmationCode, event_user_attributes
 from app.sandbox.signed import SignedCalls
+from app.sandbox.signup import ConfirmSignUp, SignUp
 from app.sandbox.state import AttemptLimiter, FaultQueue, Inbox
 from app.sandbox.trigger import COGNITO_TIMEOUT_S, CustomMessageTrigger, trigger_composer
 from app.sandbox.wsgi import CONTROL_PREFIX, SandboxApp, SandboxControlHooks
@@ -37,13 +39,6 @@ __all__ = [
     "TriggerRun",
     "serve_forever",
 ]
-
-
-class _QuietHandler(MotoRequestHandler):
-    """moto's handler without werkzeug's per-request access log on stderr."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
 
 
 class Sandbox:
@@ -69,7 +64,11 @@ class Sandbox:
         self._region = region
         self._lock = threading.Lock()
         self._inbox = Inbox()
-        self._limiter = AttemptLimiter(resend_limit, resend_window_s)
+        # Sandbox time (POST /_sandbox/clock) ages codes and the resend window alike.
+        self.clock = SandboxClock()
+        self._codes = CodeBook(self.clock)
+        self._limiter = AttemptLimiter(resend_limit, resend_window_s, clock=self.clock.timestamp)
+        self._connections = ConnectionRegistry()
         self._faults = FaultQueue()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -88,14 +87,17 @@ class Sandbox:
                 return self._info
             self._seeded = seed.seed(self._region)
             self._prepare_pools(self._seeded)
+            resend = ResendConfirmationCode(
+                MotoDirectory(),
+                self._inbox,
+                self._limiter,
+                composer=trigger_composer(self._trigger),
+                clock=self.clock.now,
+                codes=self._codes,
+            )
             app = SandboxApp(
                 moto_app=DomainDispatcherApplication(create_backend_app),
-                resend=ResendConfirmationCode(
-                    MotoDirectory(),
-                    self._inbox,
-                    self._limiter,
-                    composer=trigger_composer(self._trigger),
-                ),
+                resend=resend,
                 faults=self._faults,
                 control=SandboxControlHooks(
                     info=lambda: self.info,
@@ -114,9 +116,15 @@ class Sandbox:
                     self._region,
                 ),
             )
+            actions: dict[str, Action] = {
+                "SignUp": SignUp(MotoDirectory(), resend),
+                "ConfirmSignUp": ConfirmSignUp(MotoDirectory(), self._codes),
+            }
+            front = CorsMiddleware(SignUpFront(app, actions, self.clock, self._codes))
             server = make_server(
-                self._host, self._port, app, threaded=True, request_handler=_QuietHandler
+                self._host, self._port, front, threaded=True, request_handler=KeepAliveHandler
             )
+            server.sandbox_connections = self._connections  # type: ignore[attr-defined]
             self._server = server
             # A short poll interval keeps stop() quick; shutdown() waits for the next poll.
             self._thread = threading.Thread(
@@ -137,6 +145,8 @@ class Sandbox:
         if server is not None:
             server.shutdown()
             server.server_close()
+            # Kept-alive connections would otherwise hold their threads until the idle timeout.
+            self._connections.close_all()
         if thread is not None:
             thread.join(timeout=5)
 
@@ -155,6 +165,8 @@ class Sandbox:
         as seeded and the CustomMessage trigger back to the one the sandbox started with."""
         self._inbox.clear()
         self._limiter.clear()
+        self._codes.clear()
+        self.clock.reset()
         self._faults.clear()
         self._trigger.log.clear()
         try:
@@ -280,7 +292,8 @@ def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> st
         + ", ".join(FAULT_KINDS),
         f"  control: GET {CONTROL_PREFIX}info, GET {CONTROL_PREFIX}inbox[?username=U], "
         f"POST {CONTROL_PREFIX}reset, POST {CONTROL_PREFIX}faults, "
-        f"GET/POST {CONTROL_PREFIX}trigger, GET {CONTROL_PREFIX}user?username=U",
+        f"GET/POST {CONTROL_PREFIX}trigger, GET {CONTROL_PREFIX}user?username=U, "
+        f"GET/POST {CONTROL_PREFIX}clock, GET {CONTROL_PREFIX}codes?username=U",
         "  Press Ctrl+C to stop.",
     ]
     return "\n".join(lines)

@@ -146,9 +146,16 @@ def test_unauthenticated_calls_stay_unsigned(fresh_sandbox: Sandbox, sandbox_cog
     assert {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth"} <= unsigned
     assert not {"AdminGetUser", "ListUsers", "GetLogDeliveryConfiguration"} & unsigned
     client_id = fresh_sandbox.info.client("public").client_id
-    sandbox_cognito.sign_up(ClientId=client_id, Username="newcomer", Password="Sandbox-Passw0rd!")
+    sandbox_cognito.sign_up(
+        ClientId=client_id,
+        Username="newcomer",
+        Password="Sandbox-Passw0rd!",
+        UserAttributes=[{"Name": "email", "Value": "newcomer@example.net"}],
+    )
     sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
-    sandbox_cognito.confirm_sign_up(ClientId=client_id, Username="newcomer", ConfirmationCode="1")
+    # ConfirmSignUp checks the code (the newest one sent), as Cognito does.
+    code = fresh_sandbox.inbox("newcomer")[-1].code
+    sandbox_cognito.confirm_sign_up(ClientId=client_id, Username="newcomer", ConfirmationCode=code)
     # A signed client may call them too (a signature is simply not needed).
     signed = make_signed_client(fresh_sandbox.info)
     signed.resend_confirmation_code(ClientId=client_id, Username="bob")
