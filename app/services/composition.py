@@ -189,13 +189,15 @@ class Composition:
         sandbox: SandboxCredentials | None = None,
     ) -> SignUpPipeline:
         """Sign-ups and confirmations: this stack's gateway and the history store (or
-        `history`), credentials resolved as for a resend."""
+        `history`), credentials resolved as for a resend, the sandbox's local trigger runs
+        in the notes."""
         from app.services.signup_pipeline import SignUpPipeline
 
         return SignUpPipeline(
             self.gateway(),
             history if history is not None else self.history(),
             self.resolver(keyring=keyring, sandbox=sandbox),
+            self.triggers(),
         )
 
     def batch_pipeline(self, history: HistorySink) -> ResendPipeline:

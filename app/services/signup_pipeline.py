@@ -28,6 +28,7 @@ from app.core.signup import (
 from app.core.signup_attempts import begin_confirm, begin_signup
 from app.services.credentials import CredentialResolver, ResolvedCredentials
 from app.services.history_sink import HistorySink
+from app.services.pipeline import TriggerRuns, with_trigger_notes
 from app.services.signup_calls import confirm_call, signup_call
 
 if TYPE_CHECKING:
@@ -141,11 +142,16 @@ class SignUpPipeline:
     and never raises."""
 
     def __init__(
-        self, gateway: CognitoGateway, history: HistorySink, resolver: CredentialResolver
+        self,
+        gateway: CognitoGateway,
+        history: HistorySink,
+        resolver: CredentialResolver,
+        triggers: TriggerRuns | None = None,
     ) -> None:
         self._gateway = gateway
         self._history = history
         self._resolver = resolver
+        self._triggers = triggers
 
     @property
     def resolver(self) -> CredentialResolver:
@@ -159,6 +165,8 @@ class SignUpPipeline:
                 final = prepared.attempt.failed(prepared.refusal)
             else:
                 final = self._gateway.call(prepared.attempt, prepared.call)
+                # The sandbox's local trigger ran for a sign-up (CustomMessage_SignUp).
+                final = with_trigger_notes(self._triggers, prepared.profile, final)
         except Exception as exc:  # the UI and the CLI rely on "never raises"
             logger.exception("%s profile=%r failed unexpectedly", prepared.attempt.kind,
                              prepared.profile.name)  # fmt: skip
