@@ -346,7 +346,7 @@ def test_every_secret_carrier_masks_its_secret_in_repr_str_and_format() -> None:
     carriers: list[object] = [s, creds, request, hashed, err, signup, signup_call(signup),
                               SignUpInput(ResendInput("cid", "alice"), password=s)]
     try:
-        from app.ui.controller import ProfileEdit, SendRequest
+        from app.ui.controllers.types import ProfileEdit, SendRequest
 
         profile = Profile(name="p", region="eu-west-1", has_secret=True)
         carriers += [
