@@ -205,7 +205,12 @@ class ResendPipeline:
         return with_trigger_notes(self._triggers, prepared.profile, final)
 
     def _record(self, final: Attempt) -> None:
-        try:
-            self._history.append(final)
-        except Exception:  # a full disk must not hide the outcome of the call itself
-            logger.exception("could not record attempt %s in the history", final.attempt_id)
+        record(self._history, final)
+
+
+def record(history: HistorySink, final: Attempt) -> None:
+    """The one history write of a finished attempt; a failed write is logged, not raised."""
+    try:
+        history.append(final)
+    except Exception:  # a full disk must not hide the outcome of the call itself
+        logger.exception("could not record attempt %s in the history", final.attempt_id)

@@ -28,7 +28,7 @@ from app.core.signup import (
 from app.core.signup_attempts import begin_confirm, begin_signup
 from app.services.credentials import CredentialResolver, ResolvedCredentials
 from app.services.history_sink import HistorySink
-from app.services.pipeline import TriggerRuns, with_trigger_notes
+from app.services.pipeline import TriggerRuns, record, with_trigger_notes
 from app.services.signup_calls import confirm_call, signup_call
 
 if TYPE_CHECKING:
@@ -171,10 +171,7 @@ class SignUpPipeline:
             logger.exception("%s profile=%r failed unexpectedly", prepared.attempt.kind,
                              prepared.profile.name)  # fmt: skip
             final = prepared.attempt.failed(decode("UnknownError", type(exc).__name__))
-        try:
-            self._history.append(final)
-        except Exception:  # a full disk must not hide the outcome of the call itself
-            logger.exception("could not record attempt %s in the history", final.attempt_id)
+        record(self._history, final)
         return final
 
     def sign_up(

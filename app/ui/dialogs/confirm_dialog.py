@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.core.request import ResendInput
 from app.core.signup import ConfirmInput, confirm_form_errors
-from app.ui.qt_util import name_widget
+from app.ui.qt_util import name_widget, ok_cancel_buttons
 
 
 class ConfirmDialog(QDialog):
@@ -47,14 +46,7 @@ class ConfirmDialog(QDialog):
         form = QFormLayout()
         form.addRow("Username:", self.username_label)
         form.addRow("Code:", self.code_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Confirm")
-        name_widget(self.ok_button, "confirmOkButton")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "Confirm", "confirmOkButton")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

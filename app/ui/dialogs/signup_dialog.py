@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 from app.core.request import ResendInput
 from app.core.signup import SignUpInput, signup_form_errors
 from app.ui.controllers.signup import QaUser
-from app.ui.qt_util import name_widget
+from app.ui.qt_util import name_widget, ok_cancel_buttons
 
 
 class SignUpDialog(QDialog):
@@ -49,14 +48,7 @@ class SignUpDialog(QDialog):
         form = QFormLayout()
         form.addRow("Username:", self.username_edit)
         form.addRow("Email:", self.email_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Sign up")
-        name_widget(self.ok_button, "signUpOkButton")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "Sign up", "signUpOkButton")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note_label)
