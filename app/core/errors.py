@@ -343,8 +343,26 @@ CLIENT_ERRORS: Mapping[str, CatalogEntry] = MappingProxyType(
 )
 
 
-def lookup(code: str, aws_message: str = "") -> CatalogEntry:
-    """The entry that explains `code` (refined by a well-known message), or UnknownError."""
+# Cognito words a missing and a wrong SecretHash alike (COGNITO.md, SecretHash); the caller
+# knows which it was, and a missing one has its own remedy.
+_HASH_REFUSED = "Unable to verify secret hash for client"
+_HASH_MISSING = next(e for c, p, e in MESSAGE_REFINEMENTS if e.title == "Client secret missing")
+
+
+def lookup(
+    code: str, aws_message: str = "", *, secret_hash_sent: bool | None = None
+) -> CatalogEntry:
+    """The entry that explains `code` (refined by a well-known message), or UnknownError.
+
+    `secret_hash_sent` (False: the call carried no SecretHash) tells a missing secret from a
+    wrong one, which Cognito's message does not.
+    """
+    if (
+        secret_hash_sent is False
+        and code == "NotAuthorizedException"
+        and aws_message.startswith(_HASH_REFUSED)
+    ):
+        return _HASH_MISSING
     for ref_code, prefix, entry in MESSAGE_REFINEMENTS:
         if code == ref_code and aws_message.startswith(prefix):
             if prefix == "Client " and "SECRET_HASH was not received" not in aws_message:
@@ -359,9 +377,10 @@ def decode(
     *,
     request_id: str | None = None,
     http_status: int | None = None,
+    secret_hash_sent: bool | None = None,
 ) -> DecodedFailure:
     """Explain an error code; the AWS message and request id are kept verbatim."""
-    entry = lookup(code, aws_message)
+    entry = lookup(code, aws_message, secret_hash_sent=secret_hash_sent)
     cause = entry.cause
     if code == "InvalidPasswordException" and aws_message:
         cause = f"The password breaks the pool's policy; Cognito says: {_policy_text(aws_message)}"

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import decode
-from app.core.outcome import Attempt, DecodedFailure, DeliveryDetails, DeliveryMedium
+from app.core.outcome import (
+    Attempt,
+    DecodedFailure,
+    DeliveryDetails,
+    DeliveryMedium,
+    FailureKind,
+)
 from app.core.request import ResendRequest
 from app.services.botocore_data import SERVICE, config_errors, isolated_session, new_session
 from app.services.cognito_failures import map_exception
@@ -239,9 +245,18 @@ class CognitoGateway:
             client = self._client(attempt.region.strip(), attempt.endpoint_url)
             response = getattr(client, call.method)(**call.params)
         except Exception as exc:  # every failure becomes a decoded outcome
-            return CallOutcome(
-                failure=map_exception(exc, secrets=call.secrets, operation=call.operation)
-            )
+            failure = map_exception(exc, secrets=call.secrets, operation=call.operation)
+            if not attempt.used_secret_hash and failure.kind is FailureKind.SERVICE:
+                # Only the caller knows that no SecretHash went out (Cognito's words are
+                # the same for a missing and a wrong one).
+                failure = decode(
+                    failure.code,
+                    failure.aws_message,
+                    request_id=failure.request_id,
+                    http_status=failure.http_status,
+                    secret_hash_sent=False,
+                )
+            return CallOutcome(failure=failure)
         return call.parse(response)
 
 

@@ -176,3 +176,17 @@ def test_read_timeout_not_retried_automatically() -> None:
     # The code may already have gone out; an automatic retry could burn an attempt.
     assert decode("ReadTimeout").retryable is False
     assert decode("ConnectionDropped").retryable is False
+
+
+def test_a_refused_hash_that_was_never_sent_is_a_missing_secret() -> None:
+    message = "Unable to verify secret hash for client abc"
+    assert decode("NotAuthorizedException", message).title == "Wrong client secret"
+    assert decode("NotAuthorizedException", message, secret_hash_sent=True).title == (
+        "Wrong client secret"
+    )
+    missing = decode("NotAuthorizedException", message, secret_hash_sent=False)
+    assert missing.title == "Client secret missing"
+    assert missing.aws_message == message
+    # Only that message: another NotAuthorized stays what it is.
+    other = decode("NotAuthorizedException", "User is disabled.", secret_hash_sent=False)
+    assert other.title != "Client secret missing"
