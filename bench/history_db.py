@@ -54,8 +54,20 @@ def attempt(i: int, kinds: list[Any]) -> Any:
                    username=f"user{i:06d}@example.com")
 
 
+def _columns() -> list[str]:
+    """The columns `_row_values` fills, in its order (read from the store's own INSERT)."""
+    from app.services.history_store import _UPSERT
+
+    inside = _UPSERT.split("(", 1)[1].split(")", 1)[0]
+    return [c.strip() for c in inside.split(",")]
+
+
 def _rows(n: int) -> Iterator[tuple[object, ...]]:
     from app.services.history_store import _row_values, _utc_key
+
+    cols = _columns()
+    i_started, i_search, i_data = (cols.index(c) for c in ("started_at", "search", "data"))
+    i_id, i_profile, i_user = (cols.index(c) for c in ("attempt_id", "profile", "username"))
 
     kinds = _kinds()
     marked = [
@@ -65,14 +77,19 @@ def _rows(n: int) -> Iterator[tuple[object, ...]]:
     ]
     iso_mark = (T0 + timedelta(seconds=1)).isoformat()
     key_mark = _utc_key(T0 + timedelta(seconds=1))
+    assert key_mark
     for i in range(n):
-        t = marked[i % len(kinds)]
+        row = list(marked[i % len(kinds)])
         at = T0 + timedelta(seconds=i)
         user, prof, aid = f"user{i:06d}@example.com", f"P{i % 7}", uuid.UUID(int=i + 1).hex
-        data = str(t[8]).replace(_ID, aid).replace(iso_mark, at.isoformat())
+        data = str(row[i_data]).replace(_ID, aid).replace(iso_mark, at.isoformat())
         data = data.replace(f'"{_PROFILE}"', f'"{prof}"').replace(f'"{_USER}"', f'"{user}"')
-        search = str(t[7]).replace(_USER, user).replace(_PROFILE.casefold(), prof.casefold())
-        yield (aid, _utc_key(at) if key_mark else "", prof, user, t[4], t[5], t[6], search, data)
+        row[i_data] = data
+        row[i_search] = (
+            str(row[i_search]).replace(_USER, user).replace(_PROFILE.casefold(), prof.casefold())
+        )
+        row[i_id], row[i_started], row[i_profile], row[i_user] = aid, _utc_key(at), prof, user
+        yield tuple(row)
 
 
 def _check(n: int) -> None:
@@ -111,9 +128,11 @@ def generate(path: Path, rows: int) -> float:
         conn.execute("BEGIN")
         for kind, name, _sql in indexes:
             conn.execute(f"DROP {kind.upper()} {name}")
-        conn.executemany("INSERT INTO attempts (attempt_id, started_at, profile, username, "
-                         "status, outcome, batch_id, search, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                         _rows(rows))
+        cols = _columns()
+        conn.executemany(
+            f"INSERT INTO attempts ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            _rows(rows),
+        )
         for _kind, _name, sql in indexes:
             conn.execute(sql)
         if fts:
