@@ -33,6 +33,7 @@ SUITES: dict[str, list[str]] = {
     "responsiveness": ["bench_window.py", "responsiveness"],
     "history": ["bench_window.py", "history"],
     "memory": ["bench_window.py", "memory"],
+    "diagnosis": ["bench_diagnosis.py"],
     "batch": ["bench_batch.py"],
     "sandbox": ["bench_sandbox.py"],
     "bundle": ["bench_bundle.py"],
@@ -56,6 +57,9 @@ def run_suite(
     name: str, argv: list[str], skipped: dict[str, str]
 ) -> tuple[list[dict[str, Any]], str | None]:
     cmd = [sys.executable, str(BENCH / argv[0]), *argv[1:]]
+    if not (BENCH / argv[0]).exists():  # bench_diagnosis.py comes with the diagnosis branch
+        skipped[name] = f"bench/{argv[0]} is not on this branch"
+        return [], None
     print(f"[bench] {name}: {' '.join(argv)} ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     try:
