@@ -531,6 +531,11 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     await burst(20, 0)  # warm: first-call costs are start-up, not growth
     await settle(0.5)
     gc.collect()
+    if args.trace_memory:
+        import tracemalloc
+
+        tracemalloc.start(12)
+        before = tracemalloc.take_snapshot()
     idle = [rss_mb()]
     trace: list[tuple[int, float]] = [(0, idle[0])]
     step = max(1, args.sends // 5)
@@ -543,6 +548,15 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         gc.collect()
         trace.append((done, round(rss_mb(), 1)))
     after = [trace[-1][1]]
+    if args.trace_memory:
+        diff = tracemalloc.take_snapshot().compare_to(before, "traceback")
+        print(f"python heap growth: {sum(d.size_diff for d in diff) / 1e6:.1f} MB "
+              f"(RSS {trace[-1][1] - idle[0]:.1f} MB); largest:", file=sys.stderr)
+        for d in diff[:12]:
+            print(f"{d.size_diff / 1e6:8.2f} MB {d.count_diff:8d} blocks", file=sys.stderr)
+            for line in d.traceback.format()[-6:]:
+                print("        " + line, file=sys.stderr)
+        tracemalloc.stop()
     rows_in_model = window.history_model.loaded_count()
     await h.close(window)
     # "Flat after the first 2,000": growth from the trace point at (or after) 2,000
@@ -583,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", default="0.2" if small else "1", help="fault-slow-<s>")
     parser.add_argument("--idle-s", type=float, default=0.5 if small else 3.0)
     parser.add_argument("--rows", type=int, default=500 if small else 1_000_000)
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="memory: print the Python heap's growth by allocation site")
     parser.add_argument("--trace-stalls", action="store_true",
                         help="responsiveness: print the UI thread's stacks when the timer is late")
     args = parser.parse_args(argv)
