@@ -531,6 +531,8 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     await burst(20, 0)  # warm: first-call costs are start-up, not growth
     await settle(0.5)
     gc.collect()
+    if args.malloc_trim:
+        _malloc_trim()
     if args.trace_memory:
         import tracemalloc
 
@@ -538,6 +540,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         before = tracemalloc.take_snapshot()
     idle = [rss_mb()]
     trace: list[tuple[int, float]] = [(0, idle[0])]
+    kinds: list[tuple[int, dict[str, float]]] = [(0, _rss_kinds())]
     step = max(1, args.sends // 5)
     done = 0
     while done < args.sends:
@@ -546,7 +549,10 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         done += n
         await settle(0.2)
         gc.collect()
+        if args.malloc_trim:
+            _malloc_trim()
         trace.append((done, round(rss_mb(), 1)))
+        kinds.append((done, _rss_kinds()))
     after = [trace[-1][1]]
     if args.trace_memory:
         diff = tracemalloc.take_snapshot().compare_to(before, "traceback")
@@ -585,6 +591,24 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     return [result]
 
 
+def _rss_kinds() -> dict[str, float]:
+    """RssAnon / RssFile / RssShmem (MB) from /proc/self/status: where RSS growth lives."""
+    out: dict[str, float] = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("RssAnon", "RssFile", "RssShmem"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def _malloc_trim() -> None:
+    """--malloc-trim: give glibc's free heap pages back before reading RSS (an experiment:
+    how much of the growth is freed-but-kept native memory)."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 MODES = {"responsiveness": responsiveness, "history": history, "memory": memory}
 
 
@@ -597,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", default="0.2" if small else "1", help="fault-slow-<s>")
     parser.add_argument("--idle-s", type=float, default=0.5 if small else 3.0)
     parser.add_argument("--rows", type=int, default=500 if small else 1_000_000)
+    parser.add_argument("--malloc-trim", action="store_true",
+                        help="memory: malloc_trim(0) before each RSS reading (experiment)")
     parser.add_argument("--trace-memory", action="store_true",
                         help="memory: print the Python heap's growth by allocation site")
     parser.add_argument("--trace-stalls", action="store_true",
