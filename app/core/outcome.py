@@ -134,6 +134,10 @@ class Attempt:
     def outcome_label(self) -> str:
         """Delivered, Simulated, Pending, or the failure's short title (the Outcome column)."""
         if self.status is Status.DELIVERED:
+            if self.kind is AttemptKind.ADMIN_CONFIRM:
+                return "Confirmed"  # AdminConfirmSignUp delivers nothing
+            if self.kind is AttemptKind.ADMIN_RESEND_INVITATION:
+                return "Invitation sent"
             return "Simulated" if self.verdict is DeliveryVerdict.SIMULATED else "Delivered"
         if self.status is Status.PENDING:
             return "Pending…"
