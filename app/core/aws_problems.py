@@ -120,7 +120,7 @@ def _explain(code: str, message: str, c: AwsContext) -> tuple[str, str, str, Fai
             "the README's least-privilege policy).",
             FailureKind.SERVICE,
         )
-    if code == "ResourceNotFoundException" and c.pool_id:
+    if code == "ResourceNotFoundException" and c.pool_id and "client" not in message.lower():
         pool_region = c.pool_id.split("_", 1)[0]
         elsewhere = (
             f" The pool ID says {pool_region}, the call went to {c.region}."

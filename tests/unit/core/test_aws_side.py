@@ -81,6 +81,11 @@ def test_pool_in_another_region() -> None:
     # Any other code is left to the Cognito catalog.
     assert decode_aws_problem("UserNotFoundException", "", CTX) is None
     assert decode_aws_problem("ResourceNotFoundException", "", replace(CTX, pool_id="")) is None
+    # A missing app client in an existing pool is not a region problem.
+    assert (
+        decode_aws_problem("ResourceNotFoundException", "User pool client x does not exist.", CTX)
+        is None
+    )
 
 
 def test_policy_lists_read_and_write_actions_separately() -> None:
