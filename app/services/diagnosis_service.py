@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -18,7 +19,7 @@ from app.core.diagnosis_input import (
     PoolSettings,
     UserRecord,
 )
-from app.core.outcome import Attempt
+from app.core.outcome import Attempt, DecodedFailure, FailureKind
 from app.services.admin_reader import AdminReader, AdminReadError, lookup_keys
 from app.services.aws_session import AdminTarget
 
@@ -34,6 +35,19 @@ _NO_POOL = NotChecked(
     "the profile names no user pool ID",
     "add the user pool ID to the profile (profiles set NAME --user-pool-id ID)",
 )
+
+
+@dataclass(frozen=True)
+class DiagnosisRun:
+    """A diagnosis and the decoded failures of the reads that could not be made."""
+
+    diagnosis: Diagnosis
+    failures: tuple[DecodedFailure, ...] = ()
+
+    @property
+    def only_network_failed(self) -> bool:
+        """Every read failed for a network reason (the CLI's exit 4)."""
+        return bool(self.failures) and all(f.kind is FailureKind.NETWORK for f in self.failures)
 
 
 def _not_checked(area: Area, error: AdminReadError) -> NotChecked:
@@ -89,7 +103,19 @@ class DiagnosisService:
     ) -> Diagnosis:
         """The diagnosis of `identifier` (looked up by `key`, or by every key its shape
         allows) through `target`'s pool and client."""
+        return self.run(target, identifier, key, profile_has_secret=profile_has_secret).diagnosis
+
+    def run(
+        self,
+        target: AdminTarget,
+        identifier: str,
+        key: LookupKey | None = None,
+        *,
+        profile_has_secret: bool | None = None,
+    ) -> DiagnosisRun:
+        """`diagnose`, with the failures of the reads that could not be made."""
         identifier = identifier.strip()
+        failures: list[DecodedFailure] = []
         not_checked: list[NotChecked] = []
         matches: tuple[UserRecord, ...] | None = None
         pool: PoolSettings | None = None
@@ -103,11 +129,11 @@ class DiagnosisService:
             finds = [self._pool.submit(self._reader.find, target, k, identifier) for k in keys]
             pool_f = self._pool.submit(self._reader.pool, target)
             client_f = self._pool.submit(self._reader.app_client, target)
-            matches = self._matches(finds, not_checked)
-            pool = self._result(pool_f, Area.POOL, not_checked)
-            client = self._result(client_f, Area.CLIENT, not_checked)
+            matches = self._matches(finds, not_checked, failures)
+            pool = self._result(pool_f, Area.POOL, not_checked, failures)
+            client = self._result(client_f, Area.CLIENT, not_checked, failures)
         recent, history_ok = self._history(target, identifier, matches)
-        return diagnose(
+        diagnosis = diagnose(
             DiagnosisInput(
                 identifier=identifier,
                 matches=matches,
@@ -120,9 +146,13 @@ class DiagnosisService:
                 history_checked=history_ok,
             )
         )
+        return DiagnosisRun(diagnosis, tuple(failures))
 
+    @staticmethod
     def _matches(
-        self, finds: list[Future[tuple[UserRecord, ...]]], not_checked: list[NotChecked]
+        finds: list[Future[tuple[UserRecord, ...]]],
+        not_checked: list[NotChecked],
+        failures: list[DecodedFailure],
     ) -> tuple[UserRecord, ...] | None:
         found: dict[str, UserRecord] = {}
         failed: AdminReadError | None = None
@@ -134,15 +164,22 @@ class DiagnosisService:
                 failed = failed or exc
         if failed is not None and not found:
             not_checked.append(_not_checked(Area.USER, failed))
+            failures.append(failed.failure)
             return None
         return tuple(found.values())
 
     @staticmethod
-    def _result(future: Future[_S], area: Area, not_checked: list[NotChecked]) -> _S | None:
+    def _result(
+        future: Future[_S],
+        area: Area,
+        not_checked: list[NotChecked],
+        failures: list[DecodedFailure],
+    ) -> _S | None:
         try:
             return future.result()
         except AdminReadError as exc:
             not_checked.append(_not_checked(area, exc))
+            failures.append(exc.failure)
             return None
 
     def _history(

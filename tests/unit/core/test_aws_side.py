@@ -162,3 +162,11 @@ def test_checklist_puts_logged_delivery_errors_first() -> None:
     assert arrival_checklist(_delivered(DeliveryMedium.EMAIL), POOL, unread)[0].title == (
         "Delivery error logs not read"
     )
+
+
+def test_the_readme_shows_the_policy_the_app_copies() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    assert policy_json() in readme
+    assert json.dumps(json.loads(policy_json(include_write=False)), indent=2) in readme
