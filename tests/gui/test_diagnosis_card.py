@@ -144,3 +144,17 @@ def test_nothing_starts_while_closing(qtbot: QtBot, qloop: asyncio.AbstractEvent
     controller.request("Sandbox", "alice")
     qtbot.wait(100)
     assert fake.calls == []
+
+
+def test_the_support_dialogs_say_what_changes(qtbot: QtBot) -> None:
+    from app.core.arrival import ChecklistItem
+    from app.ui.dialogs.support_dialogs import ArrivalDialog, action_box
+
+    box, check = action_box(None, "Confirm", "AdminConfirmSignUp: alice becomes CONFIRMED",
+                            mark_label="Also mark the email verified")  # fmt: skip
+    qtbot.addWidget(box)
+    assert "CONFIRMED" in box.text() and check is not None and not check.isChecked()
+    dialog = ArrivalDialog((ChecklistItem("Spam folder", "Look for <mail>", likely=True),))
+    qtbot.addWidget(dialog)
+    assert "⚠ Spam folder" in dialog.text.toPlainText()
+    assert "<mail>" in dialog.text.toPlainText()  # escaped, shown as typed
