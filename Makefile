@@ -2,7 +2,7 @@
 # Pass extra arguments with ARGS, e.g.  make test ARGS="tests/unit -x"
 ARGS ?=
 
-.PHONY: run test lint package bench setup deps
+.PHONY: run test lint package bench setup deps lock
 
 run:
 	./scripts/dev.sh run $(ARGS)
@@ -24,3 +24,7 @@ setup:
 
 deps:
 	./scripts/dev.sh deps
+
+# Re-resolve requirements/*.txt from pyproject.toml (ARGS: e.g. --upgrade-package boto3).
+lock:
+	./scripts/dev.sh lock $(ARGS)

@@ -12,7 +12,7 @@ _GUI_FLAGS = ("--self-test",)
 
 def wants_gui(args: Sequence[str]) -> bool:
     """True when no CLI command, help or version was asked for."""
-    from app.cli_commands import SUBCOMMANDS
+    from app.cli.registry import SUBCOMMANDS
 
     if not args:
         return True
@@ -27,8 +27,8 @@ def wants_gui(args: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--self-test"]:  # headless install check, no window (app/selftest.py)
-        from app.selftest import main as self_test
+    if args[:1] == ["--self-test"]:  # headless install check, no window (app/cli/selftest.py)
+        from app.cli.selftest import main as self_test
 
         return self_test(args[1:])
     if wants_gui(args):

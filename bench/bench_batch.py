@@ -16,24 +16,24 @@ from typing import Any
 # Run as `python bench/bench_batch.py` from anywhere: the repository root holds `app`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import boto3  # noqa: E402
-from botocore import UNSIGNED  # noqa: E402
-from botocore.config import Config  # noqa: E402
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
 
-from app.core.batch_input import BatchRow  # noqa: E402
-from app.core.profile import ClientCredentials, Profile  # noqa: E402
-from app.sandbox.server import Sandbox  # noqa: E402
-from app.services.batch_history import BufferedHistory  # noqa: E402
-from app.services.batch_runner import (  # noqa: E402
+from app.core.batch_input import BatchRow
+from app.core.profile import ClientCredentials, Profile
+from app.sandbox.server import Sandbox
+from app.services.batch_history import BufferedHistory
+from app.services.batch_runner import (
     MAX_RATE_PER_S,
     BatchJob,
     BatchRunner,
     BatchSettings,
     batch_gateway_config,
 )
-from app.services.cognito_gateway import CognitoGateway, GatewayConfig  # noqa: E402
-from app.services.history_store import HistoryStore  # noqa: E402
-from app.services.resend_service import ResendService  # noqa: E402
+from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+from app.services.history_store import HistoryStore
+from app.services.resend_service import ResendService
 
 TARGET_RATIO = 0.9
 TARGET_MEMORY_MB = 20.0

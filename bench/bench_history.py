@@ -20,10 +20,10 @@ from pathlib import Path
 # Run as `python bench/bench_history.py` from anywhere: the repository root holds `app`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.errors import decode  # noqa: E402
-from app.core.outcome import Attempt, DeliveryDetails, DeliveryMedium, Status  # noqa: E402
-from app.services.history_export import export_csv  # noqa: E402
-from app.services.history_store import HistoryFilter, HistoryStore  # noqa: E402
+from app.core.errors import decode
+from app.core.outcome import Attempt, DeliveryDetails, DeliveryMedium, Status
+from app.services.history_export import export_csv
+from app.services.history_store import HistoryFilter, HistoryStore
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 REPEATS = 15
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         store = HistoryStore(db)  # includes PRAGMA quick_check
         reopen_ms = (time.perf_counter() - t) * 1000
         assert store.recovered_from is None
-        conn = store._db()  # noqa: SLF001 -- the bench compares SQLite's two checks
+        conn = store._db()
         t = time.perf_counter()
         conn.execute("PRAGMA integrity_check").fetchall()
         integrity_ms = (time.perf_counter() - t) * 1000

@@ -12,7 +12,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import client_id, emit, figure, sandbox_process, tiny  # noqa: E402
+from bench.common import client_id, emit, figure, sandbox_process, tiny
 
 TARGET_RATIO = 1.05
 

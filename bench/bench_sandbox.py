@@ -10,11 +10,11 @@ from pathlib import Path
 # Run as `python bench/bench_sandbox.py` from anywhere: the repository root holds `app`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import boto3  # noqa: E402
-from botocore import UNSIGNED  # noqa: E402
-from botocore.config import Config  # noqa: E402
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
 
-from app.sandbox.server import Sandbox  # noqa: E402
+from app.sandbox.server import Sandbox
 
 CALLS = 200
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, child_env, emit, figure, time_to_line, tiny  # noqa: E402
+from bench.common import ROOT, child_env, emit, figure, time_to_line, tiny
 
 # Printed by app/ui/application.py from a zero-delay timer after show(): the window is
 # up and its event loop is turning, i.e. it takes input.

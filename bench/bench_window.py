@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     emit,
     figure,
     percentile,
@@ -191,7 +191,7 @@ class StallTracer:
             time.sleep(0.002)
             if not self.active or time.perf_counter() - self.last < 0.015:
                 continue
-            frame = sys._current_frames().get(self._main)  # noqa: SLF001 -- a profiler's view
+            frame = sys._current_frames().get(self._main)
             if frame is not None:
                 stack = traceback.extract_stack(frame)[-8:]
                 self.samples[" <- ".join(

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import REQUIRED_KEYS, ROOT, load_average, parse_results, tiny  # noqa: E402
+from bench.common import REQUIRED_KEYS, ROOT, load_average, parse_results, tiny
 
 BENCH = ROOT / "bench"
 # (group, command): each command prints one or more results (bench.common.emit).

@@ -9,10 +9,17 @@
 #   ./scripts/dev.sh bench [ARGS...]        set up, then the benchmarks
 #   ./scripts/dev.sh setup [run|test|package]   only the set-up step
 #   ./scripts/dev.sh deps                   list the Debian packages each command needs
+#   ./scripts/dev.sh lock [UV ARGS...]      re-resolve requirements/*.txt (the lock) from
+#                                           pyproject.toml, e.g. lock --upgrade-package boto3
+#
+# Python packages come from the lock only: requirements/run.txt (run) or
+# requirements/test.txt (test, lint, package, bench), every file hash-checked.
 #
 # Environment:
 #   PYTHON=python3.11     interpreter used to create .venv (default: python3)
 #   DEV_SKIP_LINT=1       test: skip ruff/mypy/lint-imports (local iteration only)
+#   DEV_TEST_WORKERS=N    test: pytest-xdist workers (default: 2 for the whole suite,
+#                         0 = one process, for a subset)
 #   DEV_APT_DRYRUN=1      print the apt-get command instead of running it
 #   CI=true               keyring tests must run for real (fail, never skip)
 set -euo pipefail
@@ -127,29 +134,39 @@ with_lock() {
 }
 unlock() { if command -v flock >/dev/null 2>&1; then flock -u 9 || true; fi; }
 
-pyproject_sha() { sha256sum pyproject.toml | cut -d' ' -f1; }
+# The lock: requirements/<name>.txt, every package pinned with its hashes (made by
+# `./scripts/dev.sh lock` from pyproject.toml). run.txt is the app; test.txt adds the test
+# and lint tools and PyInstaller (so it also serves `package`).
+lockfile_for() {
+    case "$1" in
+        run) echo requirements/run.txt ;;
+        *) echo requirements/test.txt ;;
+    esac
+}
 
-# Is the editable install with these extras current? Any superset of extras that
-# was installed from the same pyproject.toml also counts.
+# What an install depends on: the lock and pyproject.toml (entry points, package data).
+install_sha() { cat "$(lockfile_for "$1")" pyproject.toml | sha256sum | cut -d' ' -f1; }
+
+# Is the venv installed from this lock? test.txt holds all of run.txt (same versions), so
+# an install of test also counts for run.
 install_current() {
-    local want=$1 sha line extras e ok
-    sha=$(pyproject_sha)
+    local mode=$1 line sha m
     [ -f "$STAMP" ] || return 1
-    while read -r line extras; do
-        [ "$line" = "$sha" ] || continue
-        ok=1
-        for e in ${want//,/ }; do
-            [[ ",$extras," == *",$e,"* ]] || ok=0
-        done
-        [ $ok = 1 ] && return 0
-    done <"$STAMP"
+    for m in "$mode" $([ "$mode" = run ] && echo test); do
+        sha=$(install_sha "$m")
+        while read -r line; do
+            [ "$line" = "$sha $m" ] && return 0
+        done <"$STAMP"
+    done
     return 1
 }
 
 ensure_venv() {
-    local extras=$1 # "" | "test" | "package" | "test,package"
-    local t0
+    local mode=$1 # run | test
+    local t0 lock
     t0=$(now_ms)
+    lock=$(lockfile_for "$mode")
+    [ -f "$lock" ] || die "$lock is missing (make it with: ./scripts/dev.sh lock)"
     if [ ! -x "$VPY" ]; then
         ensure_python
         log "creating .venv with $("$PY" -V 2>&1)"
@@ -163,32 +180,58 @@ ensure_venv() {
         log ".venv has no pip; running ensurepip"
         "$VPY" -m ensurepip -q || die ".venv is broken (no pip, ensurepip failed); remove .venv yourself and retry"
     fi
-    if install_current "$extras"; then
+    if install_current "$mode"; then
         unlock
         return 0
     fi
-    local target="."
-    [ -n "$extras" ] && target=".[$extras]"
-    log "pip install -e '$target' (pyproject.toml changed or first run) ..."
-    "$VPY" -m pip install -q --disable-pip-version-check -e "$target" ||
-        die "pip install -e '$target' failed"
+    "$VPY" scripts/lockcheck.py check || die "refusing to install from a stale lock"
+    log "pip install --require-hashes -r $lock (the lock or pyproject.toml changed, or first run) ..."
+    # Exactly the locked files (hash-checked, no resolver, nothing unpinned), then the
+    # project itself, built with the locked setuptools.
+    "$VPY" -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r "$lock" ||
+        die "pip install -r $lock failed"
+    "$VPY" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . ||
+        die "pip install -e . failed"
     local sha
-    sha=$(pyproject_sha)
+    sha=$(install_sha "$mode")
     {
-        [ -f "$STAMP" ] && grep "^$sha " "$STAMP" || true
-        echo "$sha ${extras:-base}"
+        [ -f "$STAMP" ] && grep -v " $mode\$" "$STAMP" || true
+        echo "$sha $mode"
     } >"$STAMP.tmp"
     mv "$STAMP.tmp" "$STAMP"
     unlock
     log "installed in $(secs $(($(now_ms) - t0)))"
 }
 
+# `lock`: re-resolve requirements/*.txt from pyproject.toml with uv (from PyPI, pinned here).
+UV_VERSION=0.13.9
+cmd_lock() {
+    ensure_python
+    local tools="$ROOT/.venv-lock"
+    if ! "$tools/bin/uv" --version 2>/dev/null | grep -qF " $UV_VERSION"; then
+        log "installing uv $UV_VERSION into .venv-lock"
+        [ -x "$tools/bin/python" ] || "$PY" -m venv "$tools" || die "'$PY -m venv .venv-lock' failed"
+        "$tools/bin/python" -m pip install -q "uv==$UV_VERSION" || die "pip install uv failed"
+    fi
+    local uv=("$tools/bin/uv" pip compile --quiet --universal --python-version 3.11
+        --generate-hashes --no-header "$@")
+    # test.txt first; run.txt is then held to the same versions (-c), so that an install
+    # of test.txt is also an install of run.txt.
+    "${uv[@]}" pyproject.toml requirements/build.in --extra test -o requirements/test.txt ||
+        die "uv pip compile (test) failed"
+    "${uv[@]}" pyproject.toml requirements/build.in -c requirements/test.txt -o requirements/run.txt ||
+        die "uv pip compile (run) failed"
+    "$PY" scripts/lockcheck.py stamp || die "scripts/lockcheck.py stamp failed"
+    log "locked: requirements/run.txt ($(grep -c '==' requirements/run.txt) packages)," \
+        "requirements/test.txt ($(grep -c '==' requirements/test.txt) packages)"
+}
+
 setup() {
     local mode=${1:-test}
     case "$mode" in
-        run) ensure_debs run && ensure_venv "" ;;
+        run) ensure_debs run && ensure_venv run ;;
         test) ensure_debs test && ensure_venv test ;;
-        package) ensure_debs package && ensure_venv "test,package" ;;
+        package) ensure_debs package && ensure_venv test ;;
         *) die "unknown set-up mode '$mode' (run|test|package)" ;;
     esac
 }
@@ -220,8 +263,18 @@ lint_steps() {
     step lint-imports "$VENV/bin/lint-imports"
 }
 
+# The whole suite runs on DEV_TEST_WORKERS pytest-xdist workers (default 2: 224 s instead
+# of ~290 s on 2 cores), each test file on one worker (--dist loadfile: a file's session
+# fixtures, e.g. the packaging test's one bundle build, are built once). A subset (any
+# pytest arguments) runs in one process unless DEV_TEST_WORKERS is set.
 run_pytest() {
-    local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 "$@")
+    local workers=${DEV_TEST_WORKERS:-}
+    if [ -z "$workers" ]; then
+        if [ $# -eq 0 ]; then workers=2; else workers=0; fi
+    fi
+    local xdist=()
+    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadfile)
+    local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 ${xdist[@]+"${xdist[@]}"} "$@")
     local rc=0
     if command -v dbus-run-session >/dev/null 2>&1; then
         dbus-run-session -- "$ROOT/scripts/with-keyring.sh" "${pytest[@]}" </dev/null || rc=$?
@@ -324,7 +377,7 @@ cmd_deps() {
     fi
 }
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 
 main() {
     local cmd=${1:-}
@@ -337,6 +390,7 @@ main() {
         bench) cmd_bench "$@" ;;
         setup) setup "${1:-test}" ;;
         deps) cmd_deps ;;
+        lock) cmd_lock "$@" ;;
         -h | --help | help) usage ;;
         *)
             usage >&2

@@ -8,6 +8,17 @@
   ``scripts/with-keyring.sh`` provides (it sets COGNITO_RESEND_REAL_KEYRING=1). Without
   it they skip, saying why -- except under CI, where they fail: CI must never skip the
   real-keyring proof silently.
+- Hypothesis runs the ``ci`` profile unless told otherwise: derandomized (each property
+  draws the same examples on every run and machine, so any failure replays), no example
+  database, and a failure prints its ``@reproduce_failure`` blob. The ``deep`` profile
+  runs ten times as many examples of every property, with fresh randomness, and is only
+  run on purpose::
+
+      ./scripts/dev.sh test -- --hypothesis-profile=deep tests/unit tests/reliability
+
+  (``HYPOTHESIS_PROFILE=deep`` in the environment does the same.)
+- A test that runs past its timeout fails at once and is never shrunk by Hypothesis
+  (``tests/support/timeouts.py``).
 """
 
 from __future__ import annotations
@@ -22,14 +33,39 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_API"] = "pyside6"
 
-import pytest  # noqa: E402
+import pytest
+from hypothesis import Verbosity, settings
 
-# Fixtures shared across the suite (sandbox endpoint), when that module exists.
-pytest_plugins = (
-    ["tests.support.sandbox"]
-    if (Path(__file__).parent / "support" / "sandbox.py").is_file()
-    else []
+# The sandbox fixtures shared across the suite, the fail-at-once timeout, and the count of
+# generated cases in the summary (also under pytest-xdist).
+pytest_plugins = ["tests.support.sandbox", "tests.support.timeouts", "tests.support.case_count"]
+
+# -- Hypothesis profiles (see the module docstring) ----------------------------------------
+DEEP_FACTOR = 10
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile(
+    "deep",
+    max_examples=100 * DEEP_FACTOR,
+    derandomize=False,
+    database=None,
+    print_blob=True,
+    verbosity=Verbosity.normal,
 )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``deep``, properties that name their own ``max_examples`` run DEEP_FACTOR
+    times as many too (a profile alone only changes those that do not)."""
+    if settings().max_examples < 100 * DEEP_FACTOR:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is None or own.max_examples >= settings().max_examples:
+            continue
+        deeper = settings(own, max_examples=own.max_examples * DEEP_FACTOR)
+        test._hypothesis_internal_use_settings = deeper  # type: ignore[union-attr]
 
 REAL_KEYRING_ENV = "COGNITO_RESEND_REAL_KEYRING"
 XDG_VARS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")

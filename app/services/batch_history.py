@@ -20,7 +20,7 @@ class BulkHistory(Protocol):
 
 
 class BufferedHistory:
-    """Stands in for HistoryStore in a batch's ResendService: `append` buffers, a full
+    """A `HistorySink` for a batch's pipeline, in front of HistoryStore: `append` buffers, a full
     buffer (or one older than `max_delay_s`) is written in one transaction.
 
     One transaction per call costs a disk sync per row and made a batch a third slower
@@ -64,7 +64,7 @@ class BufferedHistory:
         self._rows: list[Attempt] = []
         self._oldest = 0.0
 
-    def append(self, attempt: Attempt) -> None:
+    def append(self, attempt: Attempt, /) -> None:
         with self._lock:
             if not self._rows:
                 self._oldest = self._clock()

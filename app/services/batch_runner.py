@@ -21,7 +21,7 @@ from app.core.request import ResendInput
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import GatewayConfig
-    from app.services.resend_service import ResendService
+    from app.services.pipeline import ResendPipeline
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ class BatchJob:
     """What to send: rows for one profile, with credentials read once for the whole batch.
 
     `total` (when known, e.g. from a first scan of the file) gives the ETA and the
-    number of rows left unsent on cancel. `credentials` None means ResendService reads
-    the keyring for every row; callers should read them once and pass them.
+    number of rows left unsent on cancel. `credentials` None means the pipeline's resolver
+    reads the keyring for every row; callers should read them once and pass them.
     """
 
     profile: Profile
@@ -134,14 +134,14 @@ class BatchRunner:
     Workers (as many as the concurrency) pull rows from the job's iterator, so a
     100,000-row file is never held in memory and no task is created per row. Each
     call runs in a thread of the runner's own pool (sized to the concurrency: the
-    loop's default pool may be smaller) through the ResendService, which records it
+    loop's default pool may be smaller) through the resend pipeline, which records it
     in the history with the batch's id. LimitExceeded and every other error are
     recorded and the batch goes on; only TooManyRequests is retried.
     """
 
     def __init__(
         self,
-        resend: ResendService,
+        resend: ResendPipeline,
         settings: BatchSettings = BatchSettings(),  # noqa: B008 - frozen, so sharing is safe
         *,
         on_progress: ProgressCallback | None = None,
@@ -156,7 +156,7 @@ class BatchRunner:
         self._on_result = on_result
         self._clock = clock
         self._rng = rng or random.Random()
-        # BufferedHistory.flush when the ResendService writes through one: called when
+        # BufferedHistory.flush when the pipeline writes through one: called when
         # the batch pauses and when it ends, so that no call is missing from the history.
         self._flush_history = flush_history
         self._pool: ThreadPoolExecutor | None = None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
-from app.core.secrets import Secret
+from app.core.profile import ClientCredentials, Profile
+from app.services.sandbox_profile import sandbox_credentials, sandbox_target
 
 if TYPE_CHECKING:
     from app.sandbox.model import InboxMessage, SandboxInfo, SandboxUser
@@ -93,18 +93,8 @@ class SandboxService:
 
     def credentials(self, client_name: str = "public") -> ClientCredentials:
         """The seeded client's id and secret (kept in memory only; KeyError names the known)."""
-        client = self._require()[1].client(client_name)
-        secret = Secret(client.client_secret) if client.client_secret else None
-        return ClientCredentials(client_id=client.client_id, client_secret=secret)
+        return sandbox_credentials(self._require()[1], client_name)
 
-    def profile(self) -> Profile:
-        """The built-in Sandbox profile pointing at the running sandbox."""
-        info = self._require()[1]
-        return Profile(
-            name=SANDBOX_PROFILE_NAME,
-            region=info.region,
-            endpoint_url=info.endpoint_url,
-            user_pool_id=info.user_pool_id,
-            has_secret=False,
-            builtin=True,
-        )
+    def profile(self, client_name: str = "public") -> Profile:
+        """The built-in Sandbox profile pointing at the running sandbox, for `client_name`."""
+        return sandbox_target(self._require()[1], client_name).profile

@@ -16,23 +16,19 @@ from app.core.profile import ClientCredentials, Profile
 from app.sandbox.server import Sandbox
 from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings, batch_gateway_config
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+from app.services.credentials import CredentialResolver
 from app.services.history_store import HistoryFilter, HistoryStore
-from app.services.resend_service import ResendService
+from app.services.pipeline import ResendPipeline
 
 FAST = BatchSettings(concurrency=4, rate_per_s=200.0, retry_backoff_s=0.02, retry_backoff_cap_s=0.1)
 QA_USERS = [f"qa-user-{n:03d}" for n in range(1, 11)]
-
-
-class _NoKeyring:
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("batch tests pass credentials")
 
 
 @dataclass
 class Rig:
     sandbox: Sandbox
     history: HistoryStore
-    resend: ResendService
+    resend: ResendPipeline
     profile: Profile
     credentials: ClientCredentials
     progress: list[BatchProgress] = field(default_factory=list)
@@ -75,7 +71,8 @@ def rig(fresh_sandbox: Sandbox, tmp_path: Path) -> Iterator[Rig]:
     yield Rig(
         fresh_sandbox,
         history,
-        ResendService(gateway, _NoKeyring(), history),
+        # Batch tests pass credentials: no keyring at all.
+        ResendPipeline(gateway, history, CredentialResolver(None)),
         profile,
         ClientCredentials(client.client_id, None),
     )
@@ -166,7 +163,7 @@ def test_buffered_history_holds_every_call_once_the_batch_ends(rig: Rig) -> None
     from app.services.batch_history import BufferedHistory
 
     buffer = BufferedHistory(rig.history, max_rows=4, max_delay_s=60.0)
-    service = ResendService(rig.resend._gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
+    service = ResendPipeline(rig.resend._gateway, buffer, CredentialResolver(None))
     runner = BatchRunner(service, FAST, flush_history=buffer.flush)
     rig.sandbox.inject("throttle")
     summary = asyncio.run(runner.run(rig.job(QA_USERS)))

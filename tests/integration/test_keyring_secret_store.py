@@ -108,9 +108,11 @@ def locked_collection(real_keyring: RealKeyring) -> Iterator[tuple[Any, Any]]:
     label = {"org.freedesktop.Secret.Collection.Label": ("s", f"locked-{uuid.uuid4().hex}")}
     (path,) = internal.call("CreateWithMasterPassword", "a{sv}(oayays)", label, password)
     collection = secretstorage.Collection(conn, path)
-    backend = SecretService.Keyring()
-    backend.preferred_collection = path
-    backend.set_password(real_keyring.service, "Locked/client_id", "lockedclient")
+    backend = SecretService.Keyring()  # type: ignore[no-untyped-call]
+    backend.preferred_collection = path  # type: ignore[attr-defined]  # read by keyring
+    backend.set_password(  # type: ignore[no-untyped-call]
+        real_keyring.service, "Locked/client_id", "lockedclient"
+    )
     collection.lock()
     assert collection.is_locked()
     try:
@@ -167,7 +169,7 @@ def test_no_backend_is_missing_and_writes_nothing_anywhere(
         roots.append(home)
     before = _files_under(*roots)
 
-    store = SecretStore("cognito-resend-test-" + uuid.uuid4().hex, backend=fail.Keyring())
+    store = SecretStore("cognito-resend-test-" + uuid.uuid4().hex, backend=fail.Keyring())  # type: ignore[no-untyped-call]
     status = store.status()
     assert not status.usable
     assert status.problem is KeyringProblem.MISSING_BACKEND

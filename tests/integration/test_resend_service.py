@@ -136,7 +136,7 @@ def test_history_failure_does_not_hide_the_outcome(
         def append(self, a: object) -> None:
             raise OSError("disk full")
 
-    service = ResendService(gateway, _Credentials(), BrokenHistory())  # type: ignore[arg-type]
+    service = ResendService(gateway, _Credentials(), BrokenHistory())
     profile = _profile(fresh_sandbox)
     raw = ResendInput(client_id="", username="alice")
     final = service.run(begin_attempt(profile, raw), profile, raw, _creds(fresh_sandbox, "public"))

@@ -4,25 +4,15 @@ pytest summary, and a clean root logger after tests that install the app's log s
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 
-# Property-based cases run, by input surface (form, CLI, profile file, CSV import, ...).
-GENERATED_CASES: Counter[str] = Counter()
+# The count of property-based cases run, by input surface (form, CLI, profile file, CSV
+# import, ...): kept and printed by the tests.support.case_count plugin.
+from tests.support.case_count import GENERATED_CASES, count_case
 
-
-def count_case(surface: str) -> None:
-    GENERATED_CASES[surface] += 1
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not GENERATED_CASES:
-        return
-    total = sum(GENERATED_CASES.values())
-    parts = ", ".join(f"{k} {v:,}" for k, v in sorted(GENERATED_CASES.items()))
-    terminalreporter.write_line(f"reliability: {total:,} generated input cases ({parts})")
+__all__ = ["GENERATED_CASES", "count_case"]
 
 
 @pytest.fixture(autouse=True)

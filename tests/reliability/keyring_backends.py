@@ -12,7 +12,7 @@ from keyring.errors import KeyringError, PasswordSetError
 
 
 class RaisesOnSet(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     # Not offered to keyring's discovery in this process (PYTHON_KEYRING_BACKEND names it).
     viable = False
 
@@ -27,7 +27,7 @@ class RaisesOnSet(KeyringBackend):
 
 
 class RaisesOnGet(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     # Not offered to keyring's discovery in this process (PYTHON_KEYRING_BACKEND names it).
     viable = False
 

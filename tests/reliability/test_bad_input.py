@@ -22,7 +22,10 @@ import io
 import json
 import os
 import random
+import socket
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
@@ -47,6 +50,7 @@ from app.services.profile_repository import (
 )
 from tests.reliability.conftest import count_case
 
+# Far above the ~40 s the module takes; a hang fails at once (tests/support/timeouts.py).
 pytestmark = pytest.mark.timeout(300)
 
 HUGE = 131_072
@@ -54,7 +58,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture],
-    database=None,  # no example files in the repo; every run is a fresh sample
+    database=None,  # no example files in the repo; the "ci" profile replays the same sample
 )
 
 
@@ -153,8 +157,8 @@ def _deep(depth: int, kind: str) -> str:
     return ("[" * depth + "]" * depth) if kind == "list" else ('{"a":' * depth + "1" + "}" * depth)
 
 
-def _assert_named(errors: object, label_of: dict[object, str]) -> None:
-    for e in errors:  # type: ignore[attr-defined]
+def _assert_named(errors: Iterable[Any], label_of: Mapping[Any, str]) -> None:
+    for e in errors:
         assert e.message.strip(), e
         assert str(e).startswith(label_of[e.field]), e
 
@@ -171,7 +175,10 @@ def test_resend_form_any_values(
 ) -> None:
     _check_resend_form(ResendInput(client_id, username, tuple(metadata), analytics, ip, data))
     for _ in range(FUZZ_PER_EXAMPLE):
-        t = lambda: fuzz_text(rnd)  # noqa: E731
+
+        def t() -> str:
+            return fuzz_text(rnd)
+
         raw = ResendInput(t(), t(), tuple((t(), t()) for _ in range(rnd.randrange(7))),
                           t(), t(), t())
         note(f"seeded input: {raw!r:.300}")
@@ -182,7 +189,7 @@ def _check_resend_form(raw: ResendInput) -> None:
     count_case("resend form")
     result = validate(raw)
     assert (result.request is None) == bool(result.errors)
-    _assert_named(result.errors, dict(FIELD_LABELS))
+    _assert_named(result.errors, FIELD_LABELS)
     for e in result.errors:
         assert e.field in Field
         assert (e.row is not None) == (e.field is Field.CLIENT_METADATA and e.row is not None)
@@ -388,6 +395,42 @@ def _run_cli(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def _whole_number_in(text: str, low: int, high: int) -> bool:
+    """What the CLI's own argument types accept (int() takes " 1 ", "1_0", "١")."""
+    try:
+        return low <= int(text) <= high
+    except ValueError:
+        return False
+
+
+def _sandbox_would_start(port: str, resend_limit: str) -> bool:
+    return _whole_number_in(port, 0, 65535) and _whole_number_in(resend_limit, 1, 10_000)
+
+
+class _ServerStartError(AssertionError):
+    pass
+
+
+@contextlib.contextmanager
+def _no_servers() -> Iterator[list[object]]:
+    """Refuse every socket bind while a CLI case runs: a generated command that would
+    start a server fails at once (and is shrunk to the smallest such command) instead of
+    serving forever. The attempts are returned, so the test asserts there were none even
+    if the command swallowed the error."""
+    attempts: list[object] = []
+    real_bind = socket.socket.bind
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise _ServerStartError(f"a generated CLI command tried to bind {address!r}")
+
+    socket.socket.bind = refuse  # type: ignore[method-assign,assignment]
+    try:
+        yield attempts
+    finally:
+        socket.socket.bind = real_bind  # type: ignore[method-assign]
+
+
 resend_argvs = st.builds(
     lambda u, md, mj, ip, a, e, t: [
         "resend", "--profile", "No such profile", "--username", u, *sum((["--metadata", m]
@@ -404,7 +447,9 @@ other_argvs = st.one_of(
     st.builds(lambda c, r, t: ["batch", "--profile", "Sandbox", "--file", "/nonexistent/x",
                                "--concurrency", c, "--rate", r, "--timeout", t],
               texts, texts, texts),
-    st.builds(lambda p, n: ["sandbox", "--port", p, "--resend-limit", n], texts, texts),
+    # Never a valid sandbox command: that one binds a port and serves until Ctrl+C.
+    st.builds(lambda pn: ["sandbox", "--port", pn[0], "--resend-limit", pn[1]],
+              st.tuples(texts, texts).filter(lambda pn: not _sandbox_would_start(*pn))),
     st.builds(lambda name, region, cid, url, pool: [
         "profiles", "add", name, "--region", region, "--client-id", cid,
         "--endpoint-url", url, "--user-pool-id", pool], texts, texts, texts, texts, texts),
@@ -428,7 +473,9 @@ def test_cli_any_arguments_exit_2_naming_the_flag(argv: list[str]) -> None:
     traceback, never a call."""
     assume(not any(a in ("-h", "--help", "--version") for a in argv))
     count_case("CLI arguments")
-    code, out, err = _run_cli(argv)
+    with _no_servers() as binds:
+        code, out, err = _run_cli(argv)
+    assert not binds, (argv, binds, out, err)
     assert "Traceback" not in out + err
     if argv[:2] == ["profiles", "add"] and code == 0:  # pragma: no cover -- would be a bug
         raise AssertionError(f"an all-random profile was accepted: {argv!r}")

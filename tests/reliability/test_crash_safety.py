@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.core.outcome import Attempt
-from app.services.history_store import HistoryStore
+from app.services.history_store import HistoryFilter, HistoryStore
 from app.services.paths import AppPaths
 from tests.reliability.support import MAIN, REPO, cli_env, external_sandbox, run_cli
 
@@ -127,7 +127,7 @@ def test_damaged_pages_are_moved_aside_too(tmp_path: Path) -> None:
 _WRITER = """
 import sys
 from app.core.outcome import Attempt
-from app.services.history_store import HistoryStore
+from app.services.history_store import HistoryFilter, HistoryStore
 from pathlib import Path
 tag, n = sys.argv[2], int(sys.argv[3])
 store = HistoryStore(Path(sys.argv[1]))
@@ -163,7 +163,5 @@ def test_two_processes_writing_at_once_lose_no_row(tmp_path: Path) -> None:
             assert names == {f"{tag}-{i}" for i in range(n)}
 
 
-def _flt(profile: str) -> object:
-    from app.services.history_store import HistoryFilter
-
+def _flt(profile: str) -> HistoryFilter:
     return HistoryFilter(profile=profile)

@@ -154,7 +154,7 @@ def test_a_window_session_leaves_no_secret_anywhere(
         recorded.add(h.reveal())
         return h
 
-    monkeypatch.setattr("app.services.resend_service.compute_secret_hash", recording_hash)
+    monkeypatch.setattr("app.services.pipeline.compute_secret_hash", recording_hash)
     # Restored after the test: install_error_reporter replaces sys.excepthook.
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 

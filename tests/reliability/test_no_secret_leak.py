@@ -35,7 +35,7 @@ from app.core.secrets import Secret, compute_secret_hash
 from app.sandbox.faults import ERROR_FAULTS, WIRE_FAULTS
 from app.sandbox.server import Sandbox
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-from app.services.history_store import HistoryStore
+from app.services.history_store import HistoryFilter, HistoryStore
 from app.services.logging_setup import configure_logging
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
@@ -120,7 +120,7 @@ def test_a_whole_session_leaves_no_secret_anywhere(
             return h
 
         # The real function, recorded: every SecretHash the session computed is searched for.
-        monkeypatch.setattr("app.services.resend_service.compute_secret_hash", recording_hash)
+        monkeypatch.setattr("app.services.pipeline.compute_secret_hash", recording_hash)
         gateway = CognitoGateway(
             GatewayConfig(connect_timeout=1.0, read_timeout=1.0, max_attempts=2,
                           backoff_base=0.05, backoff_cap=0.1)
@@ -206,9 +206,7 @@ def test_a_whole_session_leaves_no_secret_anywhere(
             run_cli("profiles", "remove", name)
 
 
-def _all() -> object:
-    from app.services.history_store import HistoryFilter
-
+def _all() -> HistoryFilter:
     return HistoryFilter()
 
 

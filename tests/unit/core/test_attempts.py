@@ -16,7 +16,7 @@ def test_pending_attempt_copies_fields() -> None:
     raw = ResendInput(
         client_id="form-id",
         username="  alice\n",
-        client_metadata=[("b", "2"), ("", ""), ("a", "1"), ("", "orphan")],  # type: ignore[arg-type]
+        client_metadata=[("b", "2"), ("", ""), ("a", "1"), ("", "orphan")],
         analytics_endpoint_id="ep-1",
         ip_address="203.0.113.7",
         encoded_data="fp==",

@@ -153,14 +153,15 @@ def test_no_secret_or_secret_hash_in_history_wal_or_exports(
     sandbox: object, tmp_path: Path
 ) -> None:
     """Resend through the real flow (sandbox over HTTP, client with a secret, so
-    ResendService computes a SecretHash with compute_secret_hash), keep it in a real
+    the pipeline computes a SecretHash with compute_secret_hash), keep it in a real
     HistoryStore, export it, then grep every byte written for the secret and the hash."""
     from app.core.attempts import begin_attempt
     from app.core.profile import ClientCredentials, Profile
     from app.core.request import ResendInput
     from app.core.secrets import Secret, compute_secret_hash
     from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-    from app.services.resend_service import ResendService
+    from app.services.credentials import CredentialResolver
+    from app.services.pipeline import ResendPipeline
 
     info = sandbox.info  # type: ignore[attr-defined]
     client = info.client("secret")
@@ -175,16 +176,13 @@ def test_no_secret_or_secret_hash_in_history_wal_or_exports(
     wrong_secret = "not-the-secret-" + "x" * 20
     wrong = ClientCredentials(client.client_id, Secret(wrong_secret))
 
-    class _NoKeyring:
-        def load(self, profile_name: str) -> ClientCredentials:
-            raise AssertionError("credentials are passed in")
-
     db = tmp_path / "history.sqlite3"
     store = HistoryStore(db)
-    service = ResendService(
+    # Credentials are passed in: no keyring at all.
+    service = ResendPipeline(
         CognitoGateway(GatewayConfig(connect_timeout=2, read_timeout=5, max_attempts=1)),
-        _NoKeyring(),
         store,
+        CredentialResolver(None),
     )
     results = []
     for username, creds in (("alice", good), ("alice", wrong), ("nobody-here", good)):

@@ -10,13 +10,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 from app import APP_NAME, app_version
 
 if TYPE_CHECKING:
-    from app.core.outcome import Attempt
-    from app.core.profile import ClientCredentials
+    from app.services.composition import Composition
     from app.services.sandbox_service import SandboxService
 
 # Printed last on success; the packaging test and support people look for it.
@@ -35,26 +34,6 @@ class CheckResult:
     ok: bool
     detail: str
     seconds: float
-
-
-class _MemoryHistory:
-    """The self-test must not write into the person's real history."""
-
-    def __init__(self) -> None:
-        self.attempts: list[Attempt] = []
-
-    def append(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
-
-
-class _GivenCredentials:
-    """Credential source for the sandbox round trip: never the keyring."""
-
-    def __init__(self, creds: ClientCredentials) -> None:
-        self._creds = creds
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        return self._creds
 
 
 def is_frozen() -> bool:
@@ -142,24 +121,21 @@ def check_sandbox(service: SandboxService) -> str:
     return f"{info.endpoint_url}, pool {info.user_pool_id}"
 
 
-def check_round_trip(service: SandboxService) -> str:
-    """One real resend through ResendService -> gateway -> HTTP -> sandbox, code in its inbox."""
+def check_round_trip(stack: Composition) -> str:
+    """One real resend through the pipeline -> gateway -> HTTP -> sandbox, code in its inbox."""
     from app.core.attempts import begin_attempt
     from app.core.outcome import Status
     from app.core.request import ResendInput
-    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-    from app.services.resend_service import ResendService
+    from app.services.history_sink import MemoryHistory
 
+    service = stack.sandbox()
     service.start()
     creds = service.credentials(_ROUND_TRIP_CLIENT)
-    profile = service.profile()
+    profile = service.profile(_ROUND_TRIP_CLIENT)
     raw = ResendInput(client_id=creds.client_id, username=_ROUND_TRIP_USER)
-    # Short timeouts and no retry: a broken bundle should fail the check in seconds.
-    gateway = CognitoGateway(GatewayConfig(connect_timeout=2.0, read_timeout=5.0, max_attempts=1))
-    history = _MemoryHistory()
-    # cast: ResendService only calls `append`; a real HistoryStore would write to disk.
-    resend = ResendService(gateway, _GivenCredentials(creds), cast(Any, history))
-    attempt = resend.run(
+    # Never the keyring, never the person's real history.
+    pipeline = stack.pipeline(history=MemoryHistory(), keyring=False)
+    attempt = pipeline.run(
         begin_attempt(profile, raw, client_id=creds.client_id), profile, raw, creds
     )
     if attempt.status is not Status.DELIVERED or attempt.delivery is None:
@@ -175,6 +151,16 @@ def check_round_trip(service: SandboxService) -> str:
         f"(SecretHash {'used' if attempt.used_secret_hash else 'not used'}, "
         f"HTTP {attempt.http_status})"
     )
+
+
+def self_test_stack() -> Composition:
+    """The self-test's services: no app folders, short timeouts and no retry, so that a
+    broken bundle fails its check in seconds."""
+    from app.services.cognito_gateway import GatewayConfig
+    from app.services.composition import Composition, StackSettings
+
+    config = GatewayConfig(connect_timeout=2.0, read_timeout=5.0, max_attempts=1)
+    return Composition(StackSettings(paths=None, gateway=config))
 
 
 # -- runner ----------------------------------------------------------------------------------
@@ -197,15 +183,15 @@ def run_checks(checks: Sequence[tuple[str, Callable[[], str]]], out: TextIO) -> 
     return results
 
 
-def default_checks(sandbox: SandboxService) -> list[tuple[str, Callable[[], str]]]:
+def default_checks(stack: Composition) -> list[tuple[str, Callable[[], str]]]:
     return [
         ("keyring", check_keyring),
         ("resources", check_resources),
         ("aws model", check_model),
         ("qt", check_qt),
         ("log folder", check_log_dir),
-        ("sandbox", lambda: check_sandbox(sandbox)),
-        ("resend", lambda: check_round_trip(sandbox)),
+        ("sandbox", lambda: check_sandbox(stack.sandbox())),
+        ("resend", lambda: check_round_trip(stack)),
     ]
 
 
@@ -249,25 +235,23 @@ def self_test(
     tee = _Tee(out if out is not None else sys.stdout)
     report = cast(TextIO, tee)
     print(header(), file=report)
-    sandbox: Any = None
+    stack: Composition | None = None
     report_file: Path | None = None
     if checks is None:
         from app.services.logging_setup import configure_logging
         from app.services.paths import AppPaths
-        from app.services.sandbox_service import SandboxService
-
         paths = AppPaths.from_platform()
         report_file = paths.log_dir / REPORT_FILE
         # Into the app's own log (not stderr): a support person asks for that one file.
         configure_logging(paths.log_file)
-        sandbox = SandboxService()
-        checks = default_checks(sandbox)
+        stack = self_test_stack()
+        checks = default_checks(stack)
     t0 = time.perf_counter()
     try:
         results = run_checks(checks, report)
     finally:
-        if sandbox is not None:
-            sandbox.stop()
+        if stack is not None:
+            stack.close()
     failed = [r.name for r in results if not r.ok]
     took = time.perf_counter() - t0
     if failed:
@@ -290,7 +274,7 @@ def self_test(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m app.selftest` (and the app's `--self-test`)."""
+    """`python -m app.cli.selftest` (and the app's `--self-test`)."""
     return self_test()
 
 

@@ -11,7 +11,7 @@ from app.core.profile import Profile
 from app.sandbox.server import Sandbox
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
-from tests.integration.test_cli import run_cli
+from tests.integration.cli.test_cli import run_cli
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -10,19 +10,27 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
-from app.cli_common import (
-    EXIT_COGNITO,
+from app.cli.args import (
+    SubParsers,
+    add_endpoint_url_flag,
+    add_json_flag,
+    add_sandbox_client_flag,
+    bounded,
+    whole_number,
+)
+from app.cli.common import (
     EXIT_CREDENTIALS,
+    EXIT_FOR_KIND,
     EXIT_INPUT,
-    EXIT_NETWORK,
     EXIT_OK,
     SANDBOX_URL_ENV,
-    NoKeyring,
     Target,
     app_paths,
     attempt_json,
+    cli_stack,
     exit_code_for,
     fail,
+    gateway_config,
     sandbox_target,
     say,
     stored_target,
@@ -34,7 +42,7 @@ if TYPE_CHECKING:
     from app.core.batch_progress import BatchProgress, BatchSummary
     from app.core.outcome import Attempt
     from app.services.batch_runner import BatchRunner
-    from app.services.paths import AppPaths
+    from app.services.composition import Composition
 
 COMMAND = "batch"
 # How many refused rows are printed before "... and N more" (all are counted).
@@ -44,34 +52,22 @@ _PLAIN_PROGRESS_EVERY_S = 2.0
 _EXIT_INTERRUPTED = 130
 
 
-def _concurrency(text: str) -> int:
-    from app.services.batch_runner import MAX_CONCURRENCY
+def add_parser(sub: SubParsers) -> None:
+    from app.services.batch_runner import (
+        DEFAULT_CONCURRENCY,
+        DEFAULT_RATE_PER_S,
+        MAX_CONCURRENCY,
+        MAX_RATE_PER_S,
+    )
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be from 1 to {MAX_CONCURRENCY}")
-    return value
-
-
-def _rate(text: str) -> float:
-    from app.services.batch_runner import MAX_RATE_PER_S
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls per second") from None
-    if not 0 < value <= MAX_RATE_PER_S:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: must be above 0 and at most {MAX_RATE_PER_S:g} calls per second"
-        )
-    return value
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from app.services.batch_runner import DEFAULT_CONCURRENCY, DEFAULT_RATE_PER_S
+    rate = bounded(
+        float,
+        0.0,
+        MAX_RATE_PER_S,
+        low_excluded=True,
+        not_a="a number of calls per second",
+        rule=f"must be above 0 and at most {MAX_RATE_PER_S:g} calls per second",
+    )
 
     p = sub.add_parser(
         COMMAND,
@@ -91,19 +87,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument(
         "--concurrency",
-        type=_concurrency,
+        type=whole_number(1, MAX_CONCURRENCY),
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help="calls in flight at once (default: %(default)s)",
     )
     p.add_argument(
         "--rate",
-        type=_rate,
+        type=rate,
         default=DEFAULT_RATE_PER_S,
         metavar="R",
         help="most calls per second (default: %(default)s, below Cognito's quota)",
     )
-    p.add_argument("--json", action="store_true", help="print each result as one JSON line")
+    add_json_flag(p, "print each result as one JSON line")
     p.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -121,17 +117,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="SECONDS",
         help="how long to wait for each answer (default: 10)",
     )
-    p.add_argument(
-        "--endpoint-url",
-        metavar="URL",
-        help=f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox (default: "
+    add_endpoint_url_flag(
+        p,
+        f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox (default: "
         f"${SANDBOX_URL_ENV}, else an embedded one); otherwise overrides the profile's URL",
     )
-    p.add_argument(
-        "--sandbox-client",
-        choices=("public", "protected", "secret"),
-        default="public",
-        help=f"with --profile {SANDBOX_PROFILE_NAME}: which seeded app client to use",
+    add_sandbox_client_flag(
+        p, f"with --profile {SANDBOX_PROFILE_NAME}: which seeded app client to use"
     )
 
 
@@ -160,38 +152,32 @@ def _open_input(name: str) -> Iterator[IO[bytes]]:
 
 def _check_input(handle: IO[bytes], args: argparse.Namespace) -> tuple[int, int]:
     """List bad rows and duplicates on stderr; return (rows to send, bad rows skipped)."""
-    from app.core.batch_input import BatchRowError, duplicate_note, read_batch
+    from app.core.batch_input import read_batch
+    from app.services.batch_check import check_batch_input
 
-    shown = valid = duplicates = bad = 0
-    for item in read_batch(handle):
-        problem: BatchRowError | None
-        if isinstance(item, BatchRowError):
-            if item.fatal:
-                fail(f"--file: line {item.line}: {item.reason}")
-            bad += 1
-            problem = item
-        else:
-            valid += 1
-            problem = duplicate_note(item)
-            if problem is not None:
-                duplicates += 1
-        if problem is not None:
-            shown += 1
-            if shown <= _SHOWN_PROBLEMS:
-                say(f"{COMMAND}: {problem}")
-    if shown > _SHOWN_PROBLEMS:
-        say(f"{COMMAND}: ... and {shown - _SHOWN_PROBLEMS:,} more")
-    to_send = valid if args.send_duplicates else valid - duplicates
-    if bad and not args.skip_invalid:
+    check = check_batch_input(
+        read_batch(handle),
+        keep=_SHOWN_PROBLEMS,
+        on_problem=lambda problem: say(f"{COMMAND}: {problem}"),
+    )
+    if check.fatal is not None:
+        fail(f"--file: line {check.fatal.line}: {check.fatal.reason}")
+    if check.problem_count > _SHOWN_PROBLEMS:
+        say(f"{COMMAND}: ... and {check.problem_count - _SHOWN_PROBLEMS:,} more")
+    to_send = check.to_send(include_duplicates=args.send_duplicates)
+    if check.bad and not args.skip_invalid:
         fail(
-            f"{bad:,} bad row(s) listed above; nothing was sent. Fix the file, or pass "
+            f"{check.bad:,} bad row(s) listed above; nothing was sent. Fix the file, or pass "
             f"--skip-invalid to send the {to_send:,} valid row(s)."
         )
-    if duplicates and not args.send_duplicates:
-        say(f"{COMMAND}: {duplicates:,} duplicate row(s) will be skipped (--send-duplicates)")
+    if check.duplicates and not args.send_duplicates:
+        say(
+            f"{COMMAND}: {check.duplicates:,} duplicate row(s) will be skipped "
+            "(--send-duplicates)"
+        )
     if to_send == 0:
         fail("--file: there is no valid row to send")
-    return to_send, bad
+    return to_send, check.bad
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -300,17 +286,9 @@ def _progress_text(p: BatchProgress) -> str:
 
 
 def _exit_code(summary: BatchSummary, skipped_bad: bool) -> int:
-    from app.core.outcome import FailureKind
-
-    codes: dict[FailureKind, int] = {
-        FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
-        FailureKind.NETWORK: EXIT_NETWORK,
-        FailureKind.SERVICE: EXIT_COGNITO,
-        FailureKind.INPUT: EXIT_INPUT,
-    }
-    worst: FailureKind | None = summary.worst_kind
+    worst = summary.worst_kind
     if worst is not None:
-        return codes[worst]
+        return EXIT_FOR_KIND[worst]
     if skipped_bad:
         return EXIT_INPUT
     if summary.not_sent:
@@ -327,85 +305,68 @@ def run(args: argparse.Namespace) -> int:
     with _open_input(args.file) as handle:
         to_send, bad = _check_input(handle, args)
         paths = app_paths()
-        if args.profile.strip() == SANDBOX_PROFILE_NAME:
-            with sandbox_target(args) as target:
-                return _run_batch(args, paths, handle, (to_send, bad), target)
-        return _run_batch(args, paths, handle, (to_send, bad), stored_target(args, paths))
+        stack = cli_stack(paths, gateway_config(args.timeout, batch=True))
+        try:
+            if args.profile.strip() == SANDBOX_PROFILE_NAME:
+                with sandbox_target(args, stack) as target:
+                    return _run_batch(args, stack, handle, (to_send, bad), target)
+            target = stored_target(args, stack)
+            return _run_batch(args, stack, handle, (to_send, bad), target)
+        finally:
+            stack.close()
 
 
 def _run_batch(
     args: argparse.Namespace,
-    paths: AppPaths,
+    stack: Composition,
     handle: IO[bytes],
     counts: tuple[int, int],
     target: Target,
 ) -> int:
     import asyncio
     import signal
-    from dataclasses import replace
 
     from app.core.batch_input import read_batch, rows_to_send
     from app.services.batch_history import BufferedHistory
-    from app.services.batch_runner import (
-        BatchJob,
-        BatchRunner,
-        BatchSettings,
-        batch_gateway_config,
-    )
-    from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-    from app.services.history_store import HistoryStore
-    from app.services.resend_service import ResendService
+    from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
 
     to_send, bad = counts
-    credentials = target.credentials
-    if credentials is None:
-        # Read once for the whole batch, not once per row; a locked keyring stops it here.
-        from app.services.secret_store import SecretStore, SecretStoreError
-
-        try:
-            credentials = SecretStore().load(target.profile.name)
-        except SecretStoreError as exc:
-            fail(f"{exc}", EXIT_CREDENTIALS)
-    config = GatewayConfig()
-    if args.timeout is not None:
-        config = replace(
-            config,
-            read_timeout=args.timeout,
-            connect_timeout=min(config.connect_timeout, args.timeout),
-        )
-    gateway = CognitoGateway(batch_gateway_config(config))
-    gateway.warm_up(target.profile.region, target.profile.endpoint_url)
+    # Read once for the whole batch, not once per row; a locked keyring stops it here.
+    resolver = stack.resolver(keyring=target.credentials is None)
+    resolved = resolver.resolve(target.profile, target.credentials)
+    if resolved.credentials is None:
+        fail(f"{resolved.problem}", EXIT_CREDENTIALS)
+    credentials = resolved.credentials
     settings = BatchSettings(concurrency=args.concurrency, rate_per_s=args.rate)
-    history = HistoryStore(paths.history_db)
+    history = stack.history()
     reporter = _Reporter(args.json)
     # One writer thread commits the history: the resend threads never wait on a disk sync.
     buffer = BufferedHistory(history, on_written=reporter.written, writer_thread=True)
+    pipeline = stack.batch_pipeline(buffer)
+    stack.batch_gateway().warm_up(target.profile.region, target.profile.endpoint_url)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
-    try:
-        runner = BatchRunner(
-            ResendService(gateway, NoKeyring(), buffer),  # type: ignore[arg-type]
-            settings,
-            flush_history=buffer.flush,
-            on_progress=reporter.progress,
-            on_result=reporter.result,
-        )
+    runner = BatchRunner(
+        pipeline,
+        settings,
+        flush_history=buffer.flush,
+        on_progress=reporter.progress,
+        on_result=reporter.result,
+    )
 
-        async def main() -> BatchSummary:
-            loop = asyncio.get_running_loop()
-            try:
-                loop.add_signal_handler(signal.SIGINT, _interrupt, runner)
-            except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt instead
-                pass
-            return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
+    async def main() -> BatchSummary:
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, _interrupt, runner)
+        except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt instead
+            pass
+        return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
 
-        say(
-            f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
-            f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
-        )
-        summary = asyncio.run(main())
-    finally:
-        history.close()
+    say(
+        f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
+        f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
+    )
+    summary = asyncio.run(main())
     reporter.done(summary)
     say(f"{COMMAND}: batch id {summary.batch_id} (history: filter on it to export its rows)")
     return _exit_code(summary, skipped_bad=bad > 0)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app import selftest
+from app.cli import selftest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _boom() -> str:
@@ -58,7 +58,9 @@ def test_keyring_check_fails_when_no_backend_was_found(fail_keyring: None) -> No
         selftest.check_keyring()
 
 
-def test_resources_model_and_qt_checks_pass_from_source() -> None:
+# qapp: an in-process check_qt would otherwise create a bare QGuiApplication that the
+# session's later QApplication users (tests/unit/test_environment.py) cannot replace.
+def test_resources_model_and_qt_checks_pass_from_source(qapp: object) -> None:
     assert "app.svg" in selftest.check_resources()
     assert "ResendConfirmationCode" not in selftest.check_model()  # a summary, not a dump
     assert "operations" in selftest.check_model()
@@ -67,14 +69,14 @@ def test_resources_model_and_qt_checks_pass_from_source() -> None:
 
 @pytest.mark.timeout(90)
 def test_python_m_app_selftest_runs_headless_end_to_end(tmp_path: Path) -> None:
-    """The whole self-test in a child process, as `python -m app.selftest` runs it."""
+    """The whole self-test in a child process, as `python -m app.cli.selftest` runs it."""
     env = dict(os.environ)
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     env.pop("QT_QPA_PLATFORM", None)  # the self-test must pick offscreen itself
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     proc = subprocess.run(
-        [sys.executable, "-m", "app.selftest"],
+        [sys.executable, "-m", "app.cli.selftest"],
         cwd=ROOT,
         env=env,
         capture_output=True,

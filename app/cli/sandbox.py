@@ -1,29 +1,46 @@
-"""`sandbox` (serve a local Cognito until Ctrl+C) and `inbox` (read a running sandbox's inbox)."""
+"""`sandbox`: serve a local Cognito (the embedded sandbox) until Ctrl+C."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import signal
-import sys
 import threading
 from types import FrameType
 
-from app.cli_common import (
-    EXIT_NETWORK,
-    EXIT_OK,
-    PROG,
-    SANDBOX_URL_ENV,
-    fail,
-    print_json,
-    sandbox_url,
-    say,
-)
+from app.cli.args import SubParsers, add_json_flag, port, whole_number
+from app.cli.common import EXIT_NETWORK, EXIT_OK, PROG, SANDBOX_URL_ENV, fail, say
+from app.cli.trigger import add_custom_message_trigger_flag, sandbox_trigger
 
 
-def run_sandbox(args: argparse.Namespace) -> int:
+def add_parser(sub: SubParsers) -> None:
+    p = sub.add_parser(
+        "sandbox",
+        help="run a local Cognito sandbox (no AWS account needed) until Ctrl+C",
+        description="Run a local Cognito-compatible endpoint with seeded app clients "
+        "(public, protected, secret) and users (alice, bob, carol, qa-user-001..010). "
+        "Codes it 'sends' land in its inbox (see the inbox command). Usernames "
+        "fault-<kind> provoke errors, e.g. fault-throttle, fault-limit, fault-slow-2.",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument(
+        "--port", type=port, default=0, help="port to listen on; 0 picks a free one (default)"
+    )
+    add_json_flag(p, "print the connection details as one JSON line")
+    p.add_argument(
+        "--resend-limit",
+        type=whole_number(1, 10_000),
+        default=5,
+        metavar="N",
+        help="resends allowed per user per hour before LimitExceededException (default: 5)",
+    )
+    add_custom_message_trigger_flag(p)
+
+
+def run(args: argparse.Namespace) -> int:
     say("sandbox: starting (loading moto takes a moment) ...")
-    from app.cli_trigger import sandbox_trigger
     from app.sandbox.server import Sandbox, describe
 
     trigger = sandbox_trigger(args)
@@ -66,29 +83,4 @@ def run_sandbox(args: argparse.Namespace) -> int:
             signal.signal(signum, handler)
         sandbox.stop()
     say("sandbox: stopped")
-    return EXIT_OK
-
-
-def run_inbox(args: argparse.Namespace) -> int:
-    url = sandbox_url(args.endpoint_url)
-    if url is None:
-        fail(f"--endpoint-url: give the sandbox's URL, or set {SANDBOX_URL_ENV}")
-    from app.sandbox.control import SandboxControl, SandboxControlError
-
-    try:
-        messages = SandboxControl(url).inbox(args.username)
-    except SandboxControlError as exc:
-        fail(f"no sandbox answers at {url}: {exc}", EXIT_NETWORK)
-    if args.json:
-        print_json([m.to_json() for m in messages])
-        return EXIT_OK
-    if not messages:
-        who = f" for {args.username!r}" if args.username else ""
-        say(f"inbox: no messages{who}")
-        return EXIT_OK
-    for m in messages:
-        print(f"{m.sent_at}  {m.username}  {m.medium} to {m.destination}  code {m.code}")
-        if m.client_metadata:
-            print(f"    client metadata: {json.dumps(m.client_metadata, ensure_ascii=False)}")
-    sys.stdout.flush()
     return EXIT_OK

@@ -6,11 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli_common import (
+from app.cli.args import SubParsers, add_json_flag
+from app.cli.common import (
     EXIT_CREDENTIALS,
     EXIT_FAILURE,
     EXIT_OK,
     app_paths,
+    cli_stack,
     fail,
     print_json,
     say,
@@ -20,6 +22,7 @@ from app.core.request import validate_client_id
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
+    from app.services.composition import Composition
     from app.services.profile_repository import ProfileRepository
 
 # What `profiles add` calls each Profile field, so a message names the flag to fix.
@@ -31,11 +34,43 @@ _FLAGS = {
 }
 
 
-def _repository() -> ProfileRepository:
-    from app.services.profile_repository import ProfileRepository
-
-    paths = app_paths()
-    return ProfileRepository(paths.profiles_file)
+def add_parser(sub: SubParsers) -> None:
+    p = sub.add_parser(
+        "profiles",
+        help="add, list, show or remove profiles (client IDs and secrets go to the keyring)",
+        description="A profile names one app client: its region, optional endpoint URL and "
+        "user pool ID are kept in a file; its client ID and client secret in the system "
+        "keyring, never in a file.",
+    )
+    psub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = psub.add_parser(
+        "add",
+        help="add a profile (or replace one with the same name)",
+        description="Add a profile, or replace the one with the same name. The client "
+        "secret is never taken from the command line (it would land in shell history): "
+        "pipe it with --secret-stdin or type it with --secret-prompt.",
+    )
+    add.add_argument("name", metavar="NAME", help="the profile's name, e.g. staging")
+    add.add_argument("--region", required=True, help="the user pool's region, e.g. eu-west-1")
+    add.add_argument("--client-id", required=True, help="the app client ID")
+    add.add_argument("--endpoint-url", help="a non-AWS endpoint, e.g. http://127.0.0.1:4566")
+    add.add_argument("--user-pool-id", help="the user pool ID (shown only; optional)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the client secret from the first line of standard input",
+    )
+    secret.add_argument(
+        "--secret-prompt", action="store_true", help="ask for the client secret (not echoed)"
+    )
+    lst = psub.add_parser("list", help="list the profiles")
+    add_json_flag(lst)
+    show = psub.add_parser("show", help="show one profile (never its secret)")
+    show.add_argument("name", metavar="NAME")
+    add_json_flag(show)
+    rm = psub.add_parser("remove", help="remove a profile and its keyring entries")
+    rm.add_argument("name", metavar="NAME")
 
 
 def _read_secret(args: argparse.Namespace) -> Secret | None:
@@ -69,7 +104,7 @@ def _builtin() -> Profile:
     return Profile(name=SANDBOX_PROFILE_NAME, region="us-east-1", builtin=True)
 
 
-def _add(args: argparse.Namespace) -> int:
+def _add(args: argparse.Namespace, stack: Composition) -> int:
     name = args.name.strip()
     profile = Profile(
         name=name,
@@ -91,14 +126,14 @@ def _add(args: argparse.Namespace) -> int:
         user_pool_id=profile.user_pool_id,
         has_secret=secret is not None,
     )
-    repo = _repository()
+    repo = stack.profiles()
     from app.services.profile_repository import ProfileFileError
-    from app.services.secret_store import SecretStore, SecretStoreError
+    from app.services.secret_store import SecretStoreError
 
     existed = _get(repo, name) is not None
     # Keyring first: if it refuses, no profile file entry points at missing credentials.
     try:
-        SecretStore().save(name, ClientCredentials(args.client_id.strip(), secret))
+        stack.secrets().save(name, ClientCredentials(args.client_id.strip(), secret))
     except SecretStoreError as exc:
         fail(f"the client ID and secret were not saved, and no profile was written: {exc}",
              EXIT_CREDENTIALS)
@@ -125,10 +160,10 @@ def _get(repo: ProfileRepository, name: str) -> Profile | None:
         fail(f"cannot read the profiles file: {exc}", EXIT_FAILURE)
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, stack: Composition) -> int:
     from app.services.profile_repository import ProfileFileError
 
-    repo = _repository()
+    repo = stack.profiles()
     try:
         profiles = [*repo.list(), _builtin()]
     except ProfileFileError as exc:
@@ -148,8 +183,8 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show(args: argparse.Namespace) -> int:
-    repo = _repository()
+def _show(args: argparse.Namespace, stack: Composition) -> int:
+    repo = stack.profiles()
     if args.name.strip() == SANDBOX_PROFILE_NAME:
         profile: Profile | None = _builtin()
     else:
@@ -172,18 +207,18 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _remove(args: argparse.Namespace) -> int:
+def _remove(args: argparse.Namespace, stack: Composition) -> int:
     name = args.name.strip()
     if name == SANDBOX_PROFILE_NAME:
         fail(f"NAME: {SANDBOX_PROFILE_NAME!r} is built in and cannot be removed")
-    repo = _repository()
+    repo = stack.profiles()
     if _get(repo, name) is None:
         fail(f"NAME: there is no profile named {args.name!r}")
     from app.services.profile_repository import ProfileFileError
-    from app.services.secret_store import KeyringProblem, SecretStore, SecretStoreError
+    from app.services.secret_store import KeyringProblem, SecretStoreError
 
     try:
-        SecretStore().delete(name)
+        stack.secrets().delete(name)
     except SecretStoreError as exc:
         if exc.problem is not KeyringProblem.MISSING_BACKEND:
             fail(f"the profile was kept: its keyring entries could not be removed: {exc}",
@@ -198,5 +233,10 @@ def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_profiles(args: argparse.Namespace) -> int:
-    return {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action](args)
+def run(args: argparse.Namespace) -> int:
+    stack = cli_stack(app_paths())
+    try:
+        action = {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action]
+        return action(args, stack)
+    finally:
+        stack.close()

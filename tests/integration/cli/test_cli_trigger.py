@@ -16,7 +16,7 @@ from app.sandbox.control import SandboxControl
 from app.sandbox.server import Sandbox
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
-from tests.integration.test_cli import REPO, run_cli
+from tests.integration.cli.test_cli import REPO, run_cli
 from tests.support.sandbox import make_cognito_client, no_credentials_env
 
 pytestmark = pytest.mark.timeout(90)

@@ -16,7 +16,7 @@ from tests.support.sandbox import no_credentials_env
 
 pytestmark = pytest.mark.timeout(90)
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def run_cli(

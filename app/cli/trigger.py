@@ -1,7 +1,7 @@
 """`trigger-event`: print the CustomMessage_ResendCode event a resend would send to the trigger.
 
-Also the sandbox's ``--custom-message-trigger`` flag (``add_sandbox_flag``), so the wiring
-in app/cli.py and app/cli_sandbox.py stays a few lines. Standard library only at import.
+Also the sandbox's ``--custom-message-trigger`` flag (``add_custom_message_trigger_flag``),
+so the wiring in app/cli/sandbox.py stays a line. Standard library only at import.
 """
 
 from __future__ import annotations
@@ -11,13 +11,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli_common import (
+from app.cli.args import (
+    SubParsers,
+    add_endpoint_url_flag,
+    add_metadata_flags,
+    add_sandbox_client_flag,
+)
+from app.cli.common import (
     EXIT_FAILURE,
     EXIT_NETWORK,
     EXIT_OK,
     PROG,
     SANDBOX_URL_ENV,
     app_paths,
+    cli_stack,
     fail,
     metadata_pairs,
     sandbox_url,
@@ -29,12 +36,13 @@ from app.core.profile import SANDBOX_PROFILE_NAME
 if TYPE_CHECKING:
     from app.core.profile import Profile
     from app.core.trigger_event import EventPreview
+    from app.services.composition import Composition
 
 COMMAND = "trigger-event"
 CLIENT_ID_PLACEHOLDER = "<app client id>"
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: SubParsers) -> None:
     p = sub.add_parser(
         COMMAND,
         help="print the JSON event a CustomMessage trigger receives on resend",
@@ -45,36 +53,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--profile", required=True, help="the profile the resend goes through")
     p.add_argument("--username", required=True, help="the user (username or alias)")
-    p.add_argument(
-        "--metadata",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a ClientMetadata entry (repeatable); overrides the preset's entry of that key",
-    )
-    p.add_argument(
-        "--metadata-json", metavar="JSON", help='ClientMetadata as a JSON object {"k": "v"}'
+    add_metadata_flags(
+        p,
+        entry_help="a ClientMetadata entry (repeatable); overrides the preset's entry of that key",
+        json_help='ClientMetadata as a JSON object {"k": "v"}',
     )
     p.add_argument("--preset", metavar="NAME", help="start from the profile's metadata preset")
     p.add_argument(
         "--client-id",
         help="the app client ID to show (default: the profile's, from the keyring)",
     )
-    p.add_argument(
-        "--endpoint-url",
-        help=f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox "
-        f"(default: ${SANDBOX_URL_ENV})",
+    add_endpoint_url_flag(
+        p,
+        f"with --profile {SANDBOX_PROFILE_NAME}: the running sandbox (default: ${SANDBOX_URL_ENV})",
     )
-    p.add_argument(
-        "--sandbox-client",
-        default="public",
-        choices=("public", "protected", "secret"),
-        help="with the sandbox: which seeded app client (default: %(default)s)",
-    )
+    add_sandbox_client_flag(p, "with the sandbox: which seeded app client (default: %(default)s)")
     p.add_argument("--output", "-o", type=Path, help="write the event to this file too")
 
 
-def add_sandbox_flag(parser: argparse.ArgumentParser) -> None:
+def add_custom_message_trigger_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--custom-message-trigger",
         metavar="FILE.py:FUNCTION",
@@ -113,6 +110,7 @@ def _metadata(args: argparse.Namespace, profile: Profile | None) -> dict[str, st
 def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
     from app.sandbox.control import SandboxControl, SandboxControlError
+    from app.services.sandbox_profile import sandbox_credentials
 
     url = sandbox_url(args.endpoint_url)
     if url is None:
@@ -132,7 +130,7 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
         region=info.region,
         user_pool_id=info.user_pool_id,
         username=args.username,
-        client_id=args.client_id or info.client(args.sandbox_client).client_id,
+        client_id=args.client_id or sandbox_credentials(info, args.sandbox_client).client_id,
         client_metadata=_metadata(args, None),
         user_attributes=attributes,
     )
@@ -141,9 +139,10 @@ def _sandbox_preview(args: argparse.Namespace) -> EventPreview:
 def _stored_preview(args: argparse.Namespace) -> EventPreview:
     from app.core.trigger_event import preview_custom_message_event
 
-    profile = stored_profile(args.profile, app_paths())
+    stack = cli_stack(app_paths())
+    profile = stored_profile(args.profile, stack)
     metadata = _metadata(args, profile)
-    client_id = args.client_id or _client_id_from_keyring(profile.name)
+    client_id = args.client_id or _client_id_from_keyring(profile, stack)
     return preview_custom_message_event(
         region=profile.region,
         user_pool_id=profile.user_pool_id,
@@ -154,15 +153,13 @@ def _stored_preview(args: argparse.Namespace) -> EventPreview:
     )
 
 
-def _client_id_from_keyring(profile_name: str) -> str:
-    from app.services.secret_store import SecretStore, SecretStoreError
-
-    try:
-        return SecretStore().load(profile_name).client_id
-    except SecretStoreError as exc:
+def _client_id_from_keyring(profile: Profile, stack: Composition) -> str:
+    resolved = stack.resolver().resolve(profile)
+    if resolved.credentials is None:
         # The event is still useful with a placeholder; say why it is one.
-        say(f"{COMMAND}: the client ID is a placeholder: {exc}")
+        say(f"{COMMAND}: the client ID is a placeholder: {resolved.problem}")
         return CLIENT_ID_PLACEHOLDER
+    return resolved.credentials.client_id
 
 
 def run(args: argparse.Namespace) -> int:

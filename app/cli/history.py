@@ -9,17 +9,30 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli_common import EXIT_FAILURE, EXIT_OK, app_paths, fail, print_json, say
+from app.cli.args import SubParsers, add_json_flag, whole_number
+from app.cli.common import EXIT_FAILURE, EXIT_OK, app_paths, cli_stack, fail, print_json, say
 
 if TYPE_CHECKING:
     from app.services.history_store import HistoryStore
 
 
-def _store() -> HistoryStore:
-    from app.services.history_store import HistoryStore
+def add_parser(sub: SubParsers) -> None:
+    p = sub.add_parser("history", help="list or export past resends (never holds secrets)")
+    hsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    lst = hsub.add_parser("list", help="the most recent resends, newest first")
+    lst.add_argument("--limit", type=whole_number(1, 100_000), default=20, metavar="N",
+                     help="how many (default: %(default)s)")
+    add_json_flag(lst)
+    exp = hsub.add_parser("export", help="export resends as CSV or JSON")
+    exp.add_argument("--format", required=True, choices=("csv", "json"), help="file format")
+    exp.add_argument("--output", metavar="FILE", help="write to FILE (default: standard output)")
+    exp.add_argument("--profile", metavar="NAME", help="only this profile's resends")
+    exp.add_argument("--username", metavar="U", help="only this username's resends")
 
-    paths = app_paths()
-    store = HistoryStore(paths.history_db)
+
+def _store() -> HistoryStore:
+    # Closed by the caller once read: a command reads the history once.
+    store = cli_stack(app_paths()).history()
     if getattr(store, "recovered_from", None):
         say(f"history: the history file was damaged; it was moved to {store.recovered_from}")
     return store
@@ -78,7 +91,7 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_history(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from app.services.history_store import HistoryStoreError
 
     try:

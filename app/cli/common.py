@@ -1,4 +1,4 @@
-"""What the CLI subcommands share: exit codes, messages, folders, log, profile targets, JSON."""
+"""What the CLI commands share: exit codes, messages, folders, log, the stack, targets, JSON."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, S
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
+    from app.services.cognito_gateway import GatewayConfig
+    from app.services.composition import Composition
     from app.services.paths import AppPaths
+    from app.services.sandbox_service import SandboxService
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # anything not covered below (a file that cannot be written, a bug)
@@ -24,8 +27,37 @@ EXIT_COGNITO = 3  # Cognito answered with an error
 EXIT_NETWORK = 4  # endpoint unreachable, timeout, TLS, DNS, unreadable answer
 EXIT_CREDENTIALS = 5  # the keyring is missing, locked or lacks the profile's credentials
 
+# How a resend (or the worst row of a batch) ended, as the exit code a script reads.
+EXIT_FOR_KIND = {
+    FailureKind.SERVICE: EXIT_COGNITO,
+    FailureKind.NETWORK: EXIT_NETWORK,
+    FailureKind.INPUT: EXIT_INPUT,
+    FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
+}
+
 SANDBOX_URL_ENV = "COGNITO_RESEND_SANDBOX_URL"
 PROG = "cognito-resend"
+
+EPILOG = f"""\
+exit codes:
+  0  delivered (or the command did what it was asked)
+  2  bad input: a flag's value breaks a rule; the message names the flag
+  3  Cognito answered with an error (wrong secret, user not found, limit exceeded, ...)
+  4  network or endpoint problem (unreachable, DNS, timeout, TLS, unreadable answer)
+  5  keyring problem: missing, locked, or the profile's credentials are not in it
+  1  anything else (see the log file)
+
+Run without arguments to open the window. The built-in profile "{SANDBOX_PROFILE_NAME}"
+needs no AWS account: start one with `{PROG} sandbox`, or let `resend` start one
+for the call.
+"""
+
+
+def para(text: str) -> str:
+    """A long description wrapped for the raw formatter (which keeps the epilog's layout)."""
+    import textwrap
+
+    return textwrap.fill(text, width=79)
 
 
 class CliError(Exception):
@@ -55,12 +87,7 @@ def exit_code_for(attempt: Attempt) -> int:
         return EXIT_OK
     if attempt.failure is None:
         return EXIT_FAILURE
-    return {
-        FailureKind.SERVICE: EXIT_COGNITO,
-        FailureKind.NETWORK: EXIT_NETWORK,
-        FailureKind.INPUT: EXIT_INPUT,
-        FailureKind.CREDENTIALS: EXIT_CREDENTIALS,
-    }[attempt.failure.kind]
+    return EXIT_FOR_KIND[attempt.failure.kind]
 
 
 def app_paths() -> AppPaths:
@@ -71,6 +98,27 @@ def app_paths() -> AppPaths:
         return AppPaths.from_platform().ensure()
     except OSError as exc:
         fail(f"cannot create the app's folders: {exc}", EXIT_FAILURE)
+
+
+def cli_stack(paths: AppPaths, gateway: GatewayConfig | None = None) -> Composition:
+    """The services for one command (each built when the command first asks for it)."""
+    from app.services.composition import Composition, StackSettings
+
+    return Composition(StackSettings(paths, gateway))
+
+
+def gateway_config(timeout: float | None, *, batch: bool = False) -> GatewayConfig:
+    """--timeout applied; botocore's trimmed data cached for a single resend (a process
+    per call: parsing the full data files would be a fifth of it)."""
+    from app.services.botocore_data import default_data_cache_dir
+    from app.services.cognito_gateway import GatewayConfig
+
+    config = GatewayConfig() if batch else GatewayConfig(data_cache_dir=default_data_cache_dir())
+    if timeout is not None:
+        config = replace(
+            config, read_timeout=timeout, connect_timeout=min(config.connect_timeout, timeout)
+        )
+    return config
 
 
 def setup_logging(paths: AppPaths, verbose: bool) -> None:
@@ -98,25 +146,12 @@ class Target:
     credentials: ClientCredentials | None
 
 
-class _NoKeyring:
-    """Stands in for the keyring when credentials are always given (the sandbox path)."""
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("the sandbox path passes its credentials explicitly")
-
-
-class NoKeyring:
-    """Stands in for the keyring when credentials are always given (the sandbox path)."""
-
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("the sandbox path passes its credentials explicitly")
-
-
 @contextmanager
-def sandbox_target(args: argparse.Namespace) -> Iterator[Target]:
-    """The built-in Sandbox profile: a running sandbox, or one started for this call."""
+def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Target]:
+    """The built-in Sandbox profile: a running sandbox, or `stack`'s embedded one started
+    for this call (and stopped when the block ends)."""
     url = sandbox_url(args.endpoint_url)
-    service = None
+    service: SandboxService | None = None
     if url is not None:
         from app.sandbox.control import SandboxControl, SandboxControlError
 
@@ -129,40 +164,27 @@ def sandbox_target(args: argparse.Namespace) -> Iterator[Target]:
             f"resend: no sandbox URL given (--endpoint-url or ${SANDBOX_URL_ENV}); starting "
             "an embedded sandbox for this call (it stops when the command ends)"
         )
-        from app.services.sandbox_service import SandboxService
-
-        service = SandboxService()
+        service = stack.sandbox()
         try:
             info = service.start()
         except OSError as exc:
             fail(f"cannot start the embedded sandbox: {exc}", EXIT_NETWORK)
     try:
-        client = info.client(args.sandbox_client)
-        from app.core.secrets import Secret
+        from app.services.sandbox_profile import sandbox_target as build_target
 
-        credentials = ClientCredentials(
-            client.client_id, Secret(client.client_secret) if client.client_secret else None
-        )
-        profile = Profile(
-            name=SANDBOX_PROFILE_NAME,
-            region=info.region,
-            endpoint_url=info.endpoint_url,
-            user_pool_id=info.user_pool_id,
-            has_secret=credentials.client_secret is not None,
-            builtin=True,
-        )
-        yield Target(profile, credentials)
+        built = build_target(info, args.sandbox_client)
+        yield Target(built.profile, built.credentials)
     finally:
         if service is not None:
             service.stop()
 
 
-def stored_profile(name: str, paths: AppPaths) -> Profile:
+def stored_profile(name: str, stack: Composition) -> Profile:
     """The profile named by --profile from the profiles file (exit 2 naming the known ones)."""
-    from app.services.profile_repository import ProfileFileError, ProfileRepository
+    from app.services.profile_repository import ProfileFileError
 
     try:
-        repo = ProfileRepository(paths.profiles_file)
+        repo = stack.profiles()
         profile = repo.get(name)
         known = [p.name for p in repo.list()]
     except ProfileFileError as exc:
@@ -173,11 +195,11 @@ def stored_profile(name: str, paths: AppPaths) -> Profile:
     return profile
 
 
-def stored_target(args: argparse.Namespace, paths: AppPaths) -> Target:
+def stored_target(args: argparse.Namespace, stack: Composition) -> Target:
     """A stored profile (its credentials come from the keyring), --endpoint-url applied."""
     from app.core.profile import validate_endpoint_url
 
-    profile = stored_profile(args.profile, paths)
+    profile = stored_profile(args.profile, stack)
     if args.endpoint_url:
         problems = validate_endpoint_url(args.endpoint_url)
         if problems:
