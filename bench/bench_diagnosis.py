@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import client_id, emit, figure, sandbox_process, tiny  # noqa: E402
+from bench.common import client_id, emit, figure, sandbox_process, tiny
 
 DELAY_S = 0.04  # one request's added latency (a short AWS round trip)
 RUNS = 3 if tiny() else 15

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -20,6 +20,9 @@ from app.services.aws_session import AdminTarget, AwsCredentialSource
 from app.ui.controllers.diagnosis import DiagnosisController, DiagnosisResult
 from app.ui.widgets.diagnosis_card import DiagnosisCard
 from tests.unit.core.diagnosis_cases import ALICE, DAVE, ENABLED, given_input
+
+if TYPE_CHECKING:
+    from app.services.admin_stack import AdminServices
 
 
 class _Tasks:
@@ -55,12 +58,10 @@ _TARGET = AdminTarget(Profile("Sandbox", "us-east-1", builtin=True), "cid", AwsC
 
 def _controller(delay: float = 0.0, debounce_ms: int = 50) -> tuple[DiagnosisController, Any]:
     fake = _SlowDiagnosis(delay)
-    services = SimpleNamespace(diagnosis=fake)
+    # Only `.diagnosis` of AdminServices is used here.
+    services = cast("AdminServices", SimpleNamespace(diagnosis=fake))
     controller = DiagnosisController(
-        _Tasks(),
-        lambda: services,
-        lambda name: _TARGET,
-        debounce_ms=debounce_ms,  # type: ignore[arg-type,return-value]
+        _Tasks(), lambda: services, lambda name: _TARGET, debounce_ms=debounce_ms
     )
     return controller, fake
 

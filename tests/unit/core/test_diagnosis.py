@@ -217,11 +217,12 @@ def test_nothing_checked_without_credentials_is_said() -> None:
 def test_json_has_the_documented_keys() -> None:
     data = diagnosis_to_dict(diagnose(given_input(by_email(ALICE), identifier="alice@example.com")))
     assert set(data) >= {"user", "prediction", "findings", "checked", "not_checked"}
-    assert set(data["user"]) >= {"found", "username", "status", "enabled"}  # type: ignore[arg-type]
-    assert set(data["prediction"]) >= {  # type: ignore[arg-type]
-        "will_send", "medium", "attribute", "destination", "reason"
-    }  # fmt: skip
-    for f in data["findings"]:  # type: ignore[attr-defined]
+    user, prediction, findings = data["user"], data["prediction"], data["findings"]
+    assert isinstance(user, dict) and isinstance(prediction, dict)
+    assert isinstance(findings, list)
+    assert set(user) >= {"found", "username", "status", "enabled"}
+    assert set(prediction) >= {"will_send", "medium", "attribute", "destination", "reason"}
+    for f in findings:
         assert set(f) == {"code", "severity", "title", "detail", "remedy"}
         assert f["severity"] in ("error", "warning", "info")
     json.dumps(data)
@@ -252,6 +253,6 @@ def test_properties_hold_for_any_input(data: object) -> None:
     # Masked everywhere: no full address or number in the JSON.
     text = json.dumps(diagnosis_to_dict(d)) + diagnosis_text(d)
     for user in data.matches or ():
-        for value in (user.email, user.phone_number):
-            if value:
-                assert value not in text
+        for contact in (user.email, user.phone_number):
+            if contact:
+                assert contact not in text
