@@ -17,6 +17,7 @@ from bench.common import (
     client_id,
     emit,
     figure,
+    resendable_users,
     sandbox_process,
     time_process,
     tiny,
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     with sandbox_process() as info, tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         url, region, cid = info["endpoint_url"], info["region"], client_id(info)
         env = child_env(Path(tmp))
-        users = [u["username"] for u in info["users"] if u["status"] == "UNCONFIRMED"]
+        users = resendable_users(info)
         aws = aws_cli()
 
         def app(user: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import client_id, emit, figure, sandbox_process, tiny
+from bench.common import client_id, emit, figure, resendable_users, sandbox_process, tiny
 
 TARGET_RATIO = 1.05
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     raw_ms: list[float] = []
     with sandbox_process() as info, tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         url, region, cid = info["endpoint_url"], info["region"], client_id(info)
-        users = [u["username"] for u in info["users"] if u["status"] == "UNCONFIRMED"]
+        users = resendable_users(info)
         # The app logs every resend to its file; so does this process, the same way.
         configure_logging(Path(tmp) / "app.log")
         history = HistoryStore(Path(tmp) / "history.sqlite3")

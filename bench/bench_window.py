@@ -30,6 +30,7 @@ from bench.common import (
     emit,
     figure,
     percentile,
+    resendable_users,
     rss_mb,
     sandbox_process,
     tiny,
@@ -502,7 +503,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     saved = c.save_profile(ProfileEdit(profile, public["client_id"], Secret("")))
     await wait_until(saved.done)
     assert saved.result() is True
-    users = [u["username"] for u in info["users"] if u["status"] == "UNCONFIRMED"]
+    users = resendable_users(info)
 
     async def burst(n: int, start: int) -> None:
         # Bounded concurrency: the executor's worker count, as clicks would queue anyway.

@@ -196,6 +196,19 @@ def sandbox_process(resend_limit: int = 10_000) -> Iterator[dict[str, Any]]:
                 proc.wait()
 
 
+def resendable_users(info: dict[str, Any]) -> list[str]:
+    """Seeded users a resend through the `public` client delivers to: unconfirmed, enabled,
+    in the main pool (the others exist to show refusals, not to be timed)."""
+    main_pool = info["user_pool_id"]
+    return [
+        u["username"]
+        for u in info["users"]
+        if u["status"] == "UNCONFIRMED"
+        and u.get("enabled", True)
+        and u.get("user_pool_id", main_pool) == main_pool
+    ]
+
+
 def client_id(info: dict[str, Any], name: str = "public") -> str:
     return str(next(c["client_id"] for c in info["clients"] if c["name"] == name))
 

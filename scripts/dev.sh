@@ -53,7 +53,7 @@ DEBS_QT=(libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
     libxcb-xfixes0 libxcb-xkb1 libx11-xcb1)
 DEBS_RUN=("${DEBS_QT[@]}" dbus gnome-keyring)
 # Tests: also a real X server, dbus-launch, and objdump for PyInstaller.
-DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils)
+DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils chromium)
 DEBS_PACKAGE=("${DEBS_TEST[@]}")
 
 debs_for() {

@@ -61,6 +61,34 @@ class SandboxControl:
             raise
         return {str(k): str(v) for k, v in answer["attributes"].items()}
 
+    def clock(self) -> dict[str, Any]:
+        """{"now": ISO, "offset_seconds": float}: the sandbox's time (codes age by it)."""
+        return dict(self._call("GET", "clock"))
+
+    def set_clock(
+        self, *, advance_seconds: float | None = None, now: str | None = None
+    ) -> dict[str, Any]:
+        """Move sandbox time forward by `advance_seconds`, or to the ISO instant `now`."""
+        if (advance_seconds is None) == (now is None):
+            raise ValueError("give exactly one of advance_seconds and now")
+        payload: dict[str, Any] = (
+            {"advance_seconds": advance_seconds} if now is None else {"now": now}
+        )
+        return dict(self._call("POST", "clock", payload))
+
+    def reset_clock(self) -> dict[str, Any]:
+        return dict(self._call("POST", "clock", {"reset": True}))
+
+    def code_state(self, username: str) -> dict[str, Any] | None:
+        """The user's one valid code and its attempts, or None when none is outstanding."""
+        query = urllib.parse.urlencode({"username": username})
+        try:
+            return dict(self._call("GET", "codes?" + query))
+        except SandboxControlError as error:
+            if "HTTP 404" in str(error):
+                return None
+            raise
+
     def _call(self, method: str, name: str, payload: dict[str, Any] | None = None) -> Any:
         data = None if payload is None else json.dumps(payload).encode()
         request = urllib.request.Request(

@@ -29,6 +29,9 @@ class PoolSettings:
     auto_verified_attributes: tuple[str, ...]
     email_template: str | None
     sms_template: str | None
+    # VerificationMessageTemplate.DefaultEmailOption and its link template (CONFIRM_WITH_LINK).
+    default_email_option: str = "CONFIRM_WITH_CODE"
+    email_link_template: str | None = None
 
 
 class MotoDirectory:
@@ -68,19 +71,31 @@ class MotoDirectory:
         return None
 
     def find_user(self, user_pool_id: str, username: str) -> UserRecord | None:
-        """By username, by sign-in attribute (UsernameAttributes), then by alias attribute.
+        """By username, by sign-in attribute (UsernameAttributes), by sub, then verified alias.
 
-        Real Cognito resolves an alias only once that attribute is verified; the sandbox
-        resolves it for unconfirmed users as well, so testers can resend by email address.
+        An email or phone number becomes an alias only once it is verified (developer guide,
+        "user pool attributes", aliases): an unconfirmed user's unverified address finds no
+        one, so it must be addressed by its username.
         """
         pool = self._pool(user_pool_id)
         if pool is None:
             return None
         user = pool._get_user(username)
         if user is None:
+            # The sub is accepted too (botocore model, ResendConfirmationCode.Username).
+            user = next(
+                (u for u in list(pool.users.values()) if u.attribute_lookup.get("sub") == username),
+                None,
+            )
+        if user is None:
             aliases = pool.extended_config.get("AliasAttributes") or []
             for candidate in list(pool.users.values()):
-                if any(candidate.attribute_lookup.get(a) == username for a in aliases):
+                lookup = candidate.attribute_lookup
+                if any(
+                    lookup.get(a) == username
+                    and str(lookup.get(f"{a}_verified", "")).lower() == "true"
+                    for a in aliases
+                ):
                     user = candidate
                     break
         if user is None:
@@ -100,6 +115,8 @@ class MotoDirectory:
             auto_verified_attributes=tuple(config.get("AutoVerifiedAttributes") or ()),
             email_template=template.get("EmailMessage") or config.get("EmailVerificationMessage"),
             sms_template=template.get("SmsMessage") or config.get("SmsVerificationMessage"),
+            default_email_option=str(template.get("DefaultEmailOption") or "CONFIRM_WITH_CODE"),
+            email_link_template=template.get("EmailMessageByLink"),
         )
 
 

@@ -44,6 +44,8 @@ http-503               503     ServiceUnavailable (JSON)                   Servi
 malformed              200     a truncated JSON body                       -
 drop                   -       connection closed, no answer at all         -
 slow-<seconds>         200     the normal answer, after the delay         e.g. slow-2, slow-0.5
+bounce                 200     the normal answer; the message then        (a user-notification
+                               bounces                                    ERROR log event)
 =====================  ======  ==========================================  =====================
 
 Messages marked "sandbox wording" are plausible, not copied from a real Cognito answer.
@@ -85,7 +87,14 @@ class SlowFault:
     delay_s: float
 
 
-Fault = ErrorFault | WireFault | SlowFault
+@dataclass(frozen=True)
+class BounceFault:
+    """Deliver normally, then let the message bounce (a user-notification ERROR log event)."""
+
+    kind: str
+
+
+Fault = ErrorFault | WireFault | SlowFault | BounceFault
 
 ERROR_FAULTS: Final[dict[str, ErrorFault]] = {
     f.kind: f
@@ -153,9 +162,12 @@ ERROR_FAULTS: Final[dict[str, ErrorFault]] = {
 
 WIRE_FAULTS: Final = frozenset({"http-500", "http-503", "malformed", "drop"})
 
+BOUNCE: Final = "bounce"
+
 FAULT_KINDS: Final[tuple[str, ...]] = (
     *ERROR_FAULTS,
     *sorted(WIRE_FAULTS),
+    BOUNCE,
     f"{SLOW_PREFIX}<seconds>",
 )
 
@@ -166,6 +178,8 @@ def parse_fault(kind: str) -> Fault:
         return ERROR_FAULTS[kind]
     if kind in WIRE_FAULTS:
         return WireFault(kind)
+    if kind == BOUNCE:
+        return BounceFault(kind)
     if kind.startswith(SLOW_PREFIX):
         try:
             delay = float(kind[len(SLOW_PREFIX) :])

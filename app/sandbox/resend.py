@@ -6,13 +6,15 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.sandbox import link as confirm_link
+from app.sandbox.clock import iso
+from app.sandbox.codes import CODE_LIFETIME, CodeBook, new_code
 from app.sandbox.directory import ClientRecord, PoolSettings, UserRecord
 from app.sandbox.model import InboxMessage, TriggerRun
 from app.sandbox.state import AttemptLimiter, Inbox
@@ -23,6 +25,7 @@ _CLIENT_ID_PATTERN = r"[\w+]+"
 _USERNAME_PATTERN = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+"
 _SECRET_HASH_PATTERN = r"[\w+=/]+"
 DEFAULT_TEMPLATE = "Your verification code is {####}."
+RESEND_SOURCE = "CustomMessage_ResendCode"
 
 
 class CognitoError(Exception):
@@ -57,6 +60,8 @@ class PendingDelivery:
     # As a trigger sees them: stored attributes plus cognito:user_status and *_verified.
     user_attributes: dict[str, str] = field(default_factory=dict)
     request_id: str | None = None
+    # CustomMessage_SignUp for SignUp's first code, CustomMessage_ResendCode for a resend.
+    trigger_source: str = RESEND_SOURCE
 
     @property
     def region(self) -> str:
@@ -87,6 +92,26 @@ def template_composer(delivery: PendingDelivery) -> ComposedMessage:
 def secret_hash(secret: str, username: str, client_id: str) -> str:
     digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
+
+
+def check_secret_hash(client: ClientRecord, username: str, sent: str | None) -> None:
+    """SignUp, ConfirmSignUp and ResendConfirmationCode check it alike.
+
+    Missing or wrong, Cognito answers "Unable to verify secret hash for client <id>" on these
+    three (amplify-js#1368, amazon-cognito-identity-dart-2 PR#98, the many
+    amazon-cognito-identity-js reports: that library never sends a hash). "Client <id> is
+    configured with secret but SECRET_HASH was not received" is InitiateAuth's wording
+    (amplify-android#2504), not theirs.
+    """
+    if client.secret is None:
+        return
+    # Cognito verifies against the username exactly as sent, alias or not.
+    expected = secret_hash(client.secret, username, client.client_id)
+    if sent is None or not hmac.compare_digest(expected, sent):
+        raise CognitoError(
+            "NotAuthorizedException",
+            f"Unable to verify secret hash for client {client.client_id}",
+        )
 
 
 def mask_email(address: str) -> str:
@@ -182,12 +207,15 @@ class ResendConfirmationCode:
         limiter: AttemptLimiter,
         composer: MessageComposer = template_composer,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        codes: CodeBook | None = None,
     ) -> None:
         self._directory = directory
         self._inbox = inbox
         self._limiter = limiter
         self._composer = composer
         self._clock = clock
+        # Where the newest code per user is kept for ConfirmSignUp; None: codes are only sent.
+        self._codes = codes
 
     def __call__(self, params: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
         client_id, username, sent_hash, metadata = _validate(params)
@@ -196,36 +224,29 @@ class ResendConfirmationCode:
             raise CognitoError(
                 "ResourceNotFoundException", f"User pool client {client_id} does not exist."
             )
-        self._check_secret_hash(client, username, sent_hash)
+        check_secret_hash(client, username, sent_hash)
         user = self._directory.find_user(client.user_pool_id, username)
         if user is None:
             return self._unknown_user(client, username)
         if not user.enabled:
+            # ENABLED clients answer for a disabled user as for an unknown one (developer
+            # guide, "Managing user existence error responses"; COGNITO.md); LEGACY ones say
+            # so (NotAuthorizedException "User is disabled.", amazon-cognito-identity-js#373,
+            # amplify-js#5503).
+            if client.prevents_user_existence_errors:
+                return self._unknown_user(client, username)
             raise CognitoError("NotAuthorizedException", "User is disabled.")
-        if user.status == "CONFIRMED":
+        # FORCE_CHANGE_PASSWORD counts as confirmed ("The user is confirmed and can sign in
+        # using a temporary password", UserType.UserStatus in the API reference); such a user
+        # needs AdminCreateUser MessageAction=RESEND (pycognito#50). The answer for it is
+        # inferred from that, not observed.
+        if user.status in ("CONFIRMED", "FORCE_CHANGE_PASSWORD"):
             raise CognitoError("InvalidParameterException", "User is already confirmed.")
         if not self._limiter.attempt(f"{client.user_pool_id}/{user.username}"):
             raise CognitoError(
                 "LimitExceededException", "Attempt limit exceeded, please try after some time."
             )
-        return self._deliver(client, user, metadata, request_id)
-
-    def _check_secret_hash(self, client: ClientRecord, username: str, sent: str | None) -> None:
-        if client.secret is None:
-            return
-        if sent is None:
-            raise CognitoError(
-                "NotAuthorizedException",
-                f"Client {client.client_id} is configured with secret but SECRET_HASH was not "
-                "received",
-            )
-        # Cognito verifies against the username exactly as sent, alias or not.
-        expected = secret_hash(client.secret, username, client.client_id)
-        if not hmac.compare_digest(expected, sent):
-            raise CognitoError(
-                "NotAuthorizedException",
-                f"Unable to verify secret hash for client {client.client_id}",
-            )
+        return self.deliver(client, user, metadata, request_id)
 
     def _unknown_user(self, client: ClientRecord, username: str) -> dict[str, Any]:
         if not client.prevents_user_existence_errors:
@@ -237,13 +258,15 @@ class ResendConfirmationCode:
             )
         return _details(_simulated_destination(username), "EMAIL", "email")
 
-    def _deliver(
+    def deliver(
         self,
         client: ClientRecord,
         user: UserRecord,
         metadata: dict[str, str],
         request_id: str | None,
+        trigger_source: str = RESEND_SOURCE,
     ) -> dict[str, Any]:
+        """Send `user` a new code (the only valid one from now on); the CodeDeliveryDetails."""
         settings = self._directory.pool_settings(client.user_pool_id)
         attribute = _delivery_attribute(user, settings)
         medium = "SMS" if attribute == "phone_number" else "EMAIL"
@@ -251,11 +274,23 @@ class ResendConfirmationCode:
         template = (settings.sms_template if medium == "SMS" else settings.email_template) or (
             DEFAULT_TEMPLATE
         )
+        code = new_code()
+        # CONFIRM_WITH_LINK mails a link instead of the code (email only; SMS keeps the code).
+        link = None
+        if medium == "EMAIL" and settings.default_email_option == confirm_link.CONFIRM_WITH_LINK:
+            template = settings.email_link_template or confirm_link.DEFAULT_LINK_TEMPLATE
+            link = confirm_link.confirmation_link(
+                client.user_pool_id.split("_", 1)[0],
+                client.user_pool_id,
+                client.client_id,
+                user.username,
+                code,
+            )
         pending = PendingDelivery(
             user_pool_id=client.user_pool_id,
             client_id=client.client_id,
             username=user.username,
-            code=f"{secrets.randbelow(1_000_000):06d}",
+            code=code,
             medium=medium,
             attribute=attribute,
             destination=address,
@@ -263,8 +298,19 @@ class ResendConfirmationCode:
             template=template,
             user_attributes=event_user_attributes(user.attributes, user.status),
             request_id=request_id,
+            trigger_source=trigger_source,
         )
         composed = self._composer(pending)
+        # Registered only once the message is composed: a trigger that fails sends nothing,
+        # so the code the user already has must stay the valid one.
+        issued = (
+            None
+            if self._codes is None
+            else self._codes.issue(
+                client.user_pool_id, user.username, trigger_source, attribute, pending.code
+            )
+        )
+        sent_at = self._clock() if issued is None else issued.issued_at
         self._inbox.add(
             InboxMessage(
                 username=user.username,
@@ -273,11 +319,16 @@ class ResendConfirmationCode:
                 destination=address,
                 client_id=client.client_id,
                 client_metadata=dict(metadata),
-                sent_at=self._clock().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                message=composed.text,
+                sent_at=iso(sent_at),
+                message=composed.text if link is None else confirm_link.with_link(
+                    composed.text, link
+                ),
                 subject=composed.subject,
                 request_id=request_id,
                 trigger=composed.trigger,
+                trigger_source=trigger_source,
+                expires_at=iso(sent_at + CODE_LIFETIME),
+                link=link,
             )
         )
         masked = mask_phone(address) if medium == "SMS" else mask_email(address)
@@ -300,7 +351,10 @@ def _delivery_attribute(user: UserRecord, settings: PoolSettings) -> str:
     for attribute in ("phone_number", "email"):
         if attribute in settings.auto_verified_attributes and user.attributes.get(attribute):
             return attribute
-    raise CognitoError("InvalidParameterException", "Auto verification not turned on.")
+    # Cognito's wording (reported; COGNITO.md "Who gets the code").
+    raise CognitoError(
+        "InvalidParameterException", "Cannot resend codes. Auto verification not turned on."
+    )
 
 
 def _details(destination: str, medium: str, attribute: str) -> dict[str, Any]:

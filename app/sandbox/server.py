@@ -9,18 +9,23 @@ import threading
 from types import FrameType
 from typing import Any, TextIO
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app.sandbox import seed
+from app.sandbox import auth, pools, seed
+from app.sandbox.admin import AdminActions
+from app.sandbox.clock import SandboxClock
+from app.sandbox.codes import CodeBook
+from app.sandbox.cors import CorsMiddleware
 from app.sandbox.directory import MotoDirectory
 from app.sandbox.faults import FAULT_KINDS, parse_fault
+from app.sandbox.front import Action, SignUpFront
+from app.sandbox.keepalive import ConnectionRegistry, KeepAliveHandler
+from app.sandbox.logs import LAMBDA_LOG_GROUP, LambdaLoggingTriggerLog, SandboxLogs
 from app.sandbox.model import InboxMessage, SandboxClient, SandboxInfo, SandboxUser, TriggerRun
 from app.sandbox.resend import ResendConfirmationCode, event_user_attributes
+from app.sandbox.signed import SignedCalls
+from app.sandbox.signup import ConfirmSignUp, SignUp
 from app.sandbox.state import AttemptLimiter, FaultQueue, Inbox
 from app.sandbox.trigger import COGNITO_TIMEOUT_S, CustomMessageTrigger, trigger_composer
 from app.sandbox.wsgi import CONTROL_PREFIX, SandboxApp, SandboxControlHooks
@@ -34,13 +39,6 @@ __all__ = [
     "TriggerRun",
     "serve_forever",
 ]
-
-
-class _QuietHandler(MotoRequestHandler):
-    """moto's handler without werkzeug's per-request access log on stderr."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
 
 
 class Sandbox:
@@ -66,12 +64,21 @@ class Sandbox:
         self._region = region
         self._lock = threading.Lock()
         self._inbox = Inbox()
-        self._limiter = AttemptLimiter(resend_limit, resend_window_s)
+        # Sandbox time (POST /_sandbox/clock) ages codes and the resend window alike.
+        self.clock = SandboxClock()
+        self._codes = CodeBook(self.clock)
+        self._limiter = AttemptLimiter(resend_limit, resend_window_s, clock=self.clock.timestamp)
+        self._connections = ConnectionRegistry()
         self._faults = FaultQueue()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._seeded: seed.SeededPool | None = None
         self._info: SandboxInfo | None = None
+        # SigV4 key pairs for the admin calls; new on every Sandbox, kept across reset().
+        self._aws_credentials = auth.generate_credentials()
+        # CloudWatch Logs: pool log delivery, and the trigger's runs as Lambda would log them.
+        self._logs = SandboxLogs(region)
+        self._trigger.log = LambdaLoggingTriggerLog(self._logs)
 
     def start(self) -> SandboxInfo:
         """Start serving and seed the pool; a second call returns the same info."""
@@ -79,14 +86,18 @@ class Sandbox:
             if self._info is not None:
                 return self._info
             self._seeded = seed.seed(self._region)
+            self._prepare_pools(self._seeded)
+            resend = ResendConfirmationCode(
+                MotoDirectory(),
+                self._inbox,
+                self._limiter,
+                composer=trigger_composer(self._trigger),
+                clock=self.clock.now,
+                codes=self._codes,
+            )
             app = SandboxApp(
                 moto_app=DomainDispatcherApplication(create_backend_app),
-                resend=ResendConfirmationCode(
-                    MotoDirectory(),
-                    self._inbox,
-                    self._limiter,
-                    composer=trigger_composer(self._trigger),
-                ),
+                resend=resend,
                 faults=self._faults,
                 control=SandboxControlHooks(
                     info=lambda: self.info,
@@ -97,10 +108,23 @@ class Sandbox:
                     trigger_state=self._trigger_state,
                     user_attributes=self.user_attributes,
                 ),
+                signed=SignedCalls(
+                    auth.SigV4Verifier(self._aws_credentials, self._region),
+                    AdminActions(self._region, self._logs, self._inbox),
+                    self._logs,
+                    self._inbox,
+                    self._region,
+                ),
             )
+            actions: dict[str, Action] = {
+                "SignUp": SignUp(MotoDirectory(), resend),
+                "ConfirmSignUp": ConfirmSignUp(MotoDirectory(), self._codes),
+            }
+            front = CorsMiddleware(SignUpFront(app, actions, self.clock, self._codes))
             server = make_server(
-                self._host, self._port, app, threaded=True, request_handler=_QuietHandler
+                self._host, self._port, front, threaded=True, request_handler=KeepAliveHandler
             )
+            server.sandbox_connections = self._connections  # type: ignore[attr-defined]
             self._server = server
             # A short poll interval keeps stop() quick; shutdown() waits for the next poll.
             self._thread = threading.Thread(
@@ -121,6 +145,8 @@ class Sandbox:
         if server is not None:
             server.shutdown()
             server.server_close()
+            # Kept-alive connections would otherwise hold their threads until the idle timeout.
+            self._connections.close_all()
         if thread is not None:
             thread.join(timeout=5)
 
@@ -139,6 +165,8 @@ class Sandbox:
         as seeded and the CustomMessage trigger back to the one the sandbox started with."""
         self._inbox.clear()
         self._limiter.clear()
+        self._codes.clear()
+        self.clock.reset()
         self._faults.clear()
         self._trigger.log.clear()
         try:
@@ -157,6 +185,7 @@ class Sandbox:
                 self._info = self._make_info(port, self._seeded)
             else:
                 seed.restore(self._region, self._seeded)
+            self._prepare_pools(self._seeded)
 
     def inject(self, *faults: str) -> None:
         """Queue faults for the next ResendConfirmationCode calls; ValueError for unknown ones."""
@@ -174,7 +203,10 @@ class Sandbox:
         ValueError when the file or the function name is not acceptable. The file is read
         afresh on every resend, so edits need no re-attach.
         """
-        return self._trigger.attach(spec)
+        attached = self._trigger.attach(spec)
+        if self._seeded is not None:
+            pools.set_custom_message(self._region, self._seeded.pools, attached is not None)
+        return attached
 
     def trigger_runs(self) -> list[TriggerRun]:
         """The latest calls of the CustomMessage trigger (failed ones too), oldest first."""
@@ -189,6 +221,17 @@ class Sandbox:
         if user is None:
             return None
         return event_user_attributes(user.attributes, user.status)
+
+    def _prepare_pools(self, seeded: seed.SeededPool) -> None:
+        """Fresh log groups and log delivery, and LambdaConfig as the trigger is attached."""
+        self._logs.clear_groups(("/aws/cognito/userpools/", LAMBDA_LOG_GROUP))
+        self._logs.forget(keep=set())
+        for built in seeded.pools:
+            if built.seed.exports_user_notification_logs:
+                self._logs.configure_user_notification(built.user_pool_id)
+        pools.set_custom_message(
+            self._region, seeded.pools, self._trigger.handler is not None
+        )
 
     def _trigger_state(self) -> dict[str, Any]:
         return {
@@ -206,6 +249,7 @@ class Sandbox:
             user_pool_id=seeded.user_pool_id,
             clients=seeded.clients,
             users=seeded.users,
+            aws_credentials=self._aws_credentials,
         )
 
 
@@ -223,10 +267,22 @@ def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> st
             else "unknown users get UserNotFoundException"
         )
         secret = f", secret {client.client_secret}" if client.client_secret else ", no secret"
-        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}")
+        pool = "" if client.user_pool_id in ("", info.user_pool_id) else f" [{client.pool_name}]"
+        lines.append(f"    {client.name:<10} {client.client_id}{secret}; {protection}{pool}")
     lines.append("  users:")
     for user in info.users:
-        lines.append(f"    {user.username:<12} {user.status:<12} {user.destination}")
+        disabled = "" if user.enabled else " (disabled)"
+        pool = "" if user.user_pool_id in ("", info.user_pool_id) else f"  [{user.pool_name}]"
+        lines.append(
+            f"    {user.username:<12} {user.status:<21} {user.destination}{disabled}{pool}"
+        )
+    keys = info.aws_credentials
+    lines += [
+        "  AWS keys for the signed (admin) calls and CloudWatch Logs, e.g. the AWS CLI with"
+        " --endpoint-url:",
+        f"    admin      {keys.admin.access_key_id} {keys.admin.secret_access_key}",
+        f"    read-only  {keys.read_only.access_key_id} {keys.read_only.secret_access_key}",
+    ]
     if custom_message_trigger is not None:
         lines.append(
             f"  CustomMessage trigger: {custom_message_trigger} (re-read on every resend)"
@@ -236,7 +292,8 @@ def describe(info: SandboxInfo, custom_message_trigger: str | None = None) -> st
         + ", ".join(FAULT_KINDS),
         f"  control: GET {CONTROL_PREFIX}info, GET {CONTROL_PREFIX}inbox[?username=U], "
         f"POST {CONTROL_PREFIX}reset, POST {CONTROL_PREFIX}faults, "
-        f"GET/POST {CONTROL_PREFIX}trigger, GET {CONTROL_PREFIX}user?username=U",
+        f"GET/POST {CONTROL_PREFIX}trigger, GET {CONTROL_PREFIX}user?username=U, "
+        f"GET/POST {CONTROL_PREFIX}clock, GET {CONTROL_PREFIX}codes?username=U",
         "  Press Ctrl+C to stop.",
     ]
     return "\n".join(lines)

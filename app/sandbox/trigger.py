@@ -5,9 +5,9 @@ Attach one with ``Sandbox(custom_message_trigger="path/to/file.py:function")``,
 or ``python main.py sandbox --custom-message-trigger path/to/file.py:function``.
 
 Each call starts a fresh Python process (``trigger_runner``) with the
-CustomMessage_ResendCode event, so a crash, a hang or ``os._exit`` in the handler cannot
-take the sandbox down, and an edited handler file is picked up on the next resend with no
-reload machinery. Outcomes, as Cognito reports them:
+CustomMessage_ResendCode event (CustomMessage_SignUp for SignUp's first code), so a crash, a
+hang or ``os._exit`` in the handler cannot take the sandbox down, and an edited handler file
+is picked up on the next resend with no reload machinery. Outcomes, as Cognito reports them:
 
 ==============================================  ===============================================
 handler                                         resend answers
@@ -17,11 +17,15 @@ returns the event unchanged (response null)     200; the pool's template, as wit
 raises, or cannot be imported                   UserLambdaValidationException "CustomMessage
                                                 failed with error <its message>."
 returns a non-object, a non-string message, a   InvalidLambdaResponseException "Invalid lambda
-message without ``{####}`` or over the limits   function output : ..."
-(SMS 140, email 20,000, subject 140 characters)
-runs longer than the timeout (Cognito: 5 s)     UnexpectedLambdaException "CustomMessage
-                                                invocation failed due to error Socket timeout
-                                                while invoking Lambda function."
+message without ``{####}``, a subject over 140  function output : ..."
+characters
+returns an SMS over 140 or an email over        200; the pool's template is sent instead and the
+20,000 characters                               run's ``dropped`` says the text was dropped
+                                                (reports: identity-js#396, #155)
+runs longer than the timeout (Cognito: 5 s)     tried again, 3 tries in all (each in the run's
+                                                ``tries``); then UnexpectedLambdaException
+                                                "CustomMessage invocation failed due to error
+                                                Socket timeout while invoking Lambda function."
 exits or crashes (``os._exit``, ``sys.exit``)   UnexpectedLambdaException (sandbox wording)
 ==============================================  ===============================================
 
@@ -33,6 +37,7 @@ a test checks that both builders agree field by field.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -62,6 +67,10 @@ CODE_PARAMETER: Final = "{####}"
 LINK_PARAMETER: Final = "{##Click Here##}"
 SDK_VERSION: Final = "aws-sdk-unknown-unknown"
 COGNITO_TIMEOUT_S: Final = 5.0
+COGNITO_TRIES: Final = 3
+# Cognito does not refuse an over-long message: it silently sends the default one instead
+# (reports: amazon-cognito-identity-js#396, #155). The subject keeps its refusal.
+_FALLBACK_LIMITS: Final = (("smsMessage", 140), ("emailMessage", 20_000))
 _LIMITS: Final = (
     ("smsMessage", 140, True),
     ("emailMessage", 20_000, True),
@@ -111,11 +120,12 @@ def build_event(
     client_id: str,
     client_metadata: Mapping[str, str],
     user_attributes: Mapping[str, str],
+    trigger_source: str = TRIGGER_SOURCE,
 ) -> dict[str, Any]:
-    """The CustomMessage_ResendCode event, as Cognito sends it."""
+    """The CustomMessage event (CustomMessage_ResendCode unless told), as Cognito sends it."""
     return {
         "version": "1",
-        "triggerSource": TRIGGER_SOURCE,
+        "triggerSource": trigger_source,
         "region": region,
         "userPoolId": user_pool_id,
         "userName": username,
@@ -216,24 +226,17 @@ class LocalTrigger:
         spec: HandlerSpec,
         timeout_s: float = COGNITO_TIMEOUT_S,
         python: str = sys.executable,
+        tries: int = COGNITO_TRIES,
     ) -> None:
         self.spec = spec
         self._timeout_s = timeout_s
         self._python = python
+        self._tries = max(1, tries)
 
-    def invoke(
-        self, event: dict[str, Any], *, username: str, request_id: str | None
-    ) -> tuple[TriggerAnswer, TriggerRun]:
-        """The handler's usable answer and its run, or TriggerFailedError."""
-        started_at = _now()
-        job = {
-            "handler_path": str(self.spec.path),
-            "function": self.spec.function,
-            "event": event,
-            "timeout_s": self._timeout_s,
-        }
+    def _run_once(self, job: dict[str, Any]) -> _Try:
         with tempfile.TemporaryDirectory(prefix="cognito-trigger-") as folder:
             result_path = os.path.join(folder, "result.json")
+            started_at = _now()
             start = time.perf_counter()
             timed_out = False
             stdout: bytes | None
@@ -254,6 +257,38 @@ class LocalTrigger:
                 stdout, stderr, exit_code = expired.stdout, expired.stderr, None
             duration_ms = round((time.perf_counter() - start) * 1000, 1)
             result = _read_result(result_path)
+        return _Try(started_at, duration_ms, timed_out, exit_code, stdout, stderr, result)
+
+    def invoke(
+        self, event: dict[str, Any], *, username: str, request_id: str | None
+    ) -> tuple[TriggerAnswer, TriggerRun]:
+        """The handler's usable answer and its run, or TriggerFailedError.
+
+        A try that does not answer within the limit is tried again, `tries` times in all, as
+        Cognito does (developer guide, "Customizing user pool workflows with Lambda
+        triggers": no answer in 5 seconds -> retry; three failed tries -> timeout). A handler
+        that answers, raises or exits is not retried: that is an answer, not a timeout.
+        """
+        job = {
+            "handler_path": str(self.spec.path),
+            "function": self.spec.function,
+            "event": event,
+            "timeout_s": self._timeout_s,
+        }
+        tries: list[_Try] = []
+        while True:
+            attempt = self._run_once(job)
+            tries.append(attempt)
+            if not attempt.timed_out or len(tries) >= self._tries:
+                break
+        started_at = tries[0].started_at
+        duration_ms = round(sum(t.duration_ms for t in tries), 1)
+        last = tries[-1]
+        timed_out, exit_code, result = last.timed_out, last.exit_code, last.result
+        stdout = b"".join(t.stdout or b"" for t in tries)
+        stderr = b"".join(t.stderr or b"" for t in tries)
+        tries_json = tuple(t.to_json() for t in tries)
+        dropped: list[str] = []
 
         def record(
             answer: Any = None, error_type: str | None = None, message: str | None = None
@@ -271,6 +306,9 @@ class LocalTrigger:
                 stderr=_clip(_text(stderr)),
                 duration_ms=duration_ms,
                 exit_code=exit_code,
+                tries=tries_json,
+                dropped=tuple(dropped),
+                trigger_source=str(event.get("triggerSource") or TRIGGER_SOURCE),
             )
 
         def fail(error_type: str, message: str, answer: Any = None) -> TriggerFailedError:
@@ -296,10 +334,13 @@ class LocalTrigger:
             )
         if "not_json" in result:
             raise fail("InvalidLambdaResponseException", _INVALID_OUTPUT + "Invalid JSON")
-        answer = result.get("answer")
+        returned = result.get("answer")
+        # The run keeps what the handler returned; the checks see it without dropped texts.
+        answer = copy.deepcopy(returned)
+        dropped.extend(_drop_overlong(answer))
         problem = answer_problem(answer)
         if problem is not None:
-            raise fail("InvalidLambdaResponseException", problem, answer)
+            raise fail("InvalidLambdaResponseException", problem, returned)
         assert isinstance(answer, dict)  # answer_problem refuses anything else
         response = answer.get("response") or {}
         return (
@@ -308,8 +349,54 @@ class LocalTrigger:
                 email_message=response.get("emailMessage"),
                 email_subject=response.get("emailSubject"),
             ),
-            record(answer),
+            record(returned),
         )
+
+
+@dataclass(frozen=True)
+class _Try:
+    """One child process run of the handler."""
+
+    started_at: str
+    duration_ms: float
+    timed_out: bool
+    exit_code: int | None
+    stdout: bytes | None
+    stderr: bytes | None
+    result: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.timed_out:
+            outcome = "timeout"
+        elif self.result is None:
+            outcome = "crashed"
+        elif "error" in self.result or "not_json" in self.result:
+            outcome = "error"
+        else:
+            outcome = "ok"
+        return {
+            "started_at": self.started_at,
+            "duration_ms": self.duration_ms,
+            "outcome": outcome,
+            "exit_code": self.exit_code,
+        }
+
+
+def _drop_overlong(answer: object) -> list[str]:
+    """Null out over-long messages in `answer` (in place); one note per message dropped."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("response"), dict):
+        return []
+    response = answer["response"]
+    notes = []
+    for key, limit in _FALLBACK_LIMITS:
+        value = response.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            response[key] = None
+            notes.append(
+                f"{key} is {len(value)} characters long (Cognito's limit is {limit:,}): Cognito "
+                "silently sends the default message instead, so the trigger's text was dropped"
+            )
+    return notes
 
 
 def _read_result(path: str) -> dict[str, Any] | None:
@@ -386,6 +473,7 @@ def trigger_composer(slot: CustomMessageTrigger) -> MessageComposer:
             client_id=delivery.client_id,
             client_metadata=delivery.client_metadata,
             user_attributes=delivery.user_attributes,
+            trigger_source=delivery.trigger_source,
         )
         try:
             outcome = slot.invoke(event, username=delivery.username, request_id=delivery.request_id)

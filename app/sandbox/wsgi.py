@@ -8,11 +8,18 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from app.sandbox.faults import ErrorFault, Fault, SlowFault, WireFault, fault_for_username
+from app.sandbox.faults import (
+    BounceFault,
+    ErrorFault,
+    Fault,
+    SlowFault,
+    WireFault,
+    fault_for_username,
+)
 from app.sandbox.model import InboxMessage, SandboxInfo
 from app.sandbox.resend import CognitoError, ResendConfirmationCode
 from app.sandbox.state import FaultQueue
@@ -49,6 +56,14 @@ class SandboxControlHooks:
         self.user_attributes = user_attributes
 
 
+class SignedCallHooks(Protocol):
+    """SigV4, the admin actions and logs (app.sandbox.signed): checked before moto answers."""
+
+    def serve(self, environ: WSGIEnvironment, start_response: StartResponse) -> Body | None: ...
+
+    def delivered(self, request_id: str, bounce: bool) -> None: ...
+
+
 class SandboxApp:
     """Answers what moto cannot (resend, faults, control) and hands the rest to moto."""
 
@@ -58,16 +73,22 @@ class SandboxApp:
         resend: ResendConfirmationCode,
         faults: FaultQueue,
         control: SandboxControlHooks,
+        signed: SignedCallHooks | None = None,
     ) -> None:
         self._moto_app = moto_app
         self._resend = resend
         self._faults = faults
         self._control = control
+        self._signed = signed
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
         if path.startswith(CONTROL_PREFIX):
             return self._control_endpoint(environ, start_response, path[len(CONTROL_PREFIX) :])
+        if self._signed is not None:
+            answered = self._signed.serve(environ, start_response)
+            if answered is not None:
+                return answered
         if environ.get("HTTP_X_AMZ_TARGET") == RESEND_TARGET:
             return self._resend_endpoint(environ, start_response)
         return self._moto_app(environ, start_response)
@@ -95,6 +116,8 @@ class SandboxApp:
             answer = self._resend(params, request_id)
         except CognitoError as error:
             return _error(start_response, error, request_id)
+        if self._signed is not None:
+            self._signed.delivered(request_id, isinstance(fault, BounceFault))
         return _json(start_response, "200 OK", answer, request_id)
 
     def _apply_fault(
@@ -110,6 +133,8 @@ class SandboxApp:
             return _error(start_response, error, request_id)
         if isinstance(fault, SlowFault):
             time.sleep(fault.delay_s)
+            return None
+        if isinstance(fault, BounceFault):
             return None
         return self._wire_fault(fault, environ, start_response, request_id)
 

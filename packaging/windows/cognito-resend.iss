@@ -1,6 +1,7 @@
 ; Inno Setup 6 script: setup.exe for Cognito Resend on Windows (per-user or all users).
 ;
-; NOT BUILT OR TESTED IN CI (no Windows machine there). Steps, on Windows with Python 3.11:
+; Built by the release workflow (.github/workflows/release.yml, windows job); never run on
+; this project's own CI (Linux only). By hand, on Windows with Python 3.11:
 ;   py -3.11 -m venv .venv && .venv\Scripts\pip install -e ".[package]"
 ;   .venv\Scripts\pyinstaller --noconfirm packaging\cognito_resend.spec
 ;       -> dist\cognito-resend\cognito-resend.exe (onedir, windowed)

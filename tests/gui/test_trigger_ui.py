@@ -54,7 +54,8 @@ def detached(harness: WindowHarness) -> Iterator[WindowHarness]:
 
 @pytest.fixture(scope="module")
 def quick_sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(trigger_timeout_s=1.5)
+    # The sandbox tries a trigger that does not answer three times, as Cognito does: 3 x 0.8 s.
+    box = Sandbox(trigger_timeout_s=0.8)
     box.start()
     yield box
     box.stop()
@@ -64,7 +65,7 @@ def quick_sandbox() -> Iterator[Sandbox]:
 def quick(
     qtbot: QtBot, qloop: asyncio.AbstractEventLoop, quick_sandbox: Sandbox
 ) -> Iterator[WindowHarness]:
-    """A window harness over the 1.5 s sandbox, for the handlers that must be killed."""
+    """A window harness over the 0.8 s sandbox, for the handlers that must be killed."""
     quick_sandbox.reset()
     h = WindowHarness(qtbot, quick_sandbox, AppPaths.from_platform().ensure(), [])
     yield h

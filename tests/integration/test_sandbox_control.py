@@ -41,7 +41,7 @@ def test_info(fresh_sandbox: Sandbox) -> None:
     assert body == fresh_sandbox.info.to_json()
     info = SandboxInfo.from_json(body)
     assert info == fresh_sandbox.info
-    assert {c.name for c in info.clients} == {"public", "protected", "secret"}
+    assert {c.name for c in info.clients} == {"public", "protected", "secret", "no-verify", "link"}
     assert info.client("secret").client_secret
     assert info.client("public").client_secret is None
     assert not info.client("public").prevents_user_existence_errors
@@ -50,7 +50,7 @@ def test_info(fresh_sandbox: Sandbox) -> None:
     assert users["bob"].delivery_attribute == "phone_number"
     assert users["carol"].status == "CONFIRMED"
     assert {f"qa-user-{n:03d}" for n in range(1, 11)} <= set(users)
-    with pytest.raises(KeyError, match="known: public, protected, secret"):
+    with pytest.raises(KeyError, match="known: public, protected, secret, no-verify, link"):
         info.client("nope")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from app.sandbox.accounts import MotoAccounts
 from app.sandbox.server import Sandbox
 from tests.support.sandbox import make_cognito_client
 
@@ -96,13 +97,49 @@ def test_each_resend_sends_a_new_code_newest_last(
     assert fresh_sandbox.inbox("qa-user-002") == []
 
 
-def test_email_alias_resolves_to_the_user(fresh_sandbox: Sandbox, sandbox_cognito: Any) -> None:
-    client_id = fresh_sandbox.info.client("protected").client_id
+def _verify_email(sandbox: Sandbox, username: str) -> None:
+    # In-process on purpose: no public call verifies an unconfirmed user's address.
+    MotoAccounts().set_verified(sandbox.info.user_pool_id, username, "email", True)
+
+
+def test_verified_email_alias_resolves_to_the_user(
+    fresh_sandbox: Sandbox, sandbox_cognito: Any
+) -> None:
+    _verify_email(fresh_sandbox, "alice")
+    client_id = fresh_sandbox.info.client("public").client_id
     answer = sandbox_cognito.resend_confirmation_code(
         ClientId=client_id, Username="alice@example.com"
     )
     assert answer["CodeDeliveryDetails"]["Destination"] == "a***@e***"
     assert [m.username for m in fresh_sandbox.inbox()] == ["alice"]
+
+
+def test_unverified_email_is_no_alias_on_a_legacy_client(
+    fresh_sandbox: Sandbox, sandbox_cognito: Any
+) -> None:
+    client_id = fresh_sandbox.info.client("public").client_id
+    response = _error(
+        lambda: sandbox_cognito.resend_confirmation_code(
+            ClientId=client_id, Username="alice@example.com"
+        )
+    )
+    assert response["Error"] == {
+        "Code": "UserNotFoundException",
+        "Message": "Username/client id combination not found.",
+    }
+    assert fresh_sandbox.inbox() == []
+
+
+def test_unverified_email_is_simulated_on_a_protecting_client(
+    fresh_sandbox: Sandbox, sandbox_cognito: Any
+) -> None:
+    client_id = fresh_sandbox.info.client("protected").client_id
+    answer = sandbox_cognito.resend_confirmation_code(
+        ClientId=client_id, Username="alice@example.com"
+    )
+    # Looks delivered (the mask of the address asked for), but nobody gets anything.
+    assert answer["CodeDeliveryDetails"]["Destination"] == "a***@e***"
+    assert fresh_sandbox.inbox() == []
 
 
 def test_client_metadata_is_recorded_verbatim(fresh_sandbox: Sandbox, sandbox_cognito: Any) -> None:
@@ -134,7 +171,8 @@ def test_secret_client_without_hash(fresh_sandbox: Sandbox, sandbox_cognito: Any
     )
     assert response["Error"] == {
         "Code": "NotAuthorizedException",
-        "Message": f"Client {client_id} is configured with secret but SECRET_HASH was not received",
+        # Not InitiateAuth's "... is configured with secret but SECRET_HASH was not received".
+        "Message": f"Unable to verify secret hash for client {client_id}",
     }
     assert fresh_sandbox.inbox() == []
 
@@ -169,6 +207,7 @@ def test_secret_client_with_right_hash(fresh_sandbox: Sandbox, sandbox_cognito: 
 def test_secret_hash_is_checked_against_the_username_as_sent(
     fresh_sandbox: Sandbox, sandbox_cognito: Any
 ) -> None:
+    _verify_email(fresh_sandbox, "alice")
     client = fresh_sandbox.info.client("secret")
     assert client.client_secret
     alias = "alice@example.com"
@@ -326,20 +365,24 @@ def test_signed_client_works_without_any_credentials(
     assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
 
 
-def test_moto_serves_the_rest_and_reset_restores_seeded_users(
+def test_reset_restores_seeded_users_and_drops_signed_up_ones(
     fresh_sandbox: Sandbox, sandbox_cognito: Any
 ) -> None:
     client_id = fresh_sandbox.info.client("public").client_id
-    sandbox_cognito.sign_up(
+    signed_up = sandbox_cognito.sign_up(
         ClientId=client_id,
-        Username="dave",
+        Username="zoe",
         Password="Sandbox-Passw0rd!",
-        UserAttributes=[{"Name": "email", "Value": "dave@example.net"}],
+        UserAttributes=[{"Name": "email", "Value": "zoe@example.net"}],
     )
-    answer = sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="dave")
-    assert answer["CodeDeliveryDetails"]["Destination"] == "d***@e***"
-    [message] = fresh_sandbox.inbox("dave")
-    sandbox_cognito.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode="1")
+    # SignUp delivered the first code; a resend replaces it.
+    assert signed_up["CodeDeliveryDetails"]["Destination"] == "z***@e***"
+    answer = sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="zoe")
+    assert answer["CodeDeliveryDetails"]["Destination"] == "z***@e***"
+    assert len(fresh_sandbox.inbox("zoe")) == 2
+    sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
+    code = fresh_sandbox.inbox("alice")[-1].code
+    sandbox_cognito.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode=code)
     with pytest.raises(ClientError, match="User is already confirmed"):
         sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
 
@@ -347,4 +390,4 @@ def test_moto_serves_the_rest_and_reset_restores_seeded_users(
 
     sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="alice")
     with pytest.raises(ClientError, match="UserNotFoundException"):
-        sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="dave")
+        sandbox_cognito.resend_confirmation_code(ClientId=client_id, Username="zoe")

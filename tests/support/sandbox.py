@@ -3,6 +3,8 @@
 `sandbox` is started once and shared; `fresh_sandbox` resets it (inbox, attempt counters,
 queued faults, seeded users) before the test. `sandbox_cognito` is a boto3 cognito-idp
 client built with no AWS credentials anywhere and no retries, so each fault shows once.
+`sandbox_admin` / `sandbox_logs` are cognito-idp / logs clients SIGNED with the sandbox's
+admin keys (`make_signed_client` for the read-only ones); `clean_sandbox` resets after too.
 """
 
 from __future__ import annotations
@@ -100,3 +102,51 @@ def sandbox_cognito(sandbox: Sandbox) -> Iterator[Any]:
         for name, value in _NO_CREDENTIAL_SETTINGS.items():
             patch.setenv(name, value)
         yield make_cognito_client(sandbox.info)
+
+
+def make_signed_client(
+    info: SandboxInfo, service: str = "cognito-idp", *, key: str = "admin"
+) -> Any:
+    """A boto3 client SIGNED (botocore SigV4) with one of the sandbox's key pairs.
+
+    `key` is "admin" or "read_only"; `service` "cognito-idp" or "logs" (same endpoint).
+    """
+    import boto3
+    from botocore.config import Config
+
+    pair = info.aws_credentials.admin if key == "admin" else info.aws_credentials.read_only
+    session = boto3.session.Session(
+        aws_access_key_id=pair.access_key_id,
+        aws_secret_access_key=pair.secret_access_key,
+        region_name=info.region,
+    )
+    return session.client(
+        service,
+        endpoint_url=info.endpoint_url,
+        config=Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=2,
+            read_timeout=5,
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def sandbox_admin(sandbox: Sandbox) -> Any:
+    """A cognito-idp client signed with the sandbox's admin keys (SigV4, as on AWS)."""
+    return make_signed_client(sandbox.info)
+
+
+@pytest.fixture(scope="session")
+def sandbox_logs(sandbox: Sandbox) -> Any:
+    """A CloudWatch Logs client signed with the sandbox's admin keys, on the same endpoint."""
+    return make_signed_client(sandbox.info, "logs")
+
+
+@pytest.fixture
+def clean_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The session sandbox reset before AND after: an attached trigger, changed users or
+    log configuration must not leak into the next test file."""
+    sandbox.reset()
+    yield sandbox
+    sandbox.reset()
