@@ -246,18 +246,22 @@ class AdminReader:
 
 
 def _mentions(message: str, names: set[str]) -> bool:
-    """Whether a log event is about one of `names` (a JSON field value or the raw text)."""
+    """Whether a log event names one of `names` as a whole word (in a JSON value or the
+    raw text): "alice" must not match "alice2". Cognito's exported events carry the user
+    in free text (message.details), so the text is searched, not only exact values."""
     try:
         data = json.loads(message)
     except ValueError:
-        return any(n in message for n in names)
+        data = message
+    texts: list[str] = []
     stack: list[object] = [data]
     while stack:
         item = stack.pop()
-        if isinstance(item, str) and item in names:
-            return True
-        if isinstance(item, Mapping):
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, Mapping):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    patterns = [re.compile(rf"(?<![\w@.+-]){re.escape(n)}(?![\w@+-]|\.\w)") for n in names]
+    return any(p.search(text) for text in texts for p in patterns)
