@@ -8,6 +8,7 @@ from app.core.diagnosis import Diagnosis
 from app.core.outcome import (
     SIMULATED_DELIVERY_CAUTION,
     Attempt,
+    AttemptKind,
     DeliveryVerdict,
     DiagnosisSnapshot,
     Status,
@@ -85,8 +86,8 @@ def judge(
 
 def delivery_note(attempt: Attempt) -> str | None:
     """What to add to a delivered attempt's account: the hedge only where it can apply."""
-    if attempt.status is not Status.DELIVERED:
-        return None
+    if attempt.status is not Status.DELIVERED or attempt.kind is not AttemptKind.RESEND:
+        return None  # only ResendConfirmationCode answers with made-up deliveries
     if attempt.verdict is DeliveryVerdict.DELIVERED:
         return None
     if attempt.verdict is DeliveryVerdict.SIMULATED:
