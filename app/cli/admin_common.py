@@ -18,6 +18,7 @@ from app.cli.common import (
     app_paths,
     cli_stack,
     fail,
+    gateway_config,
     sandbox_info,
     stored_profile,
 )
@@ -72,49 +73,59 @@ class AdminContext:
 
 @contextmanager
 def admin_context(args: argparse.Namespace, *, with_history: bool) -> Iterator[AdminContext]:
-    """The target named by --profile and the services; exits 2 (bad flag) or 5 (keyring)."""
+    """The target named by --profile and the services; exits 2 (bad flag) or 5 (keyring).
+
+    A stored profile is checked before anything is built: a typo costs no keyring,
+    history or AWS set-up."""
     from app.services.admin_stack import AdminServices
     from app.services.admin_targets import sandbox_target, stored_target
     from app.services.aws_session import AdminClientConfig
 
-    paths = app_paths()
-    stack = cli_stack(paths, args.timeout)
+    # Building the stack is free: each service is made on first use.
+    stack = cli_stack(app_paths(), gateway_config(args.timeout))
     config = AdminClientConfig()
     if args.timeout is not None:
         config = AdminClientConfig(read_timeout=args.timeout)
     try:
+        builtin = args.profile.strip().casefold() == SANDBOX_PROFILE_NAME.casefold()
+        stored = None if builtin else _stored_profile(args, stack)
         history = stack.history() if with_history else None
         recent = _recent(history) if history is not None else None
         services = AdminServices(history if history is not None else _Discard(), recent, config)
         try:
-            if args.profile.strip().casefold() == SANDBOX_PROFILE_NAME.casefold():
-                with sandbox_info(args, stack) as info:
-                    names = [c.name for c in info.clients]
-                    if args.sandbox_client not in names:
-                        fail(f"--sandbox-client: one of {', '.join(names)}")
-                    from app.services.sandbox_profile import sandbox_target as sandbox_profile
-
-                    profile = sandbox_profile(info, args.sandbox_client).profile
-                    target = sandbox_target(info, profile, args.sandbox_client)
-                    yield AdminContext(services, target, stack)
+            if stored is not None:
+                client_id = _client_id(stack, stored)
+                yield AdminContext(services, stored_target(stored, client_id), stack)
                 return
-            profile = stored_profile(args.profile, paths)
-            if args.endpoint_url:
-                problems = validate_endpoint_url(args.endpoint_url)
-                if problems:
-                    fail(f"--endpoint-url: {problems[0].message}")
-                profile = replace(profile, endpoint_url=args.endpoint_url)
-            if not profile.user_pool_id:
-                fail(
-                    f"--profile: {profile.name!r} names no user pool ID; add it with "
-                    f"`profiles set {profile.name} --user-pool-id ID`"
-                )
-            client_id = _client_id(stack, profile)
-            yield AdminContext(services, stored_target(profile, client_id), stack)
+            with sandbox_info(args, stack) as info:
+                names = [c.name for c in info.clients]
+                if args.sandbox_client not in names:
+                    fail(f"--sandbox-client: one of {', '.join(names)}")
+                from app.services.sandbox_profile import sandbox_target as sandbox_profile
+
+                profile = sandbox_profile(info, args.sandbox_client).profile
+                target = sandbox_target(info, profile, args.sandbox_client)
+                yield AdminContext(services, target, stack)
         finally:
             services.close()
     finally:
         stack.close()
+
+
+def _stored_profile(args: argparse.Namespace, stack: Composition) -> Profile:
+    """The saved profile --profile names, --endpoint-url applied; it must name its pool."""
+    profile = stored_profile(args.profile, stack)
+    if args.endpoint_url:
+        problems = validate_endpoint_url(args.endpoint_url)
+        if problems:
+            fail(f"--endpoint-url: {problems[0].message}")
+        profile = replace(profile, endpoint_url=args.endpoint_url)
+    if not profile.user_pool_id:
+        fail(
+            f"--profile: {profile.name!r} names no user pool ID; add it with "
+            f"`profiles set {profile.name} --user-pool-id ID`"
+        )
+    return profile
 
 
 def _client_id(stack: Composition, profile: Profile) -> str:
