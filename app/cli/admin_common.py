@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.args import add_endpoint_url_flag, seconds
@@ -20,9 +20,9 @@ from app.cli.common import (
     fail,
     gateway_config,
     sandbox_info,
-    stored_profile,
+    stored_target,
 )
-from app.core.profile import SANDBOX_PROFILE_NAME, Profile, validate_endpoint_url
+from app.core.profile import SANDBOX_PROFILE_NAME, Profile
 
 if TYPE_CHECKING:
     from app.core.outcome import Attempt, DecodedFailure
@@ -77,8 +77,8 @@ def admin_context(args: argparse.Namespace, *, with_history: bool) -> Iterator[A
 
     A stored profile is checked before anything is built: a typo costs no keyring,
     history or AWS set-up."""
+    from app.services import admin_targets
     from app.services.admin_stack import AdminServices
-    from app.services.admin_targets import sandbox_target, stored_target
     from app.services.aws_session import AdminClientConfig
 
     # Building the stack is free: each service is made on first use.
@@ -95,7 +95,8 @@ def admin_context(args: argparse.Namespace, *, with_history: bool) -> Iterator[A
         try:
             if stored is not None:
                 client_id = _client_id(stack, stored)
-                yield AdminContext(services, stored_target(stored, client_id), stack)
+                target = admin_targets.stored_target(stored, client_id)
+                yield AdminContext(services, target, stack)
                 return
             with sandbox_info(args, stack) as info:
                 names = [c.name for c in info.clients]
@@ -104,7 +105,7 @@ def admin_context(args: argparse.Namespace, *, with_history: bool) -> Iterator[A
                 from app.services.sandbox_profile import sandbox_target as sandbox_profile
 
                 profile = sandbox_profile(info, args.sandbox_client).profile
-                target = sandbox_target(info, profile, args.sandbox_client)
+                target = admin_targets.sandbox_target(info, profile, args.sandbox_client)
                 yield AdminContext(services, target, stack)
         finally:
             services.close()
@@ -114,12 +115,7 @@ def admin_context(args: argparse.Namespace, *, with_history: bool) -> Iterator[A
 
 def _stored_profile(args: argparse.Namespace, stack: Composition) -> Profile:
     """The saved profile --profile names, --endpoint-url applied; it must name its pool."""
-    profile = stored_profile(args.profile, stack)
-    if args.endpoint_url:
-        problems = validate_endpoint_url(args.endpoint_url)
-        if problems:
-            fail(f"--endpoint-url: {problems[0].message}")
-        profile = replace(profile, endpoint_url=args.endpoint_url)
+    profile = stored_target(args, stack).profile
     if not profile.user_pool_id:
         fail(
             f"--profile: {profile.name!r} names no user pool ID; add it with "
