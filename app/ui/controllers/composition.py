@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from app.ui.controllers.admin_access import AdminAccess
+from app.ui.controllers.diagnosis import DiagnosisController
 from app.ui.controllers.export import ExportController
 from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
@@ -33,6 +35,9 @@ class WindowControllers:
         self.sending = SendingController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
+        # -- diagnosis (issue 12's controller; the support view shows it, issue 14)
+        self.admin = AdminAccess(self.session, self.profiles)
+        self.diagnosis = DiagnosisController(self.tasks, self.admin.services, self.admin.target_for)
         self._batch: BatchController | None = None
 
     def start(self) -> asyncio.Task[None]:
@@ -50,3 +55,4 @@ class WindowControllers:
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight sends and batches end, then close the services."""
         await self.session.aclose(timeout)
+        self.admin.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -76,6 +77,11 @@ class SendingController(QObject):
         resolved = await session.resolve(profile, request.session_credentials)
         # Pure and cheap (validation, SecretHash, the PENDING attempt): on the UI thread.
         prepared = pipeline.prepare(profile, request.raw, resolved)
+        prepared = replace(
+            prepared,
+            diagnosis=request.diagnosis,
+            client_can_simulate=self._session.client_can_simulate(profile),
+        )
         self.attempt_started.emit(prepared.attempt)
         return self._tasks.spawn(self._finish_send(pipeline, prepared), send=True)
 

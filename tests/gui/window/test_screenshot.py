@@ -110,9 +110,12 @@ def _drive(out: Path) -> int:
         paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
     )
     controllers = WindowControllers(factories)
+    settings = window_settings(paths.config_dir)
+    settings.setValue("view/mode", "developer")  # this shot is of the developer view
+    settings.setValue("view/welcomeDone", "true")
     window = MainWindow(
         controllers,
-        window_settings(paths.config_dir),
+        settings,
         log_file=str(paths.log_file),
         icon=app_icon(),
     )

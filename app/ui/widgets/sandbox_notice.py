@@ -1,0 +1,27 @@
+"""The tinted strip that says the Sandbox is a test pool, whenever it is the chosen profile."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.core.customer_story import SANDBOX_NOTICE
+from app.ui.qt_util import name_widget
+
+
+class SandboxNotice(QLabel):
+    """Hidden unless the built-in Sandbox profile is selected (`set_shown`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(SANDBOX_NOTICE, parent)
+        name_widget(self, "sandboxNotice")
+        self.setWordWrap(True)
+        # Fixed colours on purpose: the strip must look the same in light and dark themes
+        # (dark text on amber: contrast above 10:1).
+        self.setStyleSheet(
+            "#sandboxNotice { background: #ffe8a3; color: #3d2e00; border: 1px solid #d9a400;"
+            " border-radius: 3px; padding: 5px 10px; font-weight: bold; }"
+        )
+        self.setVisible(False)
+
+    def set_shown(self, shown: bool) -> None:
+        self.setVisible(shown)
