@@ -4,7 +4,7 @@
 
 Each mode runs in its own process (one QApplication each; memory is not shared). The
 window is built as the application builds it (app.ui.application.default_factories,
-ResendController, MainWindow) with two substitutions: an in-memory keyring backend behind
+WindowControllers, MainWindow) with two substitutions: an in-memory keyring backend behind
 the real SecretStore, and the sandbox running in a separate process (bench.common).
 """
 
@@ -148,25 +148,25 @@ class Harness:
 
     def open(self) -> Any:
         from app.ui.application import window_settings
-        from app.ui.controller import ResendController
-        from app.ui.main_window import MainWindow
+        from app.ui.controllers.composition import WindowControllers
+        from app.ui.window.main_window import MainWindow
 
-        controller = ResendController(self.factories())
+        controllers = WindowControllers(self.factories())
         window = MainWindow(
-            controller, window_settings(self.paths.config_dir), log_file=str(self.paths.log_file)
+            controllers, window_settings(self.paths.config_dir), log_file=str(self.paths.log_file)
         )
         window.resize(1200, 800)
         window.show()
-        controller.start()
+        controllers.start()
         return window
 
     async def ready(self, window: Any) -> None:
-        await wait_until(lambda: window.controller.ready)
+        await wait_until(lambda: window.controllers.session.ready)
         await wait_until(lambda: window.current_profile_name() is not None)
 
     async def close(self, window: Any) -> None:
         window.close()
-        await window.controller.aclose()
+        await window.controllers.aclose()
         window.deleteLater()
         await settle(0.05)
 
@@ -275,7 +275,7 @@ async def responsiveness(h: Harness, args: argparse.Namespace) -> list[dict[str,
     busy_worst: list[float] = []
     busy_p99: list[float] = []
     finished: list[Any] = []
-    window.controller.attempt_finished.connect(finished.append)
+    window.controllers.sending.attempt_finished.connect(finished.append)
     username = f"fault-slow-{args.slow}"
     for _ in range(args.runs):
         timer.start()
@@ -363,7 +363,7 @@ async def _open_and_paint(h: Harness) -> tuple[Any, float]:
     t0 = time.perf_counter()
     window = h.open()
     watch = PaintWatch(window.history_pane.view.viewport())
-    window.controller.history_opened.connect(lambda _s: opened.append(time.perf_counter()))
+    window.controllers.session.history_opened.connect(lambda _s: opened.append(time.perf_counter()))
     await wait_until(lambda: opened and watch.after(opened[0]) is not None)
     painted = watch.after(opened[0])
     assert painted is not None
@@ -375,7 +375,7 @@ def _debounce_timer(pane: Any) -> Any:
     """The pane's typing debounce (a single-shot QTimer of FILTER_DEBOUNCE_MS)."""
     from PySide6.QtCore import QTimer
 
-    from app.ui.history_pane import FILTER_DEBOUNCE_MS
+    from app.ui.widgets.history_pane import FILTER_DEBOUNCE_MS
 
     timers = [t for t in pane.findChildren(QTimer)
               if t.isSingleShot() and t.interval() == FILTER_DEBOUNCE_MS]
@@ -423,7 +423,7 @@ async def _filter_keystroke(window: Any) -> tuple[float, float, int]:
 
 
 async def history(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
-    from app.ui.history_pane import FILTER_DEBOUNCE_MS
+    from app.ui.widgets.history_pane import FILTER_DEBOUNCE_MS
 
     db = h.paths.history_db
     empty_db = db.with_name("empty.sqlite3")
@@ -490,17 +490,17 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     from app.core.profile import Profile
     from app.core.request import ResendInput
     from app.core.secrets import Secret
-    from app.ui.controller import ProfileEdit, SendRequest
+    from app.ui.controllers.types import ProfileEdit, SendRequest
 
     info = h.sandbox_json
     window = h.open()
     await h.ready(window)
-    c = window.controller
+    c = window.controllers
     public = next(x for x in info["clients"] if x["name"] == "public")
     # A stored profile on the sandbox's endpoint: the path of a real AWS profile (the
     # built-in Sandbox profile re-reads the whole inbox after every send).
     profile = Profile(name="Bench", region=info["region"], endpoint_url=info["endpoint_url"])
-    saved = c.save_profile(ProfileEdit(profile, public["client_id"], Secret("")))
+    saved = c.profiles.save_profile(ProfileEdit(profile, public["client_id"], Secret("")))
     await wait_until(saved.done)
     assert saved.result() is True
     users = resendable_users(info)
@@ -513,7 +513,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
             async with sem:
                 form = ResendInput(client_id="", username=users[i % len(users)])
                 req = SendRequest("Bench", form)
-                final = await c.send(req)
+                final = await c.sending.send(req)
                 assert final is not None and final.failure is None, final
 
         await asyncio.gather(*(one(start + i) for i in range(n)))

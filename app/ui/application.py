@@ -24,7 +24,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_ID, APP_NAME, app_version
 from app.core.outcome import Attempt
-from app.ui.controller import ResendController, ServiceFactories
+from app.ui.controllers.composition import WindowControllers
+from app.ui.controllers.types import ServiceFactories
+from app.ui.qt_util import name_widget
 
 if TYPE_CHECKING:
     from app.services.cognito_gateway import GatewayConfig
@@ -45,63 +47,29 @@ def default_factories(
     gateway_config: GatewayConfig | None = None,
     with_sandbox: bool = True,
 ) -> ServiceFactories:
-    """The real services, each built on first call (the controller calls them off-thread)."""
+    """The real services from the composition root (each built on first call, off-thread)."""
+    from app.services.composition import Composition, StackSettings
 
-    def secret_store() -> Any:
-        from app.services.secret_store import SecretStore
-
-        return SecretStore()
-
-    def gateway() -> Any:
-        from app.services.cognito_gateway import CognitoGateway, GatewayConfig
-
-        return CognitoGateway(gateway_config or GatewayConfig())
-
-    def history() -> Any:
-        from app.services.history_store import HistoryStore
-
-        # A cheap check on open (header, schema, newest rows) so the history paints at
-        # once; the full quick_check runs after start-up (ResendController verifies it).
-        return HistoryStore(paths.history_db, full_check=False)
-
-    def profiles() -> Any:
-        from app.services.profile_repository import ProfileRepository
-
-        return ProfileRepository(paths.profiles_file)
-
-    def resend(gw: Any, secrets: Any, hist: Any) -> Any:
-        from app.services.resend_service import ResendService
-
-        return ResendService(gw, secrets, hist)
-
-    def sandbox() -> Any:
-        from app.services.sandbox_service import SandboxService
-
-        return SandboxService()
-
-    def trigger() -> Any:
-        from app.services.trigger_service import TriggerService
-
-        return TriggerService()
+    # A cheap check on open (header, schema, newest rows) so the history paints at once;
+    # the full quick_check runs after start-up (the Session verifies it).
+    stack = Composition(StackSettings(paths, gateway_config, full_history_check=False))
 
     def regions() -> list[str]:
         from app.services.regions import cognito_regions
 
         return cognito_regions()
 
-    from app.core.attempts import begin_attempt
-
     return ServiceFactories(
-        secret_store=secret_store,
-        gateway=gateway,
-        history=history,
-        profiles=profiles,
-        resend=resend,
-        begin_attempt=begin_attempt,
-        sandbox=sandbox if with_sandbox else None,
+        secret_store=stack.secrets,
+        gateway=stack.gateway,
+        history=stack.history,
+        profiles=stack.profiles,
+        batch_pipeline=stack.batch_pipeline,
+        batch_gateway=stack.batch_gateway,
+        sandbox=stack.sandbox if with_sandbox else None,
         regions=regions,
         exporter=export_history,
-        trigger=trigger,
+        trigger=stack.triggers,
     )
 
 
@@ -231,8 +199,7 @@ class ErrorReporter:
         self.shown.append(text)
         try:
             box = QMessageBox(self._parent())
-            box.setObjectName("errorDialog")
-            box.setAccessibleName("errorDialog")
+            name_widget(box, "errorDialog")
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(f"{APP_NAME}: unexpected error")
             box.setText("Something went wrong. The window keeps working; details are in the log.")
@@ -265,15 +232,15 @@ async def run_window(
 
     `after_shown` runs on the first loop turn after show(), for work the first paint
     need not wait for."""
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
-    controller = ResendController(factories)
-    window = MainWindow(controller, settings, log_file=log_file, icon=icon)
+    controllers = WindowControllers(factories)
+    window = MainWindow(controllers, settings, log_file=log_file, icon=icon)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     window.show()
     # Services start on the next loop turn, after the first paint.
-    QTimer.singleShot(0, controller.start)
+    QTimer.singleShot(0, controllers.start)
     if after_shown is not None:
         QTimer.singleShot(0, after_shown)
     if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
@@ -281,7 +248,7 @@ async def run_window(
         # came up, then close it the normal way so shutdown is exercised too.
         QTimer.singleShot(0, lambda: (print(WINDOW_SHOWN_MARKER, flush=True), window.close()))
     await closed.wait()
-    await controller.aclose()
+    await controllers.aclose()
 
 
 def _no_display() -> bool:

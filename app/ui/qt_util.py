@@ -1,4 +1,4 @@
-"""Small Qt helpers the window's parts share: typed async slots, object names, awaited dialogs."""
+"""Small Qt helpers the window's parts share: typed async slots, names, awaited dialogs, tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
 from qasync import asyncSlot
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -37,3 +37,12 @@ async def dialog_result(dialog: Any) -> bool:
         return bool(await done == 1)
     finally:
         dialog.deleteLater()
+
+
+def read_only_table(table: QTableWidget) -> None:
+    """A table that lists (rows selectable, not editable), its first column fitted."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

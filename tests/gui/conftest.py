@@ -33,8 +33,8 @@ from app.ui.application import (
     default_factories,
     window_settings,
 )
-from app.ui.controller import ServiceFactories
-from app.ui.main_window import MainWindow
+from app.ui.controllers.types import ServiceFactories
+from app.ui.window.main_window import MainWindow
 
 # Short enough that a closing window never waits long, long enough for `slow-2`.
 TEST_GATEWAY = GatewayConfig(connect_timeout=1.0, read_timeout=5.0, max_attempts=1)
@@ -153,22 +153,23 @@ class WindowHarness:
         return window_settings(self.paths.config_dir)
 
     def open(self, factories: ServiceFactories | None = None, *, wait: bool = True) -> MainWindow:
-        from app.ui.controller import ResendController
+        from app.ui.controllers.composition import WindowControllers
 
-        controller = ResendController(factories or self.factories())
-        window = MainWindow(controller, self.settings(), log_file=str(self.paths.log_file))
+
+        controllers = WindowControllers(factories or self.factories())
+        window = MainWindow(controllers, self.settings(), log_file=str(self.paths.log_file))
         self.qtbot.addWidget(window)
         self.windows.append(window)
         window.show()
-        controller.start()
+        controllers.start()
         if wait:
-            self.qtbot.waitUntil(lambda: controller.ready, timeout=WAIT_MS)
+            self.qtbot.waitUntil(lambda: controllers.session.ready, timeout=WAIT_MS)
         return window
 
     def close(self, window: MainWindow) -> None:
         """Close like a user does and wait for the controller to let go of its services."""
         window.close()
-        task = asyncio.get_event_loop().create_task(window.controller.aclose())
+        task = asyncio.get_event_loop().create_task(window.controllers.aclose())
         self.qtbot.waitUntil(task.done, timeout=WAIT_MS)
         task.result()
         if window in self.windows:
@@ -179,7 +180,9 @@ class WindowHarness:
         assert window.select_profile(profile)
         window.form.username_edit.setText(username)
         self.qtbot.waitUntil(window.form.send_button.isEnabled, timeout=WAIT_MS)
-        with self.qtbot.waitSignal(window.controller.attempt_finished, timeout=WAIT_MS) as blocker:
+        with self.qtbot.waitSignal(
+            window.controllers.sending.attempt_finished, timeout=WAIT_MS
+        ) as blocker:
             window.form.send_button.click()
         return blocker.args[0]
 

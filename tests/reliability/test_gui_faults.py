@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from app.core.outcome import Attempt, Status
 from app.core.profile import Profile
-from app.ui.controller import ProfileEdit
-from app.ui.main_window import MainWindow
+from app.ui.controllers.types import ProfileEdit
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import TEST_GATEWAY, WAIT_MS, WindowHarness
 from tests.reliability.test_faults import _silent_server
 
@@ -69,7 +69,7 @@ def _send_while_ticking(
     harness.qtbot.waitUntil(window.form.send_button.isEnabled, timeout=WAIT_MS)
     with TickRecorder() as rec:
         t0 = time.monotonic()
-        with harness.qtbot.waitSignal(window.controller.attempt_finished,
+        with harness.qtbot.waitSignal(window.controllers.sending.attempt_finished,
                                       timeout=WAIT_MS) as got:
             window.form.send_button.click()
         elapsed = time.monotonic() - t0
@@ -86,7 +86,7 @@ def test_faults_from_the_window_end_decoded_in_the_history_and_the_ui_stays_live
         info = harness.sandbox.info
         silent = Profile(name="Silent", region=info.region,
                          endpoint_url=f"http://127.0.0.1:{port}")
-        task = window.controller.save_profile(ProfileEdit(silent, "silentclient", None))
+        task = window.controllers.profiles.save_profile(ProfileEdit(silent, "silentclient", None))
         harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)
         assert task.result() is True
         for username, expected in FAULTS.items():
@@ -107,7 +107,7 @@ def test_faults_from_the_window_end_decoded_in_the_history_and_the_ui_stays_live
             shown = window.history_model.attempt_at(row)
             assert shown is not None and shown.status is not Status.PENDING
             assert shown.failure == final.failure
-            store = window.controller.history_store
+            store = window.controllers.session.history
             assert store is not None
             stored = store.get(final.attempt_id)
             assert stored is not None and stored.failure == final.failure

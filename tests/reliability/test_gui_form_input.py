@@ -23,7 +23,7 @@ from app.core.request import (
     form_errors,
     parse_metadata_json,
 )
-from app.ui.main_window import MainWindow
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WAIT_MS, WindowHarness
 from tests.reliability.conftest import count_case
 from tests.reliability.test_bad_input import DEPTHS, _deep, _json_values, texts

@@ -4,7 +4,7 @@ outside the app. The banner (at start) or a decoded CredentialsUnavailable attem
 send) names the profile and what to do; the built-in sandbox and typed session-only
 credentials still deliver; the typed secret is written nowhere.
 
-tests/gui/test_main_window.py already shows the banner for a missing and a locked keyring
+tests/gui/window/test_main_window.py already shows the banner for a missing and a locked keyring
 with a sandbox send, and session credentials with a missing one; here every kind of
 trouble gets the whole path, plus the attempt in the history and a scan of the files.
 """
@@ -24,8 +24,8 @@ from app.core.profile import Profile
 from app.core.secrets import Secret
 from app.services.profile_repository import ProfileRepository
 from app.services.secret_store import SecretStore
-from app.ui.controller import ProfileEdit
-from app.ui.main_window import MainWindow
+from app.ui.controllers.types import ProfileEdit
+from app.ui.window.main_window import MainWindow
 from tests.conftest import RealKeyring
 from tests.gui.conftest import WAIT_MS, LockedKeyring, MemoryKeyring, WindowHarness
 from tests.reliability.keyring_backends import RaisesOnGet
@@ -84,7 +84,9 @@ def _send(harness: WindowHarness, window: MainWindow, profile: str, username: st
     assert window.select_profile(profile), profile
     window.form.username_edit.setText(username)
     harness.qtbot.waitUntil(window.form.send_button.isEnabled, timeout=WAIT_MS)
-    with harness.qtbot.waitSignal(window.controller.attempt_finished, timeout=WAIT_MS) as got:
+    with harness.qtbot.waitSignal(
+        window.controllers.sending.attempt_finished, timeout=WAIT_MS
+    ) as got:
         window.form.send_button.click()
     final: Attempt = got.args[0]
     return final
@@ -97,7 +99,7 @@ def _assert_explained(window: MainWindow, final: Attempt, advice: str) -> None:
     message = final.failure.aws_message
     assert f"'{PROFILE}'" in message and advice in message, message
     assert "Traceback" not in message
-    stored = window.controller.history_store
+    stored = window.controllers.session.history
     assert stored is not None
     again = stored.get(final.attempt_id)
     assert again is not None and again.failure == final.failure  # decoded once stored too
@@ -121,7 +123,7 @@ def test_keyring_trouble_at_start_banner_sandbox_and_session_credentials(
     banner = window.keyring_banner.text()
     assert title in banner and advice in banner, banner
     assert "Sandbox profile still works" in banner or "sandbox" in banner.lower(), banner
-    assert "⚠" in window.keyring_status_label.text()
+    assert "⚠" in window.profile_bar.keyring_status_label.text()
 
     assert _send(harness, window, "Sandbox", "alice").status is Status.DELIVERED
 
@@ -152,9 +154,9 @@ def test_keyring_trouble_after_start_gives_a_decoded_attempt(
     backend = TurnsBad()
     service = "cognito-resend-test-" + uuid.uuid4().hex
     window = harness.open(harness.factories(secret_store=lambda: SecretStore(service, backend)))
-    assert window.controller.keyring_usable and not window.keyring_banner.isVisible()
+    assert window.controllers.session.keyring_usable and not window.keyring_banner.isVisible()
     client = harness.sandbox.info.client("secret")
-    task = window.controller.save_profile(
+    task = window.controllers.profiles.save_profile(
         ProfileEdit(_profile(harness), client.client_id, Secret(client.client_secret or ""))
     )
     harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)
@@ -179,10 +181,10 @@ def test_secret_deleted_outside_the_app_is_explained_in_the_window(
     window = harness.open(
         harness.factories(secret_store=lambda: SecretStore(real_keyring.service))
     )
-    assert window.controller.keyring_usable
+    assert window.controllers.session.keyring_usable
     client = harness.sandbox.info.client("secret")
     secret = client.client_secret or ""
-    task = window.controller.save_profile(
+    task = window.controllers.profiles.save_profile(
         ProfileEdit(_profile(harness), client.client_id, Secret(secret))
     )
     harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)

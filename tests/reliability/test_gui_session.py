@@ -42,8 +42,8 @@ from app.core.secrets import Secret, compute_secret_hash
 from app.services.logging_setup import configure_logging
 from app.services.secret_store import SecretStore
 from app.ui.application import install_error_reporter
-from app.ui.controller import ProfileEdit
-from app.ui.main_window import MainWindow
+from app.ui.controllers.types import ProfileEdit
+from app.ui.window.main_window import MainWindow
 from tests.conftest import RealKeyring
 from tests.gui.conftest import WAIT_MS, WindowHarness
 from tests.reliability.support import files_under, scan, xdg_roots
@@ -77,7 +77,9 @@ def _send(harness: WindowHarness, window: MainWindow, profile: str, username: st
     assert window.select_profile(profile), profile
     window.form.username_edit.setText(username)
     harness.qtbot.waitUntil(window.form.send_button.isEnabled, timeout=WAIT_MS)
-    with harness.qtbot.waitSignal(window.controller.attempt_finished, timeout=WAIT_MS) as got:
+    with harness.qtbot.waitSignal(
+        window.controllers.sending.attempt_finished, timeout=WAIT_MS
+    ) as got:
         window.form.send_button.click()
     final: Attempt = got.args[0]
     return final
@@ -104,7 +106,9 @@ def _copy_both(harness: WindowHarness, window: MainWindow, attempt: Attempt) -> 
 
 def _export(harness: WindowHarness, window: MainWindow, fmt: str, path: Path) -> None:
     window.history_pane.choose_export_path = lambda _fmt, _suggested: str(path)
-    with harness.qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS) as got:
+    with harness.qtbot.waitSignal(
+        window.controllers.export.export_finished, timeout=WAIT_MS
+    ) as got:
         assert window.history_pane.export(fmt)
     assert got.args[0] == str(path) and got.args[1] > 0
 
@@ -161,15 +165,15 @@ def test_a_window_session_leaves_no_secret_anywhere(
     window = harness.open(
         harness.factories(secret_store=lambda: SecretStore(real_keyring.service))
     )
-    assert window.controller.keyring_usable
-    assert "Secret Service" in window.keyring_status_label.text()
+    assert window.controllers.session.keyring_usable
+    assert "Secret Service" in window.profile_bar.keyring_status_label.text()
     reporter = install_error_reporter(asyncio.get_event_loop(), lambda: window)
 
     # -- profiles, their credentials in the real keyring ------------------------------------
     for name, typed in (("Leaky", secret), ("Wrong", WRONG_SECRET)):
         profile = Profile(name=name, region=info.region, endpoint_url=info.endpoint_url,
                           has_secret=True)
-        task = window.controller.save_profile(ProfileEdit(profile, client.client_id,
+        task = window.controllers.profiles.save_profile(ProfileEdit(profile, client.client_id,
                                                           Secret(typed)))
         harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)
         assert task.result() is True

@@ -276,7 +276,7 @@ def test_every_secret_carrier_masks_its_secret_in_repr_str_and_format() -> None:
     err = SecretStoreError(KeyringProblem.FAILED, "could not save", profile="p")
     carriers: list[object] = [s, creds, request, hashed, err]
     try:
-        from app.ui.controller import ProfileEdit, SendRequest
+        from app.ui.controllers.types import ProfileEdit, SendRequest
 
         profile = Profile(name="p", region="eu-west-1", has_secret=True)
         carriers += [

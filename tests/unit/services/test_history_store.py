@@ -269,7 +269,7 @@ def test_filters(mixed: HistoryStore, flt: HistoryFilter, expected_users: list[s
 def test_filters_agree_with_the_ui_model_semantics(mixed: HistoryStore) -> None:
     """The UI filters rows it adds locally with attempt_matches; the store must agree."""
     pytest.importorskip("PySide6")
-    from app.ui.history_model import attempt_matches
+    from app.ui.models.history_model import attempt_matches
 
     everything = mixed.page(HistoryFilter(), 0, 100)
     for text in ("ali", "ÅLI", "prod", "exceeded", "%", "_", "x", "found", ""):

@@ -1,0 +1,1 @@
+"""Controllers: objects that own the window's services, state and in-flight work (no widgets)."""

@@ -1,0 +1,1 @@
+"""Dialogs the window opens on demand (each module loads on first use)."""

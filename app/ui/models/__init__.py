@@ -1,0 +1,1 @@
+"""Qt models over the app's data (tested without a widget)."""

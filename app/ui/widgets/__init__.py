@@ -1,0 +1,1 @@
+"""Widgets: the window's parts; they show state and emit requests, never call services."""

@@ -1,0 +1,99 @@
+"""The profile bar: the profile selector, add/edit/delete, the batch button, keyring status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.core.profile import Profile
+from app.ui.qt_util import name_widget
+
+
+class ProfileBar(QWidget):
+    """Shows the profiles and what may be done with the chosen one; emits requests only."""
+
+    profile_selected = Signal()  # the selector's current profile changed
+    add_requested = Signal()
+    edit_requested = Signal()
+    delete_requested = Signal()
+    batch_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        name_widget(self, "profileBar")
+        self.profile_selector = QComboBox(self)
+        name_widget(self.profile_selector, "profileSelector")
+        self.profile_selector.setMinimumWidth(200)
+        self.profile_selector.setToolTip("The app client to send through.")
+        self.profile_selector.setPlaceholderText("Loading profiles…")
+        self.add_profile_button = QPushButton("Add…", self)
+        name_widget(self.add_profile_button, "addProfileButton")
+        self.edit_profile_button = QPushButton("Edit…", self)
+        name_widget(self.edit_profile_button, "editProfileButton")
+        self.delete_profile_button = QPushButton("Delete", self)
+        name_widget(self.delete_profile_button, "deleteProfileButton")
+        for b in (self.add_profile_button, self.edit_profile_button, self.delete_profile_button):
+            b.setEnabled(False)
+        self.batch_button = QPushButton("Batch…", self)
+        name_widget(self.batch_button, "batchButton")
+        self.batch_button.setToolTip("Resend to many users with this profile (Ctrl+B)")
+        self.profile_info = QLabel(self)
+        name_widget(self.profile_info, "profileInfoLabel")
+        self.profile_info.setStyleSheet("color: palette(mid);")
+        self.keyring_status_label = QLabel("Keyring: checking…", self)
+        name_widget(self.keyring_status_label, "keyringStatusLabel")
+
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("<b>Profile</b>", self))
+        bar.addWidget(self.profile_selector)
+        bar.addWidget(self.add_profile_button)
+        bar.addWidget(self.edit_profile_button)
+        bar.addWidget(self.delete_profile_button)
+        bar.addWidget(self.batch_button)
+        bar.addWidget(self.profile_info, 1)
+        bar.addWidget(self.keyring_status_label)
+
+        self.profile_selector.currentIndexChanged.connect(lambda _i: self.profile_selected.emit())
+        self.add_profile_button.clicked.connect(self.add_requested)
+        self.edit_profile_button.clicked.connect(self.edit_requested)
+        self.delete_profile_button.clicked.connect(self.delete_requested)
+        self.batch_button.clicked.connect(self.batch_requested)
+
+    def current_name(self) -> str | None:
+        data = self.profile_selector.currentData()
+        return str(data) if data else None
+
+    def select(self, name: str) -> bool:
+        index = self.profile_selector.findData(name)
+        if index >= 0:
+            self.profile_selector.setCurrentIndex(index)
+        return index >= 0
+
+    def set_profiles(self, profiles: list[Profile], wanted: str) -> None:
+        """List `profiles`, keeping `wanted` chosen if it is there (else the first)."""
+        self.profile_selector.blockSignals(True)
+        self.profile_selector.clear()
+        for p in profiles:
+            label = f"{p.name} (built-in)" if p.builtin else p.name
+            self.profile_selector.addItem(label, p.name)
+        self.profile_selector.blockSignals(False)
+        if not (wanted and self.select(wanted)) and profiles:
+            self.profile_selector.setCurrentIndex(0)
+
+    def show_state(self, profile: Profile | None, *, ready: bool) -> None:
+        """Enable what may be done now; the built-in profile is neither edited nor deleted."""
+        editable = ready and profile is not None and not profile.builtin
+        self.edit_profile_button.setEnabled(editable)
+        self.delete_profile_button.setEnabled(editable)
+        self.add_profile_button.setEnabled(ready)
+        if profile is None:
+            self.profile_info.setText("")
+        else:
+            where = profile.endpoint_url or "AWS"
+            self.profile_info.setText(f"{profile.region} · {where}")
+
+    def show_keyring(self, backend_name: str, *, usable: bool, message: str) -> None:
+        mark = "✔" if usable else "⚠"
+        self.keyring_status_label.setText(f"Keyring: {backend_name} {mark}")
+        self.keyring_status_label.setToolTip(message)

@@ -1,0 +1,1 @@
+"""The main window: composition of the widgets, its actions, its saved state."""

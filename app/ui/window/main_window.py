@@ -1,0 +1,399 @@
+"""The main window: the profile bar, resend form, history pane and the Sandbox dock, wired once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.core.presets import NOT_ENCRYPTED_WARNING
+from app.core.profile import MetadataPreset, Profile
+from app.services.regions import FALLBACK_REGIONS
+from app.ui.controllers.composition import WindowControllers
+from app.ui.controllers.types import SendRequest
+from app.ui.dialogs.about import show_about
+from app.ui.models.history_model import HistoryTableModel
+from app.ui.qt_util import async_slot, name_widget
+from app.ui.widgets.banner import Banner
+from app.ui.widgets.history_pane import HistoryPane
+from app.ui.widgets.profile_bar import ProfileBar
+from app.ui.widgets.resend_form import ResendForm
+from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.window.actions import WindowActions
+from app.ui.window.preset_settings import (
+    load_sandbox_presets,
+    save_sandbox_presets,
+    should_warn_now,
+)
+from app.ui.window.profile_editing import ProfileEditing
+from app.ui.window.trigger_debugging import TriggerDebugging
+from app.ui.window.window_state import WindowState
+
+if TYPE_CHECKING:
+    from app.core.outcome import Attempt
+    from app.sandbox.model import SandboxInfo
+    from app.services.secret_store import KeyringStatus
+    from app.ui.dialogs.batch_dialog import BatchDialog
+    from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Widgets only: every action goes to one of the `WindowControllers`."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        controllers: WindowControllers,
+        settings: QSettings,
+        *,
+        log_file: str = "",
+        icon: QIcon | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        name_widget(self, "mainWindow")
+        self.controllers = controllers
+        self._settings = settings
+        self._state = WindowState(settings)
+        self._log_file = log_file
+        # The dialogs offer these; the session replaces them with the live list.
+        self.regions: list[str] = list(FALLBACK_REGIONS)
+        self._keyring_backend = "(checking…)"
+        self._in_flight = 0
+        # Built on first use (File → Batch resend…) and kept: it shows the last batch.
+        self.batch_dialog: BatchDialog | None = None
+        # Replaced by tests and automation to answer without a modal box.
+        self.confirm: Callable[[str, str], bool] = self._ask_yes_no
+        self.inform: Callable[[str, str], None] = self._show_info
+        self.event_dialog: TriggerEventDialog | None = None
+        # Replaced by tests to save a test event without a file dialog.
+        self.choose_event_path: SavePathChooser = _choose_save_path
+        # The send the user started from the form, while its attempt is being registered,
+        # and the attempt of the last one: only those may move the history's selection.
+        self._form_request: SendRequest | None = None
+        self._own_attempt_id: str | None = None
+        self.setWindowTitle(APP_NAME)
+        if icon is not None and not icon.isNull():
+            self.setWindowIcon(icon)
+
+        self.profile_bar = ProfileBar(self)
+        self.keyring_banner = Banner("keyringBanner", self)
+        self.problem_banner = Banner("problemBanner", self)
+        self.form = ResendForm(self)
+        name_widget(self.form, "resendForm")
+        form_scroll = QScrollArea(self)
+        form_scroll.setWidgetResizable(True)
+        # The form reflows to the pane's width; only vertical scrolling makes sense.
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setWidget(self.form)
+        form_scroll.setMinimumWidth(360)
+        self.history_model = HistoryTableModel(None, self)
+        self.history_pane = HistoryPane(self.history_model, self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        name_widget(self.splitter, "mainSplitter")
+        self.splitter.addWidget(form_scroll)
+        self.splitter.addWidget(self.history_pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.profile_bar)
+        layout.addWidget(self.keyring_banner)
+        layout.addWidget(self.problem_banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.sandbox_panel = SandboxPanel(self)
+        self.sandbox_dock = QDockWidget("Sandbox", self)
+        name_widget(self.sandbox_dock, "sandboxDock")
+        self.sandbox_dock.setWidget(self.sandbox_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
+
+        self.status_label = QLabel("Starting…", self)
+        name_widget(self.status_label, "statusLabel")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.in_flight_label = QLabel("", self)
+        name_widget(self.in_flight_label, "inFlightLabel")
+        self.statusBar().addPermanentWidget(self.in_flight_label)
+
+        self.window_actions = WindowActions.create(self)
+        self._profile_editing = ProfileEditing(self)
+        self._trigger_debugging = TriggerDebugging(self)
+        self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
+        self._connect_signals()
+        self._state.restore(self)
+        controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
+        controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
+        self.form.set_profile(None, keyring_usable=False)
+
+    def _connect_signals(self) -> None:
+        """Every connection between the widgets and the controllers, in one place."""
+        c = self.controllers
+        session, profiles, sending = c.session, c.profiles, c.sending
+        trigger_row = self.sandbox_panel.trigger_row
+        for source in (session, profiles, sending, c.trigger, c.export):
+            source.problem_reported.connect(self.report)
+        for status_source in (session, c.export):
+            status_source.status_changed.connect(self.status_label.setText)
+        session.keyring_status_changed.connect(self._on_keyring_status)
+        session.sandbox_started.connect(self._on_sandbox_started)
+        session.sandbox_failed.connect(self.sandbox_panel.set_failed)
+        session.services_ready.connect(self.refresh_profile_state)
+        session.history_opened.connect(self.history_model.set_store)
+        session.regions_loaded.connect(self._on_regions_loaded)
+        profiles.profiles_changed.connect(self._on_profiles_changed)
+        sending.attempt_started.connect(self._on_attempt_started)
+        sending.attempt_finished.connect(self._on_attempt_finished)
+        c.sandbox.inbox_loaded.connect(self.sandbox_panel.set_inbox)
+        c.trigger.trigger_changed.connect(trigger_row.set_trigger)
+        c.trigger.trigger_failed.connect(trigger_row.set_error)
+
+        bar = self.profile_bar
+        bar.profile_selected.connect(self.refresh_profile_state)
+        bar.add_requested.connect(self._profile_editing.add)
+        bar.edit_requested.connect(self._profile_editing.edit)
+        bar.delete_requested.connect(self._profile_editing.delete)
+        bar.batch_requested.connect(self.open_batch_dialog)
+        self.form.send_requested.connect(self._on_send_clicked)
+        self.form.presets.presets_edited.connect(self._on_presets_edited)
+        trigger_row.attach_requested.connect(self._trigger_debugging.attach)
+        trigger_row.detach_requested.connect(self._trigger_debugging.detach)
+        self.sandbox_panel.username_chosen.connect(self._on_sandbox_user_chosen)
+        self.sandbox_panel.client_chosen.connect(session.set_sandbox_client)
+        self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
+        self.history_pane.rerun_requested.connect(self._on_rerun)
+        self.history_pane.export_requested.connect(c.export.export_history)
+
+        a = self.window_actions
+        a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))
+        a.export_json.triggered.connect(lambda: self.history_pane.export("json"))
+        a.batch.triggered.connect(self.open_batch_dialog)
+        a.quit.triggered.connect(self.close)
+        a.preview_event.triggered.connect(self._trigger_debugging.preview)
+        a.about.triggered.connect(self._on_about)
+
+    # ------------------------------------------------------------------ the profile
+    def current_profile_name(self) -> str | None:
+        return self.profile_bar.current_name()
+
+    def current_profile(self) -> Profile | None:
+        name = self.current_profile_name()
+        return self.controllers.profiles.profile(name) if name else None
+
+    def select_profile(self, name: str) -> bool:
+        return self.profile_bar.select(name)
+
+    def refresh_profile_state(self) -> None:
+        profile = self.current_profile()
+        session = self.controllers.session
+        self.form.set_profile(profile, keyring_usable=session.keyring_usable)
+        self.form.set_ready(session.ready)
+        self.profile_bar.show_state(profile, ready=session.ready)
+        self.sandbox_panel.client_combo.setEnabled(True)
+        if self.batch_dialog is not None:
+            self.batch_dialog.refresh_profile()
+
+    def _on_profiles_changed(self, profiles: list[Profile]) -> None:
+        wanted = self.current_profile_name() or self._state.last_profile()
+        self.profile_bar.set_profiles(profiles, wanted)
+        self.refresh_profile_state()
+
+    # ------------------------------------------------------------------ controller signals
+    def report(self, title: str, text: str) -> None:
+        """Show a problem in the banner and the status bar."""
+        self.problem_banner.show_message(title, text, "error")
+        self.status_label.setText(title)
+
+    def _on_attempt_started(self, attempt: Attempt) -> None:
+        self.history_model.add_pending(attempt)
+        if self._is_form_send(attempt):
+            # Follow the user's own send unless they are looking at another attempt;
+            # other attempts (many in flight) never move the selection.
+            shown = self.history_pane.current_attempt()
+            if shown is None or shown.attempt_id == self._own_attempt_id:
+                self.history_pane.select_attempt(attempt.attempt_id)
+            self._own_attempt_id = attempt.attempt_id
+        self._update_in_flight(+1)
+
+    def _on_attempt_finished(self, attempt: Attempt) -> None:
+        # The pane refreshes its details from the model's dataChanged when this attempt is
+        # the one shown; the selection stays where the user left it.
+        self.history_model.update_attempt(attempt)
+        self._update_in_flight(-1)
+        self.status_label.setText(f"{attempt.username}: {attempt.outcome_label}")
+
+    def _is_form_send(self, attempt: Attempt) -> bool:
+        request = self._form_request
+        return (
+            request is not None
+            and attempt.profile == request.profile_name
+            and attempt.username == request.raw.username.strip()
+        )
+
+    def _update_in_flight(self, delta: int) -> None:
+        n = max(0, self._in_flight + delta)
+        self._in_flight = n
+        self.in_flight_label.setText(f"{n} in flight" if n else "")
+
+    def _on_keyring_status(self, status: KeyringStatus) -> None:
+        self._keyring_backend = status.backend_name
+        self.profile_bar.show_keyring(
+            status.backend_name, usable=status.usable, message=status.message
+        )
+        if status.usable:
+            self.keyring_banner.hide()
+        else:
+            problem = getattr(status.problem, "value", "")
+            title = "Keyring locked" if problem == "locked" else "No usable keyring"
+            text = status.message
+            if "session" not in text:
+                text += (
+                    " The Sandbox profile still works; for other profiles, type the client ID "
+                    "(and secret) in the form for this session only. Nothing secret is "
+                    "written to disk."
+                )
+            self.keyring_banner.show_message(title, text)
+        self.refresh_profile_state()
+
+    def _on_sandbox_started(self, info: SandboxInfo) -> None:
+        self.sandbox_panel.set_info(info)
+        self.controllers.sandbox.refresh_inbox()
+        self.controllers.trigger.refresh_trigger()
+
+    def _on_regions_loaded(self, regions: list[str]) -> None:
+        self.regions = regions
+
+    # ------------------------------------------------------------------ user actions
+    @async_slot
+    async def _on_send_clicked(self) -> None:
+        """Collect the form, hand it to the controller, free the button once it is pending."""
+        name = self.current_profile_name()
+        if not name or not self.form.is_valid():
+            return
+        request = SendRequest(name, self.form.values(), self.form.session_credentials())
+        self.form.set_busy(True)
+        self._form_request = request
+        try:
+            await self.controllers.sending.begin_send(request)
+        except Exception as exc:
+            log.exception("could not start the send")
+            self.report("Send failed", f"{type(exc).__name__}: {exc}")
+        else:
+            self.problem_banner.hide()
+        finally:
+            self._form_request = None
+            self.form.set_busy(False)
+
+    def _on_sandbox_user_chosen(self, username: str) -> None:
+        self.form.set_username(username)
+        self.form.username_edit.setFocus()
+
+    def _on_rerun(self, attempt: Attempt) -> None:
+        if not self.select_profile(attempt.profile):
+            self.report("Profile not found", f"Profile “{attempt.profile}” no longer exists.")
+            return
+        self.form.fill_from_attempt(attempt)
+        self.form.revalidate()
+        if self.form.send_button.isEnabled():
+            self.form.send_requested.emit()
+
+    @async_slot
+    async def _on_presets_edited(self, presets: tuple[MetadataPreset, ...]) -> None:
+        """Store the current profile's presets; the first time ever, say they are not secret."""
+        profile = self.current_profile()
+        if profile is None:
+            return
+        if should_warn_now(self._settings):
+            self.inform("ClientMetadata is not encrypted", NOT_ENCRYPTED_WARNING)
+        saved = await self.controllers.profiles.save_presets(profile.name, presets)
+        if saved and profile.builtin:
+            save_sandbox_presets(self._settings, presets)
+
+    # ------------------------------------------------------------------ dialogs
+    def open_batch_dialog(self) -> BatchDialog:
+        """Show the (non-modal) batch window; its committed rows appear in the history."""
+        from app.ui.dialogs.batch_dialog import BatchDialog
+        from app.ui.models.history_feed import show_recorded
+
+        if self.batch_dialog is None:
+            batch = self.controllers.batch()
+            dialog = BatchDialog(
+                batch,
+                self.current_profile,
+                form_metadata=lambda: tuple(self.form.values().client_metadata),
+                session_credentials=self.form.session_credentials,
+                parent=self,
+            )
+            batch.rows_recorded.connect(lambda rows: show_recorded(self.history_model, rows))
+            batch.start_failed.connect(self.report)
+            # The sandbox inbox shows the codes a batch issued, as it does after a send.
+            batch.finished.connect(lambda _summary: self.controllers.sandbox.refresh_inbox())
+            dialog.show_in_history_requested.connect(self.history_pane.show_batch)
+            self.batch_dialog = dialog
+        self.batch_dialog.show()
+        self.batch_dialog.raise_()
+        self.batch_dialog.activateWindow()
+        return self.batch_dialog
+
+    def _on_about(self) -> None:
+        show_about(self, self._keyring_backend, self._log_file)
+
+    def _show_info(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setObjectName("presetWarningBox")
+        box.open()  # not exec(): the save goes on while the note is read
+
+    def _ask_yes_no(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ closing
+    def save_settings(self) -> None:
+        self._state.save(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        dialog = self.batch_dialog
+        if dialog is not None and dialog.batch.running:
+            if not self.confirm(
+                "Cancel the batch and quit?",
+                "A batch is running. Quit anyway? No new call starts; calls in flight finish "
+                "and are recorded in the history before the app closes.",
+            ):
+                event.ignore()
+                return
+            # The controllers' close waits for the batch's calls in flight.
+            dialog.cancel_batch()
+        if dialog is not None:
+            dialog.hide()
+        self.save_settings()
+        self.form.set_ready(False)
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+def _choose_save_path(parent: QWidget, suggested: str) -> str | None:
+    # The dialog module loads on first use, not with the window.
+    from app.ui.dialogs.trigger_event_dialog import choose_save_path
+
+    return choose_save_path(parent, suggested)

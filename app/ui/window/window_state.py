@@ -1,0 +1,68 @@
+"""The main window's saved state: geometry, docks, splitters, history layout, last inputs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+
+if TYPE_CHECKING:
+    from app.ui.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# Wide enough for the users' "Delivers to" column on first run.
+SANDBOX_DOCK_WIDTH = 340
+FIRST_RUN_SPLIT = (430, 560)
+
+
+class WindowState:
+    """Restores the window from QSettings and saves it back: the one place that knows keys."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+
+    def last_profile(self) -> str:
+        return str(self.settings.value("profile/last", "") or "")
+
+    def restore(self, window: MainWindow) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        else:
+            window.resize(1280, 780)
+        state = s.value("window/state")
+        if state is not None:
+            window.restoreState(state)
+        else:
+            window.resizeDocks(
+                [window.sandbox_dock], [SANDBOX_DOCK_WIDTH], Qt.Orientation.Horizontal
+            )
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            window.splitter.restoreState(splitter)
+        else:
+            window.splitter.setSizes(list(FIRST_RUN_SPLIT))
+        pane = s.value("window/history")
+        if pane is not None:
+            try:
+                window.history_pane.restoreState(bytes(pane))
+            except Exception:  # a layout from another version is not worth an error
+                log.info("ignoring saved history layout")
+        window.form.set_username(str(s.value("form/username", "") or ""))
+        window.sandbox_panel.set_client(str(s.value("sandbox/client", "public")))
+
+    def save(self, window: MainWindow) -> None:
+        s = self.settings
+        s.setValue("window/geometry", window.saveGeometry())
+        s.setValue("window/state", window.saveState())
+        s.setValue("window/splitter", window.splitter.saveState())
+        s.setValue("window/history", window.history_pane.saveState())
+        profile = window.current_profile_name()
+        if profile:
+            s.setValue("profile/last", profile)
+        s.setValue("form/username", window.form.username_edit.text())
+        s.setValue("sandbox/client", window.sandbox_panel.current_client())
+        s.sync()
