@@ -98,7 +98,18 @@ class AdminReader:
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _call(self, target: AdminTarget, service: str, action: str, run: Callable[[Any], _T]) -> _T:
+    def call(
+        self,
+        target: AdminTarget,
+        service: str,
+        action: str,
+        run: Callable[[Any], _T],
+        *,
+        write: bool = False,
+    ) -> _T:
+        """`run(client)` with `target`'s signed client; any failure raised as AdminReadError,
+        decoded (the secret key scrubbed from any text). `write` calls are never retried;
+        the support actions make theirs through here too."""
         context = AwsContext(
             action=f"{service}:{action}",
             aws_profile=target.source.aws_profile if target.source.static is None else None,
@@ -108,7 +119,7 @@ class AdminReader:
         secrets = (target.source.static.secret_access_key.reveal(),) if target.source.static else ()
         try:
             client = self._clients.client(
-                target.source, service, target.region, target.profile.endpoint_url
+                target.source, service, target.region, target.profile.endpoint_url, write=write
             )
             return run(client)
         except Exception as exc:  # every failure is decoded; none escapes undecoded
@@ -130,7 +141,7 @@ class AdminReader:
             users = answer.get("Users") or []
             return tuple(user_from_api(u, key) for u in users if isinstance(u, Mapping))
 
-        return self._call(target, "cognito-idp", "ListUsers", run)
+        return self.call(target, "cognito-idp", "ListUsers", run)
 
     # -- pool and client (cached) ------------------------------------------------------
 
@@ -140,7 +151,7 @@ class AdminReader:
             cached = self._pools.get(key)
         if cached is not None:
             return cached
-        pool = self._call(
+        pool = self.call(
             target,
             "cognito-idp",
             "DescribeUserPool",
@@ -156,7 +167,7 @@ class AdminReader:
             cached = self._app_clients.get(key)
         if cached is not None:
             return cached
-        settings = self._call(
+        settings = self.call(
             target,
             "cognito-idp",
             "DescribeUserPoolClient",
@@ -195,7 +206,7 @@ class AdminReader:
                     return arn.split(":log-group:", 1)[1].removesuffix(":*")
             return None
 
-        return self._call(target, "cognito-idp", "GetLogDeliveryConfiguration", run)
+        return self.call(target, "cognito-idp", "GetLogDeliveryConfiguration", run)
 
     def log_lines(
         self, target: AdminTarget, group: str, window: LogWindow, pattern: str = ""
@@ -220,7 +231,7 @@ class AdminReader:
                 )
             return tuple(lines)
 
-        return self._call(target, "logs", "FilterLogEvents", run)
+        return self.call(target, "logs", "FilterLogEvents", run)
 
     def delivery_errors(
         self, target: AdminTarget, user: UserRecord, sent_at: datetime, minutes: int = 10

@@ -37,7 +37,7 @@ class AdminServices:
         self.clients = AwsClients(config)
         self.reader = AdminReader(self.clients)
         self.diagnosis = DiagnosisService(self.reader, recent)
-        self.actions = SupportActions(self.clients, self.reader, history)
+        self.actions = SupportActions(self.reader, history)
 
     def close(self) -> None:
         self.diagnosis.close()

@@ -50,6 +50,13 @@ class DiagnosisRun:
         return bool(self.failures) and all(f.kind is FailureKind.NETWORK for f in self.failures)
 
 
+_NO_CLIENT_ID = NotChecked(
+    Area.CLIENT,
+    "the profile's client ID could not be read from the keyring",
+    "unlock the keyring (or type the client ID for this session)",
+)
+
+
 def _not_checked(area: Area, error: AdminReadError) -> NotChecked:
     f = error.failure
     return NotChecked(area, f"{f.title}: {f.cause}", f.remedy)
@@ -128,10 +135,15 @@ class DiagnosisService:
             keys = (key,) if key is not None else lookup_keys(identifier)
             finds = [self._pool.submit(self._reader.find, target, k, identifier) for k in keys]
             pool_f = self._pool.submit(self._reader.pool, target)
-            client_f = self._pool.submit(self._reader.app_client, target)
+            client_f = (
+                self._pool.submit(self._reader.app_client, target) if target.client_id else None
+            )
             matches = self._matches(finds, not_checked, failures)
             pool = self._result(pool_f, Area.POOL, not_checked, failures)
-            client = self._result(client_f, Area.CLIENT, not_checked, failures)
+            if client_f is not None:
+                client = self._result(client_f, Area.CLIENT, not_checked, failures)
+            else:
+                not_checked.append(_NO_CLIENT_ID)
         recent, history_ok = self._history(target, identifier, matches)
         diagnosis = diagnose(
             DiagnosisInput(

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from app.core.aws_problems import AwsContext
 from app.core.diagnosis_input import LookupKey, UserRecord
 from app.core.masking import mask_destination
 from app.core.outcome import (
@@ -21,8 +20,7 @@ from app.core.outcome import (
     utc_now,
 )
 from app.services.admin_reader import AdminReader, AdminReadError
-from app.services.aws_failures import map_aws_exception
-from app.services.aws_session import AdminTarget, AwsClients
+from app.services.aws_session import AdminTarget
 
 logger = logging.getLogger(__name__)
 
@@ -80,21 +78,17 @@ def plan_confirm(target: AdminTarget, username: str, mark_verified: str | None) 
 
 
 class SupportActions:
-    """Signed writes, never retried (a retried write may act twice); each call appends
-    exactly one Attempt (kind ADMIN_RESEND_INVITATION or ADMIN_CONFIRM) to the sink."""
+    """Signed writes through the reader's `call`, never retried (a retried write may act
+    twice); each action appends exactly one Attempt (kind ADMIN_RESEND_INVITATION or
+    ADMIN_CONFIRM) to the sink."""
 
     def __init__(
         self,
-        clients: AwsClients,
         reader: AdminReader,
         history: AttemptSink,
-        *,
-        on_recorded: Callable[[Attempt], None] | None = None,
     ) -> None:
-        self._clients = clients
         self._reader = reader
         self._history = history
-        self._on_recorded = on_recorded
 
     def _begin(self, target: AdminTarget, username: str, kind: AttemptKind) -> Attempt:
         return Attempt(
@@ -111,26 +105,10 @@ class SupportActions:
 
     def _record(self, attempt: Attempt) -> Attempt:
         self._history.append(attempt)
-        if self._on_recorded is not None:
-            self._on_recorded(attempt)
         return attempt
 
     def _write(self, target: AdminTarget, action: str, call: Callable[[Any], Any]) -> Any:
-        context = AwsContext(
-            f"cognito-idp:{action}",
-            aws_profile=target.source.aws_profile if target.source.static is None else None,
-            region=target.region,
-            pool_id=target.pool_id,
-        )
-        secrets = (target.source.static.secret_access_key.reveal(),) if target.source.static else ()
-        try:
-            client = self._clients.client(
-                target.source, "cognito-idp", target.region, target.profile.endpoint_url,
-                write=True,
-            )  # fmt: skip
-            return call(client)
-        except Exception as exc:  # decoded into the attempt; never raised
-            raise AdminReadError(map_aws_exception(exc, context, secrets=secrets), action) from None
+        return self._reader.call(target, "cognito-idp", action, call, write=True)
 
     def _user(self, target: AdminTarget, username: str) -> UserRecord | None:
         users = self._reader.find(target, LookupKey.USERNAME, username)

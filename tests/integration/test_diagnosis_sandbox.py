@@ -163,7 +163,7 @@ def test_support_actions_change_the_user_and_land_in_the_history(
 ) -> None:
     history = _History()
     clients = AwsClients()
-    actions = SupportActions(clients, AdminReader(clients), history)
+    actions = SupportActions(AdminReader(clients), history)
     target = _target(fresh_sandbox)
     invited = actions.resend_invitation(target, "dave")
     assert invited.status is Status.DELIVERED, invited.failure
@@ -189,7 +189,7 @@ def test_the_read_only_key_may_not_confirm(fresh_sandbox: Sandbox) -> None:
     )
     history = _History()
     clients = AwsClients()
-    attempt = SupportActions(clients, AdminReader(clients), history).confirm(target, "bob")
+    attempt = SupportActions(AdminReader(clients), history).confirm(target, "bob")
     assert attempt.status is Status.FAILED and attempt.failure is not None
     assert attempt.failure.title == "Not allowed: cognito-idp:AdminConfirmSignUp"
     assert history == [attempt]

@@ -32,12 +32,19 @@ class WindowControllers:
         self.session = Session(factories, self.tasks)
         self.profiles = ProfilesController(self.session, self.tasks)
         self.sandbox = SandboxController(self.session, self.tasks)
-        self.sending = SendingController(self.session, self.profiles, self.sandbox, self.tasks)
+        self.admin = AdminAccess(self.session, self.profiles)
+        self.diagnosis = DiagnosisController(self.tasks, self.admin.services, self.admin.target)
+        self.sending = SendingController(
+            self.session, self.profiles, self.sandbox, self.tasks,
+            diagnosis_for=self.diagnosis.for_send,
+        )  # fmt: skip
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
-        # -- diagnosis (issue 12's controller; the support view shows it, issue 14)
-        self.admin = AdminAccess(self.session, self.profiles)
-        self.diagnosis = DiagnosisController(self.tasks, self.admin.services, self.admin.target_for)
+        # -- support view (issue 14): its own debounced diagnosis, so it never competes with
+        # the developer form's card for the one "newest request"; same admin services.
+        self.support_diagnosis = DiagnosisController(
+            self.tasks, self.admin.services, self.admin.target
+        )
         self._batch: BatchController | None = None
 
     def start(self) -> asyncio.Task[None]:

@@ -107,8 +107,11 @@ class DiagnosisController(QObject):
             self._timer.stop()
             self._start()
 
+    def _closing(self) -> bool:
+        return bool(getattr(self._tasks, "closing", False))
+
     def _start(self) -> None:
-        if getattr(self._tasks, "closing", False):
+        if self._closing():
             return
         generation = self._generation
         profile_name, identifier = self._wanted
@@ -123,8 +126,8 @@ class DiagnosisController(QObject):
             if generation == self._generation:
                 self.problem_reported.emit("Diagnosis failed", f"{type(exc).__name__}: {exc}")
             return
-        if generation != self._generation or diagnosis is None:
-            return  # a newer request superseded this one
+        if generation != self._generation or diagnosis is None or self._closing():
+            return  # a newer request superseded this one, or the window is closing
         result = DiagnosisResult(profile_name, identifier, diagnosis)
         self._latest = result
         self.diagnosis_ready.emit(result)

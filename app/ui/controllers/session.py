@@ -84,14 +84,6 @@ class Session(QObject):
             self._trigger = self.factories.trigger()
         return self._trigger
 
-    def client_can_simulate(self, profile: Profile) -> bool | None:
-        """The app client's PreventUserExistenceErrors where the window knows it (the
-        sandbox knows its clients); None for a stored profile (the diagnosis may know)."""
-        info = self.sandbox_info
-        if not profile.builtin or info is None:
-            return None
-        return info.client(self._sandbox_client).prevents_user_existence_errors
-
     def _sandbox_credentials(self) -> ClientCredentials | None:
         # Read at every resolve, so the sandbox-client chooser applies to the next send.
         sandbox = self.sandbox

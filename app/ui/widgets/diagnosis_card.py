@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -12,6 +12,11 @@ from app.ui.qt_util import name_widget
 
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "⚠", Severity.INFO: "ℹ"}
 _COLOUR = {Severity.ERROR: "#b3261e", Severity.WARNING: "#8a5a00", Severity.INFO: "#2f5b8a"}
+
+
+def escape(text: str) -> str:
+    # Only <, > and &: quotes are fine in element text and read better unescaped.
+    return _escape(text, quote=False)
 
 
 def _headline(d: Diagnosis) -> str:

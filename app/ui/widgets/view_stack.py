@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
 from app.ui.widgets.developer_view import DeveloperView
-from app.ui.widgets.history_pane import HistoryPane
-from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.support_view import SupportView
 from app.ui.widgets.welcome_page import WelcomePage
 
@@ -27,8 +25,3 @@ class ViewStack(QStackedWidget):
         self.developer_view = DeveloperView(history_model, self)
         for page in (self.welcome_page, self.support_view, self.developer_view):
             self.addWidget(page)
-
-    def developer_parts(self) -> tuple[ResendForm, HistoryPane, QSplitter]:
-        """The developer view's form, history pane and splitter (the window keeps them)."""
-        dev = self.developer_view
-        return dev.form, dev.history_pane, dev.splitter

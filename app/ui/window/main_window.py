@@ -32,6 +32,7 @@ from app.ui.widgets.sandbox_panel import SandboxPanel
 from app.ui.widgets.view_stack import ViewStack
 from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
+from app.ui.window.diagnosis_part import DiagnosisPart
 from app.ui.window.preset_settings import (
     load_sandbox_presets,
     save_sandbox_presets,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
     from app.ui.dialogs.batch_dialog import BatchDialog
+    from app.ui.dialogs.support_dialogs import ArrivalDialog
     from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,9 @@ class MainWindow(QMainWindow):
         self.history_model = HistoryTableModel(None, self)
         self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
         self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
-        self.form, self.history_pane, self.splitter = self.view_stack.developer_parts()
+        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
+        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
+        self.arrival_dialog: ArrivalDialog | None = None
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
         self._trigger_debugging = TriggerDebugging(self)
+        self.diagnosis = DiagnosisPart(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self.views = ViewSwitching(self, self._state)
         self._support = SupportFlow(self)
@@ -140,7 +145,7 @@ class MainWindow(QMainWindow):
         c = self.controllers
         session, profiles, sending = c.session, c.profiles, c.sending
         trigger_row = self.sandbox_panel.trigger_row
-        for source in (session, profiles, sending, c.trigger, c.export, c.diagnosis):
+        for source in (session, profiles, sending, c.trigger, c.export):
             source.problem_reported.connect(self.report)
         for status_source in (session, c.export):
             status_source.status_changed.connect(self.status_label.setText)
@@ -173,6 +178,8 @@ class MainWindow(QMainWindow):
         self.history_pane.rerun_requested.connect(self._on_rerun)
         self.history_pane.export_requested.connect(c.export.export_history)
 
+        self.diagnosis.connect()
+
         a = self.window_actions
         a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))
         a.export_json.triggered.connect(lambda: self.history_pane.export("json"))
@@ -180,18 +187,11 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
         a.about.triggered.connect(self._on_about)
-        # -- support view and first run (issue 14)
-        views, support, sv = self.views, self._support, self.view_stack.support_view
-        a.toggle_view.toggled.connect(views.set_developer)
-        profiles.profiles_changed.connect(views.on_profiles_changed)
-        self.view_stack.welcome_page.choice_made.connect(views.on_welcome_choice)
-        sv.identifier_changed.connect(support.on_identifier_changed)
-        sv.send_requested.connect(support.send)
-        sv.copy_requested.connect(support.copy_ticket)
-        c.diagnosis.diagnosis_started.connect(support.on_diagnosis_started)
-        c.diagnosis.diagnosis_ready.connect(support.on_diagnosis_ready)
-        c.diagnosis.diagnosis_cleared.connect(support.on_diagnosis_cleared)
-        session.sandbox_client_changed.connect(support.rediagnose)
+        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
+        a.toggle_view.toggled.connect(self.views.set_developer)
+        profiles.profiles_changed.connect(self.views.on_profiles_changed)
+        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
+        self._support.connect()
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:

@@ -49,6 +49,20 @@ class SupportFlow:
         self._profile_key: tuple[str | None, bool] = (None, False)
         self.last_attempt: Attempt | None = None
 
+    def connect(self) -> None:
+        """The support view to its own diagnosis controller and the sending controller
+        (called from `MainWindow._connect_signals`, as `DiagnosisPart.connect` is)."""
+        w = self._window
+        view, d = self._view, w.controllers.support_diagnosis
+        view.identifier_changed.connect(self.on_identifier_changed)
+        view.send_requested.connect(self.send)
+        view.copy_requested.connect(self.copy_ticket)
+        d.diagnosis_started.connect(self.on_diagnosis_started)
+        d.diagnosis_ready.connect(self.on_diagnosis_ready)
+        d.diagnosis_cleared.connect(self.on_diagnosis_cleared)
+        d.problem_reported.connect(w.report)
+        w.controllers.session.sandbox_client_changed.connect(self.rediagnose)
+
     # ------------------------------------------------------------------ typing
     def on_identifier_changed(self, text: str) -> None:
         self._typed, self._resolved, self._diagnosis = text, None, None
@@ -74,9 +88,9 @@ class SupportFlow:
         w = self._window
         name = w.current_profile_name()
         if not identifier or name is None or not w.controllers.session.ready:
-            w.controllers.diagnosis.request(name or "", "")
+            w.controllers.support_diagnosis.request(name or "", "")
             return
-        w.controllers.diagnosis.request(name, identifier)
+        w.controllers.support_diagnosis.request(name, identifier)
 
     def _update_hint(self) -> None:
         profile = self._window.current_profile()
@@ -107,7 +121,7 @@ class SupportFlow:
             if d.user.found and username and username != self._typed and d.addressable is False:
                 # Look the account up by its username: that is where Send will go.
                 self._resolved = username
-                self._window.controllers.diagnosis.request(result.profile_name, username)
+                self._window.controllers.support_diagnosis.request(result.profile_name, username)
                 return
         elif result.identifier != self._resolved:
             return  # a stale answer

@@ -1,11 +1,10 @@
-"""The diagnosis card and its controller: debounced, off the UI thread, stale results dropped."""
+"""The diagnosis controller: debounced, off the UI thread, stale results dropped."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,27 +13,14 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app.core.diagnosis import Diagnosis, diagnose
-from app.core.diagnosis_input import Area, NotChecked
 from app.core.profile import Profile
 from app.services.aws_session import AdminTarget, AwsCredentialSource
 from app.ui.controllers.diagnosis import DiagnosisController, DiagnosisResult
-from app.ui.widgets.diagnosis_card import DiagnosisCard
+from app.ui.controllers.tasks import TaskGroup
 from tests.unit.core.diagnosis_cases import ALICE, DAVE, ENABLED, given_input
 
 if TYPE_CHECKING:
     from app.services.admin_stack import AdminServices
-
-
-class _Tasks:
-    """The part of the window's TaskGroup the controller uses."""
-
-    closing = False
-
-    def spawn(self, coro: Any, *, send: bool = False) -> asyncio.Task[Any]:
-        return asyncio.get_event_loop().create_task(coro)
-
-    async def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(fn, *args)
 
 
 class _SlowDiagnosis:
@@ -61,28 +47,9 @@ def _controller(delay: float = 0.0, debounce_ms: int = 50) -> tuple[DiagnosisCon
     # Only `.diagnosis` of AdminServices is used here.
     services = cast("AdminServices", SimpleNamespace(diagnosis=fake))
     controller = DiagnosisController(
-        _Tasks(), lambda: services, lambda name: _TARGET, debounce_ms=debounce_ms
+        TaskGroup(), lambda: services, lambda name: _TARGET, debounce_ms=debounce_ms
     )
     return controller, fake
-
-
-def test_the_card_shows_the_prediction_findings_and_next_step(qtbot: QtBot) -> None:
-    card = DiagnosisCard()
-    qtbot.addWidget(card)
-    assert card.objectName() == "diagnosisCard"
-    card.show_diagnosis(diagnose(given_input(ALICE)))
-    assert card.title.text() == "A code will go by EMAIL to a***@e***.com"
-    assert "50 a day" in card.findings.text()
-    card.show_diagnosis(diagnose(given_input(DAVE)))
-    assert card.invite_button.isVisibleTo(card)
-    with qtbot.waitSignal(card.resend_invitation_requested) as sent:
-        card.invite_button.click()
-    assert sent.args == ["dave"]
-    missing = NotChecked(Area.USER, "no AWS credentials", "name an AWS profile")
-    card.show_diagnosis(diagnose(given_input(lookup=False, pool=None, client=None,
-                                             not_checked=(missing,))))  # fmt: skip
-    assert "no AWS credentials" in card.not_checked.text()
-    assert "name an AWS profile" in card.not_checked.text()
 
 
 def test_typing_is_debounced_into_one_diagnosis(
@@ -145,17 +112,3 @@ def test_nothing_starts_while_closing(qtbot: QtBot, qloop: asyncio.AbstractEvent
     controller.request("Sandbox", "alice")
     qtbot.wait(100)
     assert fake.calls == []
-
-
-def test_the_support_dialogs_say_what_changes(qtbot: QtBot) -> None:
-    from app.core.arrival import ChecklistItem
-    from app.ui.dialogs.support_dialogs import ArrivalDialog, action_box
-
-    box, check = action_box(None, "Confirm", "AdminConfirmSignUp: alice becomes CONFIRMED",
-                            mark_label="Also mark the email verified")  # fmt: skip
-    qtbot.addWidget(box)
-    assert "CONFIRMED" in box.text() and check is not None and not check.isChecked()
-    dialog = ArrivalDialog((ChecklistItem("Spam folder", "Look for <mail>", likely=True),))
-    qtbot.addWidget(dialog)
-    assert "⚠ Spam folder" in dialog.text.toPlainText()
-    assert "<mail>" in dialog.text.toPlainText()  # escaped, shown as typed
