@@ -9,7 +9,8 @@ from app.ui.qt_util import name_widget
 
 
 class SandboxNotice(QLabel):
-    """Hidden unless the built-in Sandbox profile is selected (`set_shown`)."""
+    """Hidden unless the built-in Sandbox profile is selected (`set_shown`) and a view that
+    works on it is shown (not the welcome page)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(SANDBOX_NOTICE, parent)
@@ -21,7 +22,16 @@ class SandboxNotice(QLabel):
             "#sandboxNotice { background: #ffe8a3; color: #3d2e00; border: 1px solid #d9a400;"
             " border-radius: 3px; padding: 5px 10px; font-weight: bold; }"
         )
+        self._sandbox = False
+        self._suppressed = False
         self.setVisible(False)
 
-    def set_shown(self, shown: bool) -> None:
-        self.setVisible(shown)
+    def set_shown(self, sandbox: bool) -> None:
+        """Whether the Sandbox is the chosen profile."""
+        self._sandbox = sandbox
+        self.setVisible(self._sandbox and not self._suppressed)
+
+    def set_suppressed(self, suppressed: bool) -> None:
+        """The welcome page shows no profile yet, so no notice either."""
+        self._suppressed = suppressed
+        self.setVisible(self._sandbox and not self._suppressed)

@@ -137,11 +137,14 @@ class SupportView(QWidget):
         self.card.show_story(story, details_html, rich=True)
 
     def show_result(self, story: CustomerStory, details: str) -> None:
+        """The story after Send takes the card's place (what was predicted is now told)."""
         self.result.show_story(story, details)
         self.result.setVisible(True)
+        self.card.setVisible(False)
 
     def clear_result(self) -> None:
         self.result.setVisible(False)
+        self.card.setVisible(True)
 
     def _update_send(self) -> None:
         self.send_button.setEnabled(self._ready and not self._busy and bool(self.identifier()))

@@ -21,9 +21,29 @@ class WindowHeader(QWidget):
         name_widget(self.view_toggle, "viewToggle")
         self.view_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.sandbox_notice = SandboxNotice(self)
-        layout = QGridLayout(self)
+        # Column 1 is empty: it takes the slack when the bar shows only its chooser.
+        self._grid = layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(profile_bar, 0, 0)
-        layout.addWidget(self.view_toggle, 0, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.sandbox_notice, 1, 0, 1, 2)
+        layout.addWidget(self.view_toggle, 0, 2, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.sandbox_notice, 1, 0, 1, 3)
         layout.setColumnStretch(0, 1)
+
+    def show_for(self, page: str) -> None:
+        """ "welcome": no profile bar, no notice (nothing is chosen yet); "support": the
+        profile chooser and Add only — the endpoint, keyring and batch are the developer's;
+        "developer": everything."""
+        bar = self.profile_bar
+        bar.setVisible(page != "welcome")
+        self.sandbox_notice.set_suppressed(page == "welcome")
+        developer = page == "developer"
+        for part in (
+            bar.profile_info,
+            bar.keyring_status_label,
+            bar.batch_button,
+            bar.edit_profile_button,
+            bar.delete_profile_button,
+        ):
+            part.setVisible(developer)
+        self._grid.setColumnStretch(0, 1 if developer else 0)
+        self._grid.setColumnStretch(1, 0 if developer else 1)

@@ -114,12 +114,15 @@ class ViewSwitching:
         was_developer = w.view_stack.currentWidget() is w.view_stack.developer_view
         if was_developer:
             self.dock_wanted = dock.isVisible()
-        page: QWidget = w.view_stack.developer_view
+        stack = w.view_stack
+        page: QWidget = stack.developer_view
+        kind = "developer"
         if self.welcome_pending:
-            page = w.view_stack.welcome_page
+            page, kind = stack.welcome_page, "welcome"
         elif self.mode is ViewMode.SUPPORT:
-            page = w.view_stack.support_view
-        w.view_stack.setCurrentWidget(page)
+            page, kind = stack.support_view, "support"
+        stack.setCurrentWidget(page)
+        w.header.show_for(kind)
         developer = page is w.view_stack.developer_view
         dock.setVisible(developer and self.dock_wanted)
         dock.toggleViewAction().setEnabled(developer)
