@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 # Wide enough for the users' "Delivers to" column on first run.
 SANDBOX_DOCK_WIDTH = 340
-FIRST_RUN_SPLIT = (430, 560)
+# The form, the diagnosis card, the history.
+FIRST_RUN_SPLIT = (420, 280, 560)
 
 
 class WindowState:

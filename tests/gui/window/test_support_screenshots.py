@@ -7,15 +7,13 @@ SHOTS_DIR when that folder exists (the session's review folder).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, _start_xvfb
+from tests.gui.window.test_screenshot import _image_stats, run_on_xvfb
 
 SHOTS_DIR = Path("/work/coord/shots")
 SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-confirmed.png")
@@ -23,25 +21,7 @@ SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-conf
 
 @pytest.mark.xvfb
 def test_support_view_screenshots_on_xvfb(tmp_path: Path) -> None:
-    if shutil.which("Xvfb") is None:
-        reason = "Xvfb is not installed (Debian: apt-get install xvfb)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"CI is set but {reason}")
-        pytest.skip(reason)
-    xvfb, display = _start_xvfb()
-    try:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_API="pyside6")
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.gui.window.test_support_screenshots", str(tmp_path)],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    result = run_on_xvfb("tests.gui.window.test_support_screenshots", str(tmp_path), 120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     for line in ("welcome shown", "delivered alice", "already confirmed carol"):
         assert line in result.stdout, result.stdout
