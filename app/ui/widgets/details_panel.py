@@ -28,6 +28,7 @@ _FORM_KEYS = (
     "Destination",
     "Medium",
     "Attribute",
+    "Diagnosis when sent",
     "Error code",
     "Kind",
     "Retrying may help",
@@ -54,8 +55,9 @@ _FORM_KEYS = (
 # Only values that can be long wrap: a wrapping label's height depends on its width,
 # which makes every text change re-measure the whole form.
 _WRAPPED = frozenset(
-    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username"}
-)
+    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username",
+     "Diagnosis when sent"}
+)  # fmt: skip
 
 _SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse
@@ -301,6 +303,8 @@ class DetailsPanel(QWidget):
             values["Destination"] = d.destination
             values["Medium"] = d.medium.value if d.medium else "(not given)"
             values["Attribute"] = d.attribute_name
+        if a.diagnosis is not None:
+            values["Diagnosis when sent"] = a.diagnosis.summary
         if f is not None:
             values["Error code"] = f.code
             values["Kind"] = f.kind.value

@@ -107,6 +107,8 @@ def test_outcomes_are_exact_and_the_hedge_only_where_it_applies(
     details = window.history_pane.details
     qtbot.waitUntil(lambda: details.attempt is not None, timeout=WAIT_MS)
     assert "may be a simulated delivery" not in details.displayed_text()
+    fields = details.field_values()
+    assert fields["Diagnosis when sent"].startswith("alice UNCONFIRMED, enabled")
 
 
 def test_why_didnt_it_arrive_shows_the_bounce(
