@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -179,3 +180,40 @@ def test_support_view_is_the_default_for_the_installed_app(harness: WindowHarnes
     assert state.view_mode(frozen=True) == "support"
     state.save_view_mode("developer")
     assert state.view_mode(frozen=True) == "developer"
+
+
+@pytest.mark.parametrize(
+    ("client", "customer", "card", "result", "tone"),
+    [
+        # An ENABLED client answers an unknown user with made-up delivery details.
+        ("protected", "nobody-here", "No account found", "Nothing was sent", "warning"),
+        ("public", "erin", "The account is disabled", "The account is disabled", "warning"),
+        ("public", "dave", "Waiting for their first sign-in", "Waiting for their first sign-in",
+         "warning"),
+        ("public", "bob", "Ready to send", "A new code is on its way", "success"),
+    ],
+)  # fmt: skip
+def test_exact_outcomes_in_the_customers_terms(
+    harness: WindowHarness, client: str, customer: str, card: str, result: str, tone: str
+) -> None:
+    window = _on_sandbox_support_view(harness)
+    window.controllers.session.set_sandbox_client(client)
+    view = window.view_stack.support_view
+    _type(harness, window, customer, card)
+    _send(harness, window)
+    assert view.result.title.text().endswith(result), view.result.story.text()
+    assert view.result.property("tone") == tone
+    if customer == "bob":
+        assert "by text message (SMS)" in view.result.story.text()
+
+
+def test_focus_is_in_the_customer_field_at_start(harness: WindowHarness) -> None:
+    settings = harness.settings()
+    settings.setValue("view/mode", "support")
+    settings.setValue("view/welcomeDone", "true")
+    window = harness.open()
+    view = window.view_stack.support_view
+    assert window.view_stack.currentWidget() is view
+    harness.qtbot.waitUntil(view.customer_edit.hasFocus, timeout=WAIT_MS)
+    assert window.header.sandbox_notice.isVisible()
+    assert not window.profile_bar.keyring_status_label.isVisible()  # the developer's
