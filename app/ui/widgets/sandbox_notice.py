@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.customer_story import SANDBOX_NOTICE
@@ -16,6 +17,7 @@ class SandboxNotice(QLabel):
         super().__init__(SANDBOX_NOTICE, parent)
         name_widget(self, "sandboxNotice")
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         # Fixed colours on purpose: the strip must look the same in light and dark themes
         # (dark text on amber: contrast above 10:1).
         self.setStyleSheet(
@@ -25,6 +27,10 @@ class SandboxNotice(QLabel):
         self._sandbox = False
         self._suppressed = False
         self.setVisible(False)
+
+    def set_hint(self, hint: str) -> None:
+        """A second line (a real-looking email typed on the Sandbox); '' removes it."""
+        self.setText(f"{SANDBOX_NOTICE}\n{hint}" if hint else SANDBOX_NOTICE)
 
     def set_shown(self, sandbox: bool) -> None:
         """Whether the Sandbox is the chosen profile."""

@@ -62,6 +62,7 @@ class SupportFlow:
         d.diagnosis_cleared.connect(self.on_diagnosis_cleared)
         d.problem_reported.connect(w.report)
         w.controllers.session.sandbox_client_changed.connect(self.rediagnose)
+        w.form.username_edit.textChanged.connect(self.on_form_username_changed)
 
     # ------------------------------------------------------------------ typing
     def on_identifier_changed(self, text: str) -> None:
@@ -93,15 +94,23 @@ class SupportFlow:
         w.controllers.support_diagnosis.request(name, identifier)
 
     def _update_hint(self) -> None:
+        self._view.show_hint(self._sandbox_hint(self._typed))
+        self.on_form_username_changed(self._window.form.username_edit.text())
+
+    def on_form_username_changed(self, text: str) -> None:
+        """The developer form gets the same hint, in the Sandbox notice above both views."""
+        self._window.header.sandbox_notice.set_hint(self._sandbox_hint(text))
+
+    def _sandbox_hint(self, text: str) -> str:
+        """The Sandbox's "that looks like a real customer" note for `text`, or ''."""
         profile = self._window.current_profile()
-        session = self._window.controllers.session
+        if profile is None or not profile.builtin:
+            return ""
+        info = self._window.controllers.session.sandbox_info
         seeded: set[str] = set()
-        if session.sandbox_info is not None:
-            for u in session.sandbox_info.users:
-                seeded.update((u.username.casefold(), u.destination.casefold()))
-        on_sandbox = profile is not None and profile.builtin
-        real = on_sandbox and looks_real_email(self._typed, frozenset(seeded))
-        self._view.show_hint(SANDBOX_REAL_EMAIL_HINT if real else "")
+        for u in info.users if info is not None else ():
+            seeded.update((u.username.casefold(), u.destination.casefold()))
+        return SANDBOX_REAL_EMAIL_HINT if looks_real_email(text, frozenset(seeded)) else ""
 
     # ------------------------------------------------------------------ the card
     def on_diagnosis_started(self, identifier: str) -> None:

@@ -217,3 +217,13 @@ def test_focus_is_in_the_customer_field_at_start(harness: WindowHarness) -> None
     harness.qtbot.waitUntil(view.customer_edit.hasFocus, timeout=WAIT_MS)
     assert window.header.sandbox_notice.isVisible()
     assert not window.profile_bar.keyring_status_label.isVisible()  # the developer's
+
+
+def test_the_developer_form_gets_the_sandbox_hint_too(harness: WindowHarness) -> None:
+    window = harness.open()  # the developer view
+    notice = window.header.sandbox_notice
+    assert notice.isVisible()
+    window.form.username_edit.setText("jane.doe@gmail.com")
+    assert "real customer's address" in notice.text()
+    window.form.username_edit.setText("alice")
+    assert "real customer's address" not in notice.text()
