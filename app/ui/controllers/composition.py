@@ -12,6 +12,7 @@ from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
 from app.ui.controllers.sending import SendingController
 from app.ui.controllers.session import Session
+from app.ui.controllers.signup import SignUpController
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.trigger import TriggerController
 from app.ui.controllers.types import ServiceFactories
@@ -38,6 +39,7 @@ class WindowControllers:
             self.session, self.profiles, self.sandbox, self.tasks,
             diagnosis_for=self.diagnosis.for_send,
         )  # fmt: skip
+        self.signup = SignUpController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
         # -- support view (issue 14): its own debounced diagnosis, so it never competes with

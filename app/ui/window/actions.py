@@ -19,6 +19,7 @@ class WindowActions:
     batch: QAction
     quit: QAction
     preview_event: QAction
+    sign_up_test_user: QAction
     about: QAction
     # -- views (issue 14): checked = the developer view
     toggle_view: QAction
@@ -41,6 +42,9 @@ class WindowActions:
             preview_event=action(
                 "Preview trigger &event…", "previewTriggerEventAction", QKeySequence("Ctrl+E")
             ),
+            sign_up_test_user=action(
+                "&Sign up a test user…", "signUpTestUserAction", QKeySequence("Ctrl+U")
+            ),
             about=action(f"&About {APP_NAME}"),
             toggle_view=_checkable(
                 action("&Developer view", "viewToggleAction", QKeySequence("Ctrl+Shift+D"))
@@ -58,7 +62,9 @@ class WindowActions:
         view_menu = menu_bar.addMenu("&View")
         view_menu.addAction(self.toggle_view)
         view_menu.addAction(dock_toggle)
-        menu_bar.addMenu("&Tools").addAction(self.preview_event)
+        tools = menu_bar.addMenu("&Tools")
+        tools.addAction(self.sign_up_test_user)
+        tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
 
 

@@ -79,7 +79,7 @@ def test_support_actions_change_the_user_and_land_in_the_history(
     with qtbot.waitSignal(window.controllers.diagnosis.action_finished, timeout=WAIT_MS) as done:
         window.diagnosis_card.confirm_button.click()
     confirmed = done.args[0]
-    assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.status is Status.DELIVERED
+    assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.status is Status.SUCCEEDED
     assert "stays unverified" in asked[1]
     attrs = harness.sandbox.user_attributes("alice") or {}
     assert attrs.get("email_verified") == "true"
