@@ -30,9 +30,6 @@ EXPECTED = (
 MAY_SKIP = {
     "bundle_size": "bundle",
     "bundle_start": "bundle",
-    # Until bench/bench_diagnosis.py (the diagnosis branch) is merged.
-    "diagnosis_parallel": "diagnosis",
-    "diagnosis_second_user": "diagnosis",
 }
 KEYS = ("median", "min", "max", "baseline_median", "ratio", "target", "unit", "runs")
 
