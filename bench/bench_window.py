@@ -581,6 +581,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         "process, 6 in flight); target: growth in MB",
         sends=args.sends,
         rss_trace=trace,
+        rss_kinds_trace=kinds,
         growth_after_2000_mb=growth_after_2000,
         flat_target_mb=FLAT_MB,
         flat_after_2000=growth_after_2000 <= FLAT_MB,
