@@ -154,9 +154,14 @@ class Harness:
         from app.ui.window.main_window import MainWindow
 
         controllers = WindowControllers(self.factories())
-        window = MainWindow(
-            controllers, window_settings(self.paths.config_dir), log_file=str(self.paths.log_file)
-        )
+        settings = window_settings(self.paths.config_dir)
+        # A returning developer's window: the developer view (form, history) and no
+        # first-run page. Since the support view, a first start shows support instead,
+        # where the history pane is hidden and never paints.
+        settings.setValue("view/mode", "developer")
+        settings.setValue("view/welcomeDone", "true")
+        settings.sync()
+        window = MainWindow(controllers, settings, log_file=str(self.paths.log_file))
         window.resize(1200, 800)
         window.show()
         controllers.start()
