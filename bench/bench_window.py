@@ -148,19 +148,20 @@ class Harness:
             regions=lambda: [info["region"]],
         )
 
-    def open(self) -> Any:
+    def open(self, *, developer: bool = False) -> Any:
         from app.ui.application import window_settings
         from app.ui.controllers.composition import WindowControllers
         from app.ui.window.main_window import MainWindow
 
         controllers = WindowControllers(self.factories())
         settings = window_settings(self.paths.config_dir)
-        # A returning developer's window: the developer view (form, history) and no
-        # first-run page. Since the support view, a first start shows support instead,
-        # where the history pane is hidden and never paints.
-        settings.setValue("view/mode", "developer")
-        settings.setValue("view/welcomeDone", "true")
-        settings.sync()
+        if developer:
+            # A returning developer's window: the developer view (form, history), no
+            # first-run page. A first start shows the support view, where the history
+            # pane is hidden and never paints (the history benchmark needs it shown).
+            settings.setValue("view/mode", "developer")
+            settings.setValue("view/welcomeDone", "true")
+            settings.sync()
         window = MainWindow(controllers, settings, log_file=str(self.paths.log_file))
         window.resize(1200, 800)
         window.show()
@@ -368,7 +369,7 @@ async def _open_and_paint(h: Harness) -> tuple[Any, float]:
     paint after the history store was handed to it."""
     opened: list[float] = []
     t0 = time.perf_counter()
-    window = h.open()
+    window = h.open(developer=True)
     watch = PaintWatch(window.history_pane.view.viewport())
     window.controllers.session.history_opened.connect(lambda _s: opened.append(time.perf_counter()))
     await wait_until(lambda: opened and watch.after(opened[0]) is not None)
@@ -508,7 +509,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     from app.ui.controllers.types import ProfileEdit, SendRequest
 
     info = h.sandbox_json
-    window = h.open()
+    window = h.open(developer=args.developer_view)
     await h.ready(window)
     c = window.controllers
     public = next(x for x in info["clients"] if x["name"] == "public")
@@ -583,8 +584,10 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         target_on="extra",
         description=f"resident set (VmRSS) of the window idle (services ready) vs after "
         f"{args.sends} resends through its controller (stored profile on the sandbox "
-        "process, 6 in flight); target: growth in MB",
+        f"process, 6 in flight), {'developer view' if args.developer_view else 'the "
+        "window's first screen'}; target: growth in MB",
         sends=args.sends,
+        view="developer" if args.developer_view else "first screen (support)",
         rss_trace=trace,
         rss_kinds_trace=kinds,
         growth_after_2000_mb=growth_after_2000,
@@ -627,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", default="0.2" if small else "1", help="fault-slow-<s>")
     parser.add_argument("--idle-s", type=float, default=0.5 if small else 3.0)
     parser.add_argument("--rows", type=int, default=500 if small else 1_000_000)
+    parser.add_argument("--developer-view", action="store_true",
+                        help="memory: in the developer view (the history pane shown and "
+                        "repainting) instead of the window's first screen")
     parser.add_argument("--malloc-trim", action="store_true",
                         help="memory: malloc_trim(0) before each RSS reading (experiment)")
     parser.add_argument("--trace-memory", action="store_true",
