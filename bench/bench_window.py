@@ -575,6 +575,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
     # resends to the end, which must stay within FLAT_MB.
     settled = next((mb for n, mb in trace if n >= min(2000, args.sends)), trace[-1][1])
     growth_after_2000 = round(trace[-1][1] - settled, 1)
+    view = "the developer view" if args.developer_view else "the window's first screen"
     result = figure(
         "memory",
         after,
@@ -584,8 +585,7 @@ async def memory(h: Harness, args: argparse.Namespace) -> list[dict[str, Any]]:
         target_on="extra",
         description=f"resident set (VmRSS) of the window idle (services ready) vs after "
         f"{args.sends} resends through its controller (stored profile on the sandbox "
-        f"process, 6 in flight), {'developer view' if args.developer_view else 'the "
-        "window's first screen'}; target: growth in MB",
+        f"process, 6 in flight), in {view}; target: growth in MB",
         sends=args.sends,
         view="developer" if args.developer_view else "first screen (support)",
         rss_trace=trace,

@@ -154,9 +154,9 @@ def cached_history(rows: int) -> Path:
 
     from app.services.history_store import SCHEMA_VERSION, HistoryStore
 
-    with tempfile.TemporaryDirectory() as tmp:
-        HistoryStore(Path(tmp) / "h.sqlite3").close()
-        conn = sqlite3.connect(Path(tmp) / "h.sqlite3")
+    with tempfile.TemporaryDirectory() as scratch:
+        HistoryStore(Path(scratch) / "h.sqlite3").close()
+        conn = sqlite3.connect(Path(scratch) / "h.sqlite3")
         try:
             schema = "\n".join(
                 str(r[0]) for r in conn.execute("SELECT sql FROM sqlite_master ORDER BY name")
