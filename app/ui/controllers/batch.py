@@ -211,7 +211,7 @@ class BatchController(QObject):
 
     def _build_runner(self, request: BatchRequest, profile: Profile) -> BatchRunner:
         """Blocking (a botocore client costs ~200 ms of GIL time): runs in a worker thread."""
-        from app.services.batch_history import BufferedHistory
+        from app.services.batch_history import BufferedHistory, RowHistory
         from app.services.batch_runner import BatchRunner, BatchSettings
 
         factories, history = self._session.factories, self._session.history
@@ -224,9 +224,15 @@ class BatchController(QObject):
             concurrency=request.concurrency,
             rate_per_s=request.rate_per_s,
         )
-        resend = factories.batch_pipeline(buffer)
+        # One history row per user: a throttled user's calls end up in one row (its retries).
+        row_history = RowHistory(buffer)
+        resend = factories.batch_pipeline(row_history)
         return BatchRunner(
-            resend, settings, on_progress=self._on_progress, flush_history=buffer.flush
+            resend,
+            settings,
+            on_progress=self._on_progress,
+            flush_history=buffer.flush,
+            row_history=row_history,
         )
 
     # ------------------------------------------------------------------ reporting
