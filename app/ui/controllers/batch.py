@@ -49,6 +49,9 @@ class BatchRequest:
     default_metadata: Metadata = ()
     # Typed in the main form for this session (keyring missing or locked).
     session_credentials: ClientCredentials | None = None
+    # Rows given as such (Retry failed: the failed users of the last batch) instead of
+    # the source's; each keeps the metadata it was sent with.
+    rows: tuple[BatchRow, ...] = ()
 
 
 class BatchController(QObject):
@@ -201,10 +204,14 @@ class BatchController(QObject):
             log.exception("could not prepare the batch")
             self.start_failed.emit("Could not start the batch", f"{type(exc).__name__}: {exc}")
             return None
-        rows = iter_rows(
-            request.source,
-            include_duplicates=request.include_duplicates,
-            default_metadata=request.default_metadata,
+        rows = (
+            iter(request.rows)
+            if request.rows
+            else iter_rows(
+                request.source,
+                include_duplicates=request.include_duplicates,
+                default_metadata=request.default_metadata,
+            )
         )
         job = BatchJob(profile, rows, creds, total=request.total, batch_id=new_batch_id())
         return runner, job, rows

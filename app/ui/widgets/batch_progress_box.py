@@ -44,7 +44,7 @@ class BatchProgressBox(QGroupBox):
         self.progress_label.setWordWrap(True)
         self.failures_table = QTableWidget(0, 2, self)
         name_widget(self.failures_table, "batchFailuresTable")
-        self.failures_table.setHorizontalHeaderLabels(["Failure code", "Count"])
+        self.failures_table.setHorizontalHeaderLabels(["Failure", "Users"])
         read_only_table(self.failures_table)
         self.failures_table.setMaximumHeight(110)
         self.summary_label = QLabel("", self)
@@ -68,33 +68,36 @@ class BatchProgressBox(QGroupBox):
 
     def reset(self, total: int) -> None:
         """A new batch of `total` rows is starting."""
-        self.summary_label.setText("")
-        self.failures_table.setRowCount(0)
+        self.clear()
         self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(0)
         self.progress_label.setText("Starting…")
+
+    def clear(self) -> None:
+        """Show no batch (new input replaced the one these results were for)."""
+        self.summary_label.setText("")
+        self.progress_label.setText("")
+        self.failures_table.setRowCount(0)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
 
     def show_progress(self, p: BatchProgress) -> None:
         if p.total:
             self.progress_bar.setRange(0, p.total)
         self.progress_bar.setValue(min(p.done, p.total or p.done))
         self.progress_label.setText(progress_text(p))
-        self.show_failures(p.failed)
+        self.show_failures(p.failed_titles or p.failed)
 
     def show_failures(self, failed: tuple[tuple[str, int], ...]) -> None:
+        """(plain title, users) pairs, most frequent first."""
         table = self.failures_table
         table.setRowCount(len(failed))
-        for r, (code, n) in enumerate(failed):
-            table.setItem(r, 0, QTableWidgetItem(code))
+        for r, (title, n) in enumerate(failed):
+            table.setItem(r, 0, QTableWidgetItem(title))
             table.setItem(r, 1, QTableWidgetItem(f"{n:,}"))
 
     def show_summary(self, summary: BatchSummary) -> None:
-        kinds = ", ".join(f"{n:,} {kind.value}" for kind, n in summary.failed_kinds)
-        text = summary.describe()
-        if kinds:
-            text += f" Failure kinds: {kinds}."
-        self.summary_label.setText(text + f"\nBatch id: {summary.batch_id}")
-        self.show_failures(summary.failed)
+        self.summary_label.setText(summary.describe() + f"\nBatch id: {summary.batch_id}")
+        self.show_failures(summary.failed_titles or summary.failed)
 
     def show_message(self, text: str) -> None:
         self.progress_label.setText(text)
