@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -92,12 +91,11 @@ class BatchDialog(QDialog):
         self.results = BatchResultsModel(self)
         self.results_box = BatchResultsBox(self.results, self)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.input_box, 2)
-        layout.addWidget(self._build_settings())
+        layout.addWidget(self.input_box, 1)
         layout.addWidget(self.progress_box)
-        layout.addWidget(self.results_box, 3)
+        layout.addWidget(self.results_box, 1)
         layout.addLayout(self._build_buttons())
-        self.resize(760, 860)
+        self.resize(760, 760)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -123,8 +121,9 @@ class BatchDialog(QDialog):
         self._set_running(False)
 
     # ------------------------------------------------------------------ building
-    def _build_settings(self) -> QGroupBox:
-        box = QGroupBox("Pace", self)
+    def _build_pace(self) -> QHBoxLayout:
+        """Concurrency and rate ceiling, one line beside the Send button."""
+        box = self
         self.concurrency_spin = QSpinBox(self)
         name_widget(self.concurrency_spin, "batchConcurrencySpin")
         self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
@@ -140,10 +139,17 @@ class BatchDialog(QDialog):
             "The most calls per second; the default stays below Cognito's per-account quota, "
             "and throttling slows the batch down further"
         )
-        form = QFormLayout(box)
-        form.addRow("Concurrency", self.concurrency_spin)
-        form.addRow("Rate ceiling", self.rate_spin)
-        return box
+        row = QHBoxLayout()
+        concurrency = QLabel("Concurrency", box)
+        concurrency.setBuddy(self.concurrency_spin)
+        rate = QLabel("Rate ceiling", box)
+        rate.setBuddy(self.rate_spin)
+        row.addWidget(concurrency)
+        row.addWidget(self.concurrency_spin)
+        row.addSpacing(8)
+        row.addWidget(rate)
+        row.addWidget(self.rate_spin)
+        return row
 
     def _build_buttons(self) -> QHBoxLayout:
         self.start_button = QPushButton("Send", self)
@@ -161,7 +167,13 @@ class BatchDialog(QDialog):
         row.addWidget(self.pause_button)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
+        row.addLayout(self._build_pace())
+        row.addSpacing(16)
         row.addWidget(self.close_button)
+        # Tab follows the screen: the pace sits between Cancel batch and Close.
+        QWidget.setTabOrder(self.cancel_button, self.concurrency_spin)
+        QWidget.setTabOrder(self.concurrency_spin, self.rate_spin)
+        QWidget.setTabOrder(self.rate_spin, self.close_button)
         return row
 
     # ------------------------------------------------------------------ public API

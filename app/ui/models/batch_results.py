@@ -63,7 +63,8 @@ class ResultCounts:
 
 
 class BatchResultsModel(QAbstractTableModel):
-    """One row per user of the current batch (and its retries), in the order recorded."""
+    """One row per user of the current batch (and its retries): the failed users first,
+    then the delivered ones, each group in the order recorded."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,13 +73,14 @@ class BatchResultsModel(QAbstractTableModel):
     # ------------------------------------------------------------------ content
     def add(self, attempts: Iterable[Attempt]) -> None:
         """Append recorded attempts (one per user: the batch history's rows)."""
-        new = list(attempts)
-        if not new:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(_ROOT, first, first + len(new) - 1)
-        self._rows.extend(new)
-        self.endInsertRows()
+        for a in attempts:
+            at = self._failed_count() if a.status is Status.FAILED else len(self._rows)
+            self.beginInsertRows(_ROOT, at, at)
+            self._rows.insert(at, a)
+            self.endInsertRows()
+
+    def _failed_count(self) -> int:
+        return sum(1 for a in self._rows if a.status is Status.FAILED)
 
     def clear(self) -> None:
         """Forget every result (new input, or a new batch)."""

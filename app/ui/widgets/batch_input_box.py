@@ -19,6 +19,7 @@ from app.core.batch_progress import counted
 from app.core.profile import Profile
 from app.ui.models.batch_input import InputSummary
 from app.ui.qt_util import name_widget, read_only_table
+from app.ui.widgets.compact_table import compact_rows
 
 
 class BatchInputBox(QGroupBox):
@@ -32,6 +33,7 @@ class BatchInputBox(QGroupBox):
         name_widget(self.input_edit, "batchInputEdit")
         # Usernames never hold a tab: Tab moves on to the next field, as everywhere else.
         self.input_edit.setTabChangesFocus(True)
+        self.input_edit.setMinimumHeight(3 * self.input_edit.fontMetrics().lineSpacing() + 12)
         self.input_edit.setPlaceholderText(
             "One username per line, or paste CSV with a 'username' header row "
             "(optional 'metadata' JSON and 'metadata.KEY' columns)."
@@ -55,7 +57,8 @@ class BatchInputBox(QGroupBox):
         name_widget(self.problems_table, "batchProblemsTable")
         self.problems_table.setHorizontalHeaderLabels(["Line", "Username / row", "Problem"])
         read_only_table(self.problems_table)
-        self.problems_table.setMaximumHeight(150)
+        self.problems_table.setMinimumHeight(3 * compact_rows(self.problems_table))
+        self.problems_table.setMaximumHeight(6 * compact_rows(self.problems_table))
         self._check: InputSummary | None = None
         # The counts say what will be sent, so they follow the duplicates box.
         self.duplicates_check.toggled.connect(self._show_counts)

@@ -14,8 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.models.batch_results import COL_OUTCOME, COL_USER, BatchResultsModel
+from app.ui.models.batch_results import (
+    COL_DESTINATION,
+    COL_OUTCOME,
+    COL_USER,
+    BatchResultsModel,
+)
 from app.ui.qt_util import name_widget
+from app.ui.widgets.compact_table import compact_rows
 
 
 class BatchResultsBox(QGroupBox):
@@ -31,10 +37,12 @@ class BatchResultsBox(QGroupBox):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(4 * compact_rows(self.table))
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_USER, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_OUTCOME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_OUTCOME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_DESTINATION, QHeaderView.ResizeMode.ResizeToContents)
         self.counts_label = QLabel("No results yet.", self)
         name_widget(self.counts_label, "batchResultsCountLabel")
         self.counts_label.setWordWrap(True)

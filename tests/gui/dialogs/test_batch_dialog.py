@@ -31,7 +31,6 @@ REQUIRED_NAMES = (
     "batchShowInHistoryButton",
     "batchFormMetadataCheck",
     "batchSendDuplicatesCheck",
-    "batchFailuresTable",
     "batchResultsTable",
     "batchResultsCountLabel",
     "batchRetryFailedButton",
@@ -165,8 +164,7 @@ def test_limit_exceeded_row_is_marked_not_retried_and_the_batch_goes_on(
     assert summary.failed == (("LimitExceededException", 1),) and summary.retries == 0
     limited = [a for a in _history(window, summary.batch_id) if a.username == "fault-limit"]
     assert len(limited) == 1  # one call: never retried
-    table = dialog.progress_box.failures_table
-    assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("Attempt limit exceeded", "1")
+    assert dialog.progress_box.progress_label.isHidden()  # the summary says it once
     text = dialog.progress_box.summary_label.text()
     assert "1 failed: 1 attempt limit exceeded" in text and "Exception" not in text
 
@@ -403,7 +401,7 @@ def test_new_input_clears_the_old_results(harness: WindowHarness, window: MainWi
     _paste(harness, dialog, "qa-user-003")
     assert dialog.results.rowCount() == 0
     assert dialog.progress_box.summary_label.text() == ""
-    assert dialog.progress_box.failures_table.rowCount() == 0
+    assert dialog.progress_box.progress_label.text() == ""
     assert dialog.results_box.counts_label.text() == "No results yet."
     assert not dialog.results_box.retry_button.isEnabled()
     assert not dialog.results_box.copy_button.isEnabled()

@@ -26,18 +26,19 @@ def _failed(username: str, code: str, retries: int = 0) -> Attempt:
     )
 
 
-def test_rows_show_user_outcome_in_words_and_destination(qapp: Any) -> None:
+def test_rows_show_user_outcome_in_words_and_destination_failed_first(qapp: Any) -> None:
     model = BatchResultsModel()
     model.add([_delivered("ann"), _failed("bo", "UserNotFoundException")])
     model.add([_delivered("cy", DeliveryMedium.SMS)])
     assert (model.rowCount(), model.columnCount()) == (3, 3)
     cells = [[model.index(r, c).data() for c in range(3)] for r in range(3)]
+    # The failed users first (what a reader looks for), then the delivered ones, in order.
     assert cells == [
-        ["ann", "Code sent by email", "a***@e***"],
         ["bo", "User not found", ""],
+        ["ann", "Code sent by email", "a***@e***"],
         ["cy", "Code sent by SMS", "a***@e***"],
     ]
-    tip = model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole)
+    tip = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert "UserNotFoundException" in tip  # the AWS name only in the tooltip
     assert model.headerData(0, Qt.Orientation.Horizontal) == "User"
 
