@@ -274,10 +274,12 @@ class _Reporter:
 
 
 def _progress_text(p: BatchProgress) -> str:
-    from app.core.batch_progress import format_duration
+    from app.core.batch_progress import failure_words, format_duration
 
     total = f"/{p.total:,}" if p.total is not None else ""
-    failed = ", ".join(f"{n:,} {code}" for code, n in p.failed[:3]) or "0 failed"
+    failed = f"{p.failed_count:,} failed"
+    if p.failed_count:
+        failed += f" ({failure_words(p)})"
     eta = f", ETA {format_duration(p.eta_s)}" if p.eta_s is not None else ""
     return (
         f"{COMMAND}: {p.state.value} {p.done:,}{total} done, {p.delivered:,} delivered, "
