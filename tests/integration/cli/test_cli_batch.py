@@ -112,7 +112,9 @@ def test_exit_code_is_the_worst_outcome_and_limit_is_not_retried(
     assert results["fault-limit"]["error_code"] == "LimitExceededException"
     # fault-throttle throttles every call: retried within the budget, then recorded.
     assert results["fault-throttle"]["error_code"] == "TooManyRequestsException"
-    assert "LimitExceededException" in out.stderr
+    # The summary says it in words: the code names are in the JSON lines.
+    assert "1 attempt limit exceeded" in out.stderr
+    assert "LimitExceededException" not in out.stderr
 
     out = batch(fresh_sandbox, "--file", "-", stdin="qa-user-006\nfault-drop\nfault-limit\n")
     assert out.returncode == 4  # network beats Cognito errors
