@@ -60,6 +60,15 @@ def _finish(h: WindowHarness, dialog: BatchDialog) -> None:
     h.qtbot.waitUntil(lambda: dialog.last_summary is not None, timeout=WAIT_MS)
 
 
+def _run(h: WindowHarness, window: MainWindow, users: str) -> BatchDialog:
+    """Paste `users`, send them one at a time, and wait for the batch to end."""
+    dialog = _dialog(window, concurrency=1)
+    _paste(h, dialog, users)
+    _start(h, dialog)
+    _finish(h, dialog)
+    return dialog
+
+
 def _history(window: MainWindow, batch_id: str) -> list[Attempt]:
     store = window.controllers.session.history
     assert store is not None
@@ -154,10 +163,7 @@ def test_throttled_rows_are_retried_and_delivered(
 def test_limit_exceeded_row_is_marked_not_retried_and_the_batch_goes_on(
     harness: WindowHarness, window: MainWindow
 ) -> None:
-    dialog = _dialog(window, concurrency=1)
-    _paste(harness, dialog, "qa-user-001\nfault-limit\nqa-user-002")
-    _start(harness, dialog)
-    _finish(harness, dialog)
+    dialog = _run(harness, window, "qa-user-001\nfault-limit\nqa-user-002")
     summary = dialog.last_summary
     assert summary is not None
     assert summary.delivered == 2
@@ -351,10 +357,7 @@ def test_retry_failed_sends_again_to_the_failed_users_only(
     harness: WindowHarness, window: MainWindow
 ) -> None:
     harness.sandbox.inject("delivery", "internal")  # the first two calls fail
-    dialog = _dialog(window, concurrency=1)
-    _paste(harness, dialog, "\n".join(QA_USERS[:4]))
-    _start(harness, dialog)
-    _finish(harness, dialog)
+    dialog = _run(harness, window, "\n".join(QA_USERS[:4]))
     first = dialog.last_summary
     assert first is not None and (first.delivered, first.failed_count) == (2, 2)
     failed = dialog.results.failed_usernames()
@@ -381,10 +384,7 @@ def test_copy_failed_usernames_puts_one_per_line_on_the_clipboard(
 ) -> None:
     from PySide6.QtGui import QGuiApplication
 
-    dialog = _dialog(window, concurrency=1)
-    _paste(harness, dialog, "qa-user-001\nnobody-here\nfault-limit\nqa-user-002")
-    _start(harness, dialog)
-    _finish(harness, dialog)
+    dialog = _run(harness, window, "qa-user-001\nnobody-here\nfault-limit\nqa-user-002")
     QGuiApplication.clipboard().clear()
     dialog.results_box.copy_button.click()
     copied = QGuiApplication.clipboard().text()
@@ -393,10 +393,7 @@ def test_copy_failed_usernames_puts_one_per_line_on_the_clipboard(
 
 
 def test_new_input_clears_the_old_results(harness: WindowHarness, window: MainWindow) -> None:
-    dialog = _dialog(window, concurrency=1)
-    _paste(harness, dialog, "qa-user-001\nnobody-here")
-    _start(harness, dialog)
-    _finish(harness, dialog)
+    dialog = _run(harness, window, "qa-user-001\nnobody-here")
     assert dialog.results.rowCount() == 2 and dialog.progress_box.summary_label.text()
     _paste(harness, dialog, "qa-user-003")
     assert dialog.results.rowCount() == 0
