@@ -7,7 +7,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -331,7 +331,7 @@ class BatchRunner:
             try:
                 loop = asyncio.get_running_loop()
                 final = await loop.run_in_executor(
-                    pool, self._resend.run, attempt, job.profile, raw, job.credentials
+                    pool, self._call, job, attempt, raw, tuple(waits)
                 )
             finally:
                 tracker.in_flight -= 1
@@ -364,13 +364,25 @@ class BatchRunner:
             # Cancelled before its first call: the row was never sent.
             self._pulled -= 1
             return
-        if self._row_history is not None:
+        if self._row_history is not None and _throttled(final):
+            # Throttled to the end (or cancelled before the next try): the row ends here.
             final = _with_tries(final, waits)
             self._row_history.settle(final)
         tracker.record(final, self._clock())
         if self._on_result is not None:
             self._on_result(row, final)
         self._emit()
+
+    def _call(
+        self, job: BatchJob, attempt: Attempt, raw: ResendInput, waits: tuple[float, ...]
+    ) -> Attempt:
+        """One call, in a pool thread; an answer that ends the row is recorded right here
+        (the history write stays off the loop's thread, as the pipeline's own would)."""
+        final = self._resend.run(attempt, job.profile, raw, job.credentials)
+        if self._row_history is not None and not _throttled(final):
+            final = _with_tries(final, waits)
+            self._row_history.settle(final)
+        return final
 
     def _flush_quietly(self) -> None:
         assert self._flush_history is not None
@@ -407,7 +419,7 @@ def _throttled(attempt: Attempt) -> bool:
     return attempt.failure is not None and attempt.failure.code == THROTTLE_CODE
 
 
-def _with_tries(final: Attempt, waits: list[float]) -> Attempt:
+def _with_tries(final: Attempt, waits: Sequence[float]) -> Attempt:
     """The row's record: its last call, with the throttled calls before it in retries and notes."""
     if not waits:
         return final
