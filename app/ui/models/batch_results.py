@@ -62,70 +62,96 @@ class ResultCounts:
         return f"{users}: {self.delivered:,} delivered, {self.failed:,} failed."
 
 
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """What the list keeps of one user's record: a few strings, not the whole attempt
+    (a 100,000-row batch keeps its memory small)."""
+
+    username: str
+    failed: bool
+    outcome: str
+    destination: str
+    tooltip: str
+    metadata: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, a: Attempt) -> ResultRow:
+        return cls(
+            username=a.username,
+            failed=a.status is Status.FAILED,
+            outcome=outcome_words(a),
+            destination=a.delivery.destination if a.delivery else "",
+            tooltip=_outcome_tooltip(a),
+            metadata=a.client_metadata,
+        )
+
+
 class BatchResultsModel(QAbstractTableModel):
     """One row per user of the current batch (and its retries): the failed users first,
     then the delivered ones, each group in the order recorded."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Attempt] = []
+        self._failed: list[ResultRow] = []
+        self._others: list[ResultRow] = []
 
     # ------------------------------------------------------------------ content
     def add(self, attempts: Iterable[Attempt]) -> None:
-        """Append recorded attempts (one per user: the batch history's rows)."""
-        for a in attempts:
-            at = self._failed_count() if a.status is Status.FAILED else len(self._rows)
-            self.beginInsertRows(_ROOT, at, at)
-            self._rows.insert(at, a)
-            self.endInsertRows()
+        """Add recorded attempts (one per user: the batch history's rows)."""
+        rows = [ResultRow.of(a) for a in attempts]
+        self._insert(self._failed, 0, [r for r in rows if r.failed])
+        self._insert(self._others, len(self._failed), [r for r in rows if not r.failed])
 
-    def _failed_count(self) -> int:
-        return sum(1 for a in self._rows if a.status is Status.FAILED)
+    def _insert(self, group: list[ResultRow], offset: int, new: list[ResultRow]) -> None:
+        if not new:
+            return
+        at = offset + len(group)
+        self.beginInsertRows(_ROOT, at, at + len(new) - 1)
+        group.extend(new)
+        self.endInsertRows()
 
     def clear(self) -> None:
         """Forget every result (new input, or a new batch)."""
-        if not self._rows:
+        if not self._failed and not self._others:
             return
         self.beginResetModel()
-        self._rows = []
+        self._failed, self._others = [], []
         self.endResetModel()
 
     def forget_failed(self) -> None:
         """Drop the failed users' rows: a retry is about to record them again."""
-        kept = [a for a in self._rows if a.status is not Status.FAILED]
-        if len(kept) == len(self._rows):
+        if not self._failed:
             return
-        self.beginResetModel()
-        self._rows = kept
-        self.endResetModel()
+        self.beginRemoveRows(_ROOT, 0, len(self._failed) - 1)
+        self._failed = []
+        self.endRemoveRows()
 
-    def attempt_at(self, row: int) -> Attempt | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def failed(self) -> tuple[Attempt, ...]:
-        return tuple(a for a in self._rows if a.status is Status.FAILED)
+    def row_at(self, row: int) -> ResultRow | None:
+        if 0 <= row < len(self._failed):
+            return self._failed[row]
+        row -= len(self._failed)
+        return self._others[row] if 0 <= row < len(self._others) else None
 
     def failed_usernames(self) -> list[str]:
         """The failed users, once each, in the order listed."""
-        return list(dict.fromkeys(a.username for a in self.failed()))
+        return list(dict.fromkeys(r.username for r in self._failed))
 
     def retry_rows(self) -> tuple[BatchRow, ...]:
         """The failed users as rows to send again, each with the metadata it was sent with."""
-        seen: dict[str, Attempt] = {}
-        for a in self.failed():
-            seen.setdefault(a.username, a)
+        seen: dict[str, ResultRow] = {}
+        for r in self._failed:
+            seen.setdefault(r.username, r)
         return tuple(
-            BatchRow(n, a.username, a.client_metadata) for n, a in enumerate(seen.values(), start=1)
+            BatchRow(n, r.username, r.metadata) for n, r in enumerate(seen.values(), start=1)
         )
 
     def counts(self) -> ResultCounts:
-        delivered = sum(1 for a in self._rows if a.status is Status.DELIVERED)
-        failed = sum(1 for a in self._rows if a.status is Status.FAILED)
-        return ResultCounts(len(self._rows), delivered, failed)
+        failed, others = len(self._failed), len(self._others)
+        return ResultCounts(failed + others, others, failed)
 
     # ------------------------------------------------------------------ Qt model API
     def rowCount(self, parent: ModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._failed) + len(self._others)
 
     def columnCount(self, parent: ModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(HEADERS)
@@ -150,34 +176,32 @@ class BatchResultsModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        a = self.attempt_at(index.row()) if index.isValid() else None
-        if a is None:
+        r = self.row_at(index.row()) if index.isValid() else None
+        if r is None:
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell_text(a, col)
+            return _cell_text(r, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _cell_tooltip(a, col)
+            return r.tooltip if col == COL_OUTCOME and r.tooltip else _cell_text(r, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_OUTCOME:
-            return status_color(a.status)
+            return status_color(Status.FAILED if r.failed else Status.DELIVERED)
         return None
 
 
-def _cell_text(a: Attempt, col: int) -> str:
+def _cell_text(r: ResultRow, col: int) -> str:
     if col == COL_USER:
-        return a.username
+        return r.username
     if col == COL_OUTCOME:
-        return outcome_words(a)
+        return r.outcome
     if col == COL_DESTINATION:
-        return a.delivery.destination if a.delivery else ""
+        return r.destination
     return ""
 
 
-def _cell_tooltip(a: Attempt, col: int) -> str:
-    if col == COL_OUTCOME and a.failure is not None:
+def _outcome_tooltip(a: Attempt) -> str:
+    """The failure's title with its AWS name and remedy, or the row's notes (its retries)."""
+    if a.failure is not None:
         f = a.failure
-        lines = [f"{f.title} ({f.code})", f.remedy]
-        return "\n".join(line for line in lines if line)
-    if col == COL_OUTCOME and a.notes:
-        return a.notes
-    return _cell_text(a, col)
+        return "\n".join(line for line in (f"{f.title} ({f.code})", f.remedy) if line)
+    return a.notes

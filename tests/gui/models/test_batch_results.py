@@ -74,3 +74,28 @@ def test_counts_failed_usernames_and_retry_rows(qapp: Any) -> None:
     assert model.rowCount() == 1 and model.failed_usernames() == []
     model.clear()
     assert model.rowCount() == 0 and model.counts().describe() == ""
+
+
+def test_the_model_passes_qt_model_checks_while_rows_come_and_go(qtmodeltester: Any) -> None:
+    model = BatchResultsModel()
+    qtmodeltester.check(model, force_py=True)
+    model.add([_delivered("ann"), _failed("bo", "UserNotFoundException"), _delivered("cy")])
+    model.add([_failed("dee", "LimitExceededException")])
+    assert [model.index(r, 0).data() for r in range(4)] == ["bo", "dee", "ann", "cy"]
+    model.forget_failed()
+    assert [model.index(r, 0).data() for r in range(2)] == ["ann", "cy"]
+    model.clear()
+    assert model.rowCount() == 0
+
+
+def test_a_large_batch_is_added_in_one_go(qapp: Any) -> None:
+    model = BatchResultsModel()
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    batch = [
+        _failed(f"u{i}", "UserNotFoundException") if i % 10 == 0 else _delivered(f"u{i}")
+        for i in range(5000)
+    ]
+    model.add(batch)
+    assert model.counts().describe() == "5,000 users: 4,500 delivered, 500 failed."
+    assert inserted == [(0, 499), (500, 4999)]  # one insert per group, not one per row
