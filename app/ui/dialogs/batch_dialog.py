@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
@@ -302,8 +303,16 @@ class BatchDialog(QDialog):
         self._batch_id = None
         self._results_profile = request.profile_name
         self.progress_box.reset(request.total)
-        self._batch.start(request)
+        task = self._batch.start(request)
+        # `finished` comes while the batch's task is still running: once it is done,
+        # Send and Retry failed become available again.
+        task.add_done_callback(self._on_batch_done)
         self._set_running(True)
+
+    def _on_batch_done(self, _task: asyncio.Task[BatchSummary | None]) -> None:
+        # The window may have been closed and destroyed with the batch still landing.
+        if shiboken6.isValid(self) and not self._batch.running:
+            self._set_running(False)
 
     def _clear_results(self) -> None:
         """New input: the results shown were for another one."""

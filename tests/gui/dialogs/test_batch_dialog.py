@@ -377,6 +377,8 @@ def test_retry_failed_sends_again_to_the_failed_users_only(
     assert dialog.results_box.counts_label.text() == "4 users: 4 delivered, 0 failed."
     assert not dialog.results_box.retry_button.isEnabled()
     assert len(harness.sandbox.inbox()) == 4
+    # Once the batch's task is done, the same input can be sent again.
+    harness.qtbot.waitUntil(dialog.start_button.isEnabled, timeout=WAIT_MS)
 
 
 def test_copy_failed_usernames_puts_one_per_line_on_the_clipboard(
