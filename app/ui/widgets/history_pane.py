@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import struct
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelection,
     QModelIndex,
     QPoint,
@@ -15,7 +13,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QTableView,
-    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,7 +34,10 @@ from app.core.outcome import Attempt, Status
 from app.services.history_store import HistoryFilter
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
-from app.ui.widgets.details_panel import DetailsPanel
+from app.ui.widgets.details_panel import EMPTY_TEXT, DetailsPanel
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.history_actions import HistoryActions
+from app.ui.widgets.history_layout import pack_layout, unpack_layout
 from app.ui.widgets.history_view import make_history_view
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,22 @@ STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
     ("Pending", Status.PENDING),
 )
 EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
-# saveState's bytes: magic, version, splitter state length; then the two Qt states.
-# An unknown magic or version is ignored (the default layout stays).
-_STATE_HEAD = struct.Struct(">4sHI")
-_STATE_MAGIC = b"CRhp"
-_STATE_VERSION = 1
 # (format, suggested file name) → chosen path, or None when cancelled.
 ExportPathChooser = Callable[[str, str], str | None]
+NO_ATTEMPTS_TEXT = "No attempts yet — send a code and it appears here."
 
 
 def count_text(n: int) -> str:
     return f"{n:,} attempt" + ("" if n == 1 else "s")
+
+
+def no_match_text(flt: HistoryFilter) -> str:
+    """The empty state of a filter that matches nothing, in the filter's own words."""
+    kind = f"{flt.status.value} attempt" if flt.status is not None else "attempt"
+    where = " in this batch" if flt.batch_id else ""
+    if flt.text:
+        return f"No {kind}{where} matches “{flt.text}”."
+    return f"No {kind}{where} yet."
 
 
 class HistoryPane(QWidget):
@@ -152,72 +157,25 @@ class HistoryPane(QWidget):
     def _build_view(self) -> None:
         self._view = make_history_view(self._model)
         self._view.customContextMenuRequested.connect(self._show_context_menu)
-
-    def _make_action(
-        self, name: str, text: str, tip: str, shortcut: QKeySequence | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-            keys = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({keys})")
-            # Shortcuts work while the pane (table or details) has focus; the filter box
-            # keeps its own Ctrl+C because a focused line edit takes it first.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        return action
+        self.empty_state = EmptyState(self._view, "historyEmptyState", NO_ATTEMPTS_TEXT)
 
     def _build_actions(self) -> None:
-        self.rerun_action = self._make_action(
-            "rerunAction", "Re-run", "Send this attempt again with the same inputs",
-            QKeySequence("Ctrl+R"),
-        )
-        self.copy_cli_action = self._make_action(
-            "copyCliAction", "Copy as AWS CLI",
-            "Copy an equivalent aws cognito-idp command (the SecretHash is a placeholder)",
-            QKeySequence("Ctrl+Shift+C"),
-        )
-        self.copy_details_action = self._make_action(
-            "copyDetailsAction", "Copy details", "Copy this attempt's details as text",
-            QKeySequence(QKeySequence.StandardKey.Copy),
-        )
-        self.export_csv_action = self._make_action(
-            "exportCsvAction", "Export CSV…", "Save the filtered history as a CSV file"
-        )
-        self.export_json_action = self._make_action(
-            "exportJsonAction", "Export JSON…", "Save the filtered history as a JSON file"
-        )
+        actions = HistoryActions.create(self)
+        self.rerun_action = actions.rerun
+        self.copy_cli_action = actions.copy_cli
+        self.copy_details_action = actions.copy_details
+        self.export_csv_action = actions.export_csv
+        self.export_json_action = actions.export_json
         self.rerun_action.triggered.connect(self._on_rerun)
         self.copy_cli_action.triggered.connect(self.copy_cli_command)
         self.copy_details_action.triggered.connect(self.copy_details)
         self.export_csv_action.triggered.connect(lambda: self.export("csv"))
         self.export_json_action.triggered.connect(lambda: self.export("json"))
-
-        self._toolbar = QToolBar("History actions")
-        name_widget(self._toolbar, "historyToolbar")
-        self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self._row_actions():
-            self._toolbar.addAction(action)
-        self._toolbar.addSeparator()
-        self._toolbar.addAction(self.export_csv_action)
-        self._toolbar.addAction(self.export_json_action)
-        # Actions only fire by shortcut when a widget of the pane holds them.
-        self.addActions([*self._row_actions(), self.export_csv_action, self.export_json_action])
-
-    def _row_actions(self) -> list[QAction]:
-        return [self.rerun_action, self.copy_cli_action, self.copy_details_action]
+        self._actions = actions
+        self._toolbar = actions.toolbar(self)
 
     def build_context_menu(self) -> QMenu:
-        menu = QMenu(self)
-        menu.setObjectName("historyContextMenu")
-        for action in self._row_actions():
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.export_csv_action)
-        menu.addAction(self.export_json_action)
-        return menu
+        return self._actions.context_menu(self)
 
     # ----------------------------------------------------------------- public API
     @property
@@ -328,23 +286,12 @@ class HistoryPane(QWidget):
         return True
 
     def saveState(self) -> bytes:
-        """The splitter and column layout, for QSettings."""
-        splitter = bytes(self._splitter.saveState().data())
-        header = bytes(self._view.horizontalHeader().saveState().data())
-        return _STATE_HEAD.pack(_STATE_MAGIC, _STATE_VERSION, len(splitter)) + splitter + header
+        """The splitter and column layout (hidden columns included), for QSettings."""
+        return pack_layout(self._splitter, self._view.horizontalHeader())
 
     def restoreState(self, state: bytes) -> bool:
         """Restore what saveState gave; False (and nothing changed) for anything else."""
-        state = bytes(state)
-        if len(state) < _STATE_HEAD.size:
-            return False
-        magic, version, split_len = _STATE_HEAD.unpack_from(state)
-        body = state[_STATE_HEAD.size :]
-        if magic != _STATE_MAGIC or version != _STATE_VERSION or split_len > len(body):
-            return False
-        splitter, header = body[:split_len], body[split_len:]
-        ok = self._splitter.restoreState(QByteArray(splitter))
-        return self._view.horizontalHeader().restoreState(QByteArray(header)) and ok
+        return unpack_layout(bytes(state), self._splitter, self._view.horizontalHeader())
 
     # ----------------------------------------------------------------- slots
     def _apply_filter(self) -> None:
@@ -420,10 +367,26 @@ class HistoryPane(QWidget):
         if shown == self._count_shown:
             return
         self._count_shown = shown
+        self._show_empty_state(text, has_rows)
         self._count_label.setToolTip(tip)
         self._count_label.setText(text)
         self.export_csv_action.setEnabled(has_rows)
         self.export_json_action.setEnabled(has_rows)
+
+    def _show_empty_state(self, count: str, has_rows: bool) -> None:
+        flt = self._model.current_filter()
+        if self._model.last_error:
+            hint = f"The history cannot be read: {self._model.last_error}"
+        elif self._model.store is None:
+            hint = "Loading history…"
+        elif flt.text or flt.status is not None or flt.batch_id:
+            hint = no_match_text(flt)
+        else:
+            hint = NO_ATTEMPTS_TEXT
+        self.empty_state.set_text(hint)
+        self._details.set_empty_text(
+            EMPTY_TEXT if has_rows else "Send a code and what happened is explained here."
+        )
 
     def _update_actions(self) -> None:
         a = self.current_attempt()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.qt_util import name_widget
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.trigger_row import TriggerRow
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ CLIENT_LABELS = {
     "protected": "protected — no secret; unknown users get a simulated delivery",
     "secret": "secret — has a client secret (SecretHash computed)",
 }
+INBOX_EMPTY_TEXT = "No codes sent yet — send one and it shows here."
 
 
 def _table(name: str, headers: Sequence[str], parent: QWidget) -> QTableWidget:
@@ -45,6 +47,7 @@ def _table(name: str, headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return table
 
 
@@ -82,6 +85,7 @@ class SandboxPanel(QWidget):
             "sandboxInboxTable", ["Sent", "User", "Code", "Medium", "To"], self
         )
         self.inbox_table.setToolTip("The codes the sandbox 'sent' (nothing leaves this computer).")
+        self.inbox_empty = EmptyState(self.inbox_table, "sandboxInboxEmptyState", INBOX_EMPTY_TEXT)
 
         self.refresh_button = QPushButton("Refresh inbox", self)
         name_widget(self.refresh_button, "sandboxRefreshButton")

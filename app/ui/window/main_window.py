@@ -41,6 +41,7 @@ from app.ui.window.preset_settings import (
 )
 from app.ui.window.profile_editing import ProfileEditing
 from app.ui.window.trigger_debugging import TriggerDebugging
+from app.ui.window.window_fit import FORM_MIN_WIDTH, fit_and_keyboard
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         # The form reflows to the pane's width; only vertical scrolling makes sense.
         form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(360)
+        form_scroll.setMinimumWidth(FORM_MIN_WIDTH)
         self.history_model = HistoryTableModel(None, self)
         self.history_pane = HistoryPane(self.history_model, self)
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self._trigger_debugging = TriggerDebugging(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self._connect_signals()
+        fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
         self._state.restore(self)
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
         controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
