@@ -91,6 +91,7 @@ class DetailsPanel(QWidget):
         self._empty = QLabel(EMPTY_TEXT)
         self._empty.setObjectName("detailsEmpty")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)  # a long hint must not widen the pane
         self._empty.setEnabled(False)  # the disabled palette greys it: a hint, not content
         self._stack.addWidget(self._empty)
 

@@ -75,7 +75,7 @@ class SandboxPanel(QWidget):
         self.client_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.client_combo.setMinimumContentsLength(14)
+        self.client_combo.setMinimumContentsLength(10)
         self.client_combo.currentIndexChanged.connect(self._on_client_changed)
 
         self.users_table = _table("sandboxUsersTable", ["User", "Status", "Delivers to"], self)
