@@ -97,6 +97,9 @@ class DetailsPanel(QWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Long ids are cut at the edge (whole in their tooltip and in Copy details), never
+        # scrolled sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget()
         scroll.setWidget(content)
@@ -260,6 +263,8 @@ class DetailsPanel(QWidget):
         self._fields: dict[str, QLabel] = {}
         for key in _FORM_KEYS:
             field = _label(name="detailsField_" + key.replace(" ", ""), wrap=key in _WRAPPED)
+            if key not in _WRAPPED:
+                field.setMinimumWidth(1)  # a one-line value may be cut; it never widens
             if key == "Notes":
                 # A local trigger's stdout/stderr: tracebacks line up only in a fixed font.
                 field.setFont(fixed)
@@ -308,5 +313,7 @@ class DetailsPanel(QWidget):
             value = values.get(key, "")
             if value and field.text() != value:
                 field.setText(value)
+                if key not in _WRAPPED:
+                    field.setToolTip(value)
             if self._form.isRowVisible(field) != bool(value):
                 self._form.setRowVisible(field, bool(value))

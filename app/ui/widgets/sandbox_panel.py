@@ -46,6 +46,11 @@ def _table(name: str, headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table.verticalHeader().setDefaultSectionSize(22)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    # The last column takes what is left (its text elides): no sideways scrolling in the drawer.
+    table.horizontalHeader().setSectionResizeMode(
+        len(headers) - 1, QHeaderView.ResizeMode.Stretch
+    )
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.setAlternatingRowColors(True)
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return table
@@ -80,6 +85,10 @@ class SandboxPanel(QWidget):
 
         self.users_table = _table("sandboxUsersTable", ["User", "Status", "Delivers to"], self)
         self.users_table.setToolTip("Double-click a user to put the name in the form.")
+        # FORCE_CHANGE_PASSWORD would push "Delivers to" out of the drawer: the status elides.
+        status = self.users_table.horizontalHeader()
+        status.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        status.resizeSection(1, 112)
         self.users_table.cellDoubleClicked.connect(self._on_user_double_clicked)
         self.inbox_table = _table(
             "sandboxInboxTable", ["Sent", "User", "Code", "Medium", "To"], self

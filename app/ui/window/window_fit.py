@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+
 from app.ui.theme import focus_ring_style
 
 if TYPE_CHECKING:
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
 # The window must fit 1024 px with the Sandbox drawer open (issue 14).
 FORM_MIN_WIDTH = 300
 DOCK_MIN_WIDTH = 220
+DOCK_MAX_SHARE = 0.26  # of the window's width, once the window is narrow
 
 
 def fit_and_keyboard(window: MainWindow) -> None:
@@ -22,3 +25,29 @@ def fit_and_keyboard(window: MainWindow) -> None:
     window.sandbox_dock.setMinimumWidth(DOCK_MIN_WIDTH)
     # A long status ("alice: Lambda trigger rejected the request") is cut, never widening.
     window.status_label.setMinimumWidth(1)
+    window.installEventFilter(DrawerFit(window))
+
+
+class DrawerFit(QObject):
+    """Narrows the Sandbox drawer as the window narrows, so the history keeps its room.
+
+    QMainWindow takes a shrinking window's width from the central widget alone; on a
+    1024 px screen the drawer kept its 340 px and the history needed a scrollbar.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            # After the layout has settled: a dock resized mid-resize is laid out again.
+            QTimer.singleShot(0, self.fit)
+        return False
+
+    def fit(self) -> None:
+        w = self._window
+        dock = w.sandbox_dock
+        target = max(DOCK_MIN_WIDTH, int(w.width() * DOCK_MAX_SHARE))
+        if dock.isVisible() and not dock.isFloating() and dock.width() > target:
+            w.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
