@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, Status
+from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, FailureKind, Status
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
@@ -82,8 +82,12 @@ def print_json(data: object, out: TextIO | None = None) -> None:
 
 
 def exit_code_for(attempt: Attempt) -> int:
-    """The process exit code that tells a script how a resend ended."""
-    if attempt.status is Status.DELIVERED:
+    """The process exit code that tells a script how a resend (sign-up, confirmation) ended.
+
+    An information outcome ("already confirmed") is still 3: nothing was sent or
+    confirmed, and a script must be able to tell; its JSON says `"severity": "info"`.
+    """
+    if attempt.status in (Status.DELIVERED, Status.SUCCEEDED):
         return EXIT_OK
     if attempt.failure is None:
         return EXIT_FAILURE
@@ -161,7 +165,8 @@ def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Tar
             fail(f"no sandbox answers at {url}: {exc}", EXIT_NETWORK)
     else:
         say(
-            f"resend: no sandbox URL given (--endpoint-url or ${SANDBOX_URL_ENV}); starting "
+            f"{getattr(args, 'command', None) or 'resend'}: no sandbox URL given "
+            f"(--endpoint-url or ${SANDBOX_URL_ENV}); starting "
             "an embedded sandbox for this call (it stops when the command ends)"
         )
         service = stack.sandbox()
@@ -227,7 +232,11 @@ def metadata_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
-    """One attempt as the JSON a script reads (resend --json, one batch line)."""
+    """One attempt as the JSON a script reads (resend/signup/confirm --json, a batch line).
+
+    A failure's fields are repeated at the top level; its kind as `failure_kind` and its
+    severity as `severity`, so that `kind` stays the attempt's (resend, signup, confirm).
+    """
     from app.core.serialize import attempt_to_dict
 
     data: dict[str, object] = {"outcome": attempt.status.value, "exit_code": code}
@@ -239,9 +248,11 @@ def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
             title=f.title,
             cause=f.cause,
             remedy=f.remedy,
-            kind=f.kind.value,
+            failure_kind=f.kind.value,
+            severity=f.severity.value,
             aws_message=f.aws_message,
         )
-    elif attempt.status is Status.DELIVERED:
+    elif attempt.status is Status.DELIVERED and attempt.kind is AttemptKind.RESEND:
+        # SignUp created the user it delivered to: its delivery is never simulated.
         data["caution"] = SIMULATED_DELIVERY_CAUTION
     return data

@@ -16,6 +16,7 @@ from app.core.outcome import (
     DeliveryMedium,
     DeliveryVerdict,
     FailureKind,
+    Severity,
     Status,
 )
 
@@ -61,6 +62,7 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
             "request_id": f.request_id,
             "http_status": f.http_status,
             "retryable": f.retryable,
+            "severity": f.severity.value,
         }
     return {
         "format": FORMAT_VERSION,
@@ -89,6 +91,8 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "notes": a.notes,
         "kind": a.kind.value,
         "verdict": a.verdict.value if a.verdict else None,
+        "user_attributes": [[k, v] for k, v in a.user_attributes],
+        "confirmation_code": a.confirmation_code,
     }
 
 
@@ -235,6 +239,7 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
             request_id=fr.opt_str("request_id"),
             http_status=fr.opt_int("http_status"),
             retryable=fr.bool_("retryable", False),
+            severity=fr.enum_("severity", Severity) if fr.has("severity") else Severity.ERROR,
         )
 
     return Attempt(
@@ -262,4 +267,6 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         notes=r.str_("notes", ""),
         kind=r.enum_("kind", AttemptKind) if r.has("kind") else AttemptKind.RESEND,
         verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
+        user_attributes=r.pairs("user_attributes"),
+        confirmation_code=r.str_("confirmation_code", ""),
     )

@@ -33,7 +33,11 @@ _HUES = {
     Tone.INFO: QColor("#0969da"),
     Tone.SUCCESS: QColor("#1a7f37"),
 }
-_STATUS_TONES = {Status.DELIVERED: Tone.SUCCESS, Status.FAILED: Tone.ERROR}
+_STATUS_TONES = {
+    Status.DELIVERED: Tone.SUCCESS,
+    Status.SUCCEEDED: Tone.SUCCESS,
+    Status.FAILED: Tone.ERROR,
+}
 
 
 @dataclass(frozen=True)

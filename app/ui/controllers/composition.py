@@ -10,6 +10,7 @@ from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
 from app.ui.controllers.sending import SendingController
 from app.ui.controllers.session import Session
+from app.ui.controllers.signup import SignUpController
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.trigger import TriggerController
 from app.ui.controllers.types import ServiceFactories
@@ -31,6 +32,7 @@ class WindowControllers:
         self.profiles = ProfilesController(self.session, self.tasks)
         self.sandbox = SandboxController(self.session, self.tasks)
         self.sending = SendingController(self.session, self.profiles, self.sandbox, self.tasks)
+        self.signup = SignUpController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
         self._batch: BatchController | None = None

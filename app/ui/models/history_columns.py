@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, Severity, Status
 from app.ui import theme
 
 COL_TIME = 0
@@ -82,6 +82,16 @@ def format_latency(ms: float | None) -> str:
     if ms < 10_000:
         return f"{ms:,.0f} ms"
     return f"{ms / 1000:,.1f} s"
+
+
+def outcome_color(a: Attempt) -> QColor:
+    """An attempt's colour: an information outcome ("already confirmed") is not a red
+    failure, it reads as a neutral blue (from the palette, at 4.5:1)."""
+    if a.status is Status.FAILED and a.failure is not None and a.failure.severity is Severity.INFO:
+        app = QGuiApplication.instance()
+        palette = QGuiApplication.palette() if app is not None else QPalette()
+        return theme.text_color(palette, theme.Tone.INFO)
+    return status_color(a.status)
 
 
 def status_color(status: Status) -> QColor:

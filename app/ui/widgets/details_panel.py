@@ -15,13 +15,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.advice import message_heading, remedy_for
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
-from app.ui.models.history_columns import format_latency, format_time, status_color
+from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Severity, Status
+from app.ui.models.history_columns import format_latency, format_time, outcome_color
 from app.ui.qt_util import name_widget
 
 EMPTY_TEXT = "Select an attempt to see its details."
 
 # The form's rows, in display order; a row whose value is empty is hidden.
+# What the title says while each kind of call is pending.
+_PENDING_VERBS = {
+    AttemptKind.SIGNUP: "Signing up",
+    AttemptKind.CONFIRM: "Confirming",
+}
+# The API operation of each kind (the "Call" row).
+_CALLS = {
+    AttemptKind.RESEND: "ResendConfirmationCode",
+    AttemptKind.SIGNUP: "SignUp",
+    AttemptKind.CONFIRM: "ConfirmSignUp",
+}
+
 _FORM_KEYS = (
     "Destination",
     "Medium",
@@ -31,8 +43,11 @@ _FORM_KEYS = (
     "Retrying may help",
     "HTTP status",
     "Request ID",
+    "Call",
     "Profile",
     "Username",
+    "User attributes",
+    "Confirmation code",
     "Client ID",
     "Region",
     "Endpoint",
@@ -52,7 +67,8 @@ _FORM_KEYS = (
 # Only values that can be long wrap: a wrapping label's height depends on its width,
 # which makes every text change re-measure the whole form.
 _WRAPPED = frozenset(
-    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username"}
+    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username",
+     "User attributes"}
 )
 
 _SELECTABLE = (
@@ -227,22 +243,35 @@ class DetailsPanel(QWidget):
 
     # ----------------------------------------------------------------- filling
     def _fill(self, a: Attempt) -> None:
-        color = status_color(a.status).name()
+        color = outcome_color(a).name()
         if color != self._status_color:  # a style sheet change re-polishes the label
             self._status_color = color
             self._status.setStyleSheet(f"color: {color};")
         f = a.failure
+        verb = _PENDING_VERBS.get(a.kind, "Sending a code to")
         if a.status is Status.DELIVERED:
-            self._title.setText(f"Code sent to {a.username}")
+            signed_up = a.kind is AttemptKind.SIGNUP
+            self._title.setText(
+                f"Signed up {a.username}; code sent" if signed_up else f"Code sent to {a.username}"
+            )
             self._status.setText("Delivered")
             self._caution.setText(SIMULATED_DELIVERY_CAUTION)
+        elif a.status is Status.SUCCEEDED:
+            self._title.setText(f"{a.outcome_label}: {a.username}")
+            self._status.setText(a.outcome_label)
         elif a.status is Status.PENDING:
-            self._title.setText(f"Sending a code to {a.username}…")
+            self._title.setText(f"{verb} {a.username}…")
             self._status.setText("Pending…")
+        elif f is not None and f.severity is Severity.INFO:
+            self._title.setText(f.title)
+            self._status.setText(f"Information — {f.code}")
         else:
             self._title.setText(f.title if f else "Failed")
             self._status.setText(f"Failed — {f.code}" if f else "Failed")
-        self._caution_box.setHidden(a.status is not Status.DELIVERED)
+        # SignUp created the user it sent to: only a resend's delivery may be simulated.
+        self._caution_box.setHidden(
+            a.status is not Status.DELIVERED or a.kind is not AttemptKind.RESEND
+        )
         self._cause.setText(f"Why: {f.cause}" if f else "")
         self._remedy.setText(f"What to do: {remedy_for(f, a.endpoint_url)}" if f else "")
         self._cause.setHidden(f is None)
@@ -287,8 +316,11 @@ class DetailsPanel(QWidget):
             {
                 "HTTP status": str(a.http_status) if a.http_status is not None else "",
                 "Request ID": a.request_id or "",
+                "Call": _CALLS.get(a.kind, a.kind.value),
                 "Profile": a.profile,
                 "Username": a.username,
+                "User attributes": "\n".join(f"{k} = {v}" for k, v in a.user_attributes),
+                "Confirmation code": a.confirmation_code,
                 "Client ID": a.client_id,
                 "Region": a.region,
                 "Endpoint": a.endpoint_url or "AWS (default)",

@@ -33,6 +33,7 @@ class HistoryActions:
     """The row actions and the export actions; the pane connects them."""
 
     rerun: QAction
+    confirm: QAction
     copy_cli: QAction
     copy_details: QAction
     export_csv: QAction
@@ -44,6 +45,11 @@ class HistoryActions:
             rerun=_action(
                 owner, "rerunAction", "Re-run", "Send this attempt again with the same inputs",
                 QKeySequence("Ctrl+R"),
+            ),
+            confirm=_action(
+                owner, "confirmWithCodeAction", "Confirm with code…",
+                "Confirm this user's sign-up with the code that was sent (ConfirmSignUp)",
+                QKeySequence("Ctrl+Shift+K"),
             ),
             copy_cli=_action(
                 owner, "copyCliAction", "Copy as AWS CLI",
@@ -67,7 +73,7 @@ class HistoryActions:
         return actions
 
     def row_actions(self) -> list[QAction]:
-        return [self.rerun, self.copy_cli, self.copy_details]
+        return [self.rerun, self.confirm, self.copy_cli, self.copy_details]
 
     def toolbar(self, parent: QWidget) -> QToolBar:
         bar = QToolBar("History actions", parent)

@@ -17,56 +17,44 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.cli_command import aws_cli_command
 from app.core.describe import describe_attempt
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, AttemptKind, Status
 from app.services.history_store import HistoryFilter
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
 from app.ui.widgets.details_panel import EMPTY_TEXT, DetailsPanel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.history_actions import HistoryActions
+from app.ui.widgets.history_filter_row import (
+    FILTER_DEBOUNCE_MS,
+    KIND_CHOICES,
+    NO_ATTEMPTS_TEXT,
+    STATUS_CHOICES,
+    HistoryFilterRow,
+    count_text,
+    no_match_text,
+)
 from app.ui.widgets.history_layout import pack_layout, unpack_layout
 from app.ui.widgets.history_view import make_history_view
 
 log = logging.getLogger(__name__)
 
-FILTER_DEBOUNCE_MS = 70  # long enough to skip the query between keystrokes of a word
-# Combo label → HistoryFilter.status.
-STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
-    ("All", None),
-    ("Delivered", Status.DELIVERED),
-    ("Failed", Status.FAILED),
-    ("Pending", Status.PENDING),
-)
+# The kinds whose delivered attempt sent a confirmation code the user can confirm with.
+_CONFIRMABLE = (AttemptKind.RESEND, AttemptKind.SIGNUP)
 EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
 # (format, suggested file name) → chosen path, or None when cancelled.
 ExportPathChooser = Callable[[str, str], str | None]
-NO_ATTEMPTS_TEXT = "No attempts yet — send a code and it appears here."
-
-
-def count_text(n: int) -> str:
-    return f"{n:,} attempt" + ("" if n == 1 else "s")
-
-
-def no_match_text(flt: HistoryFilter) -> str:
-    """The empty state of a filter that matches nothing, in the filter's own words."""
-    kind = f"{flt.status.value} attempt" if flt.status is not None else "attempt"
-    where = " in this batch" if flt.batch_id else ""
-    if flt.text:
-        return f"No {kind}{where} matches “{flt.text}”."
-    return f"No {kind}{where} yet."
+__all__ = ["KIND_CHOICES", "NO_ATTEMPTS_TEXT", "STATUS_CHOICES", "HistoryPane", "no_match_text"]
 
 
 class HistoryPane(QWidget):
@@ -74,6 +62,7 @@ class HistoryPane(QWidget):
     actions: re-run, copy as AWS CLI command, copy details, export CSV/JSON."""
 
     rerun_requested = Signal(object)  # Attempt
+    confirm_requested = Signal(object)  # Attempt (a delivered resend or sign-up)
     export_requested = Signal(str, str, object)  # format ("csv"|"json"), path, HistoryFilter
     selection_changed = Signal(object)  # Attempt | None
 
@@ -88,7 +77,7 @@ class HistoryPane(QWidget):
         self._reselect_id: str | None = None
         # The selected attempt's id, noted on each selection change (see current_attempt).
         self._current_id: str | None = None
-        self._actions_enabled: tuple[bool, bool] | None = None
+        self._actions_enabled: tuple[bool, bool, bool] | None = None
         self._count_shown: tuple[str, str, bool] | None = None
         # Set by "Show in history" of the batch window; cleared by its button.
         self._batch_id: str | None = None
@@ -107,7 +96,7 @@ class HistoryPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._filter_row)
+        layout.addWidget(self._filter_bar)
         layout.addWidget(self._toolbar)
         layout.addWidget(self._splitter, 1)
 
@@ -117,6 +106,7 @@ class HistoryPane(QWidget):
         self._debounce.timeout.connect(self._apply_filter)
         self._filter_edit.textChanged.connect(self._debounce.start)
         self._status_combo.currentIndexChanged.connect(self._apply_filter)
+        self._kind_combo.currentIndexChanged.connect(self._apply_filter)
 
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
@@ -132,27 +122,11 @@ class HistoryPane(QWidget):
 
     # ----------------------------------------------------------------- building
     def _build_filter_row(self) -> None:
-        self._filter_edit = QLineEdit()
-        name_widget(self._filter_edit, "historyFilterEdit")
-        self._filter_edit.setPlaceholderText("Filter by username, profile or outcome")
-        self._filter_edit.setClearButtonEnabled(True)
-        self._status_combo = QComboBox()
-        name_widget(self._status_combo, "historyStatusCombo")
-        for label, _status in STATUS_CHOICES:
-            self._status_combo.addItem(label)
-        self._count_label = QLabel()
-        name_widget(self._count_label, "historyCountLabel")
-        self._filter_row = QHBoxLayout()
-        self._filter_row.setContentsMargins(4, 4, 4, 0)
-        self._filter_row.addWidget(self._filter_edit, 1)
-        self._filter_row.addWidget(self._status_combo)
-        self._batch_button = QToolButton()
-        name_widget(self._batch_button, "historyBatchFilterButton")
-        self._batch_button.setToolTip("Showing one batch only; click to show every attempt")
+        bar = self._filter_bar = HistoryFilterRow(self)
+        self._filter_edit, self._count_label = bar.filter_edit, bar.count_label
+        self._status_combo, self._kind_combo = bar.status_combo, bar.kind_combo
+        self._batch_button = bar.batch_button
         self._batch_button.clicked.connect(lambda: self.show_batch(None))
-        self._batch_button.hide()
-        self._filter_row.addWidget(self._batch_button)
-        self._filter_row.addWidget(self._count_label)
 
     def _build_view(self) -> None:
         self._view = make_history_view(self._model)
@@ -162,11 +136,13 @@ class HistoryPane(QWidget):
     def _build_actions(self) -> None:
         actions = HistoryActions.create(self)
         self.rerun_action = actions.rerun
+        self.confirm_action = actions.confirm
         self.copy_cli_action = actions.copy_cli
         self.copy_details_action = actions.copy_details
         self.export_csv_action = actions.export_csv
         self.export_json_action = actions.export_json
         self.rerun_action.triggered.connect(self._on_rerun)
+        self.confirm_action.triggered.connect(self._on_confirm)
         self.copy_cli_action.triggered.connect(self.copy_cli_command)
         self.copy_details_action.triggered.connect(self.copy_details)
         self.export_csv_action.triggered.connect(lambda: self.export("csv"))
@@ -199,17 +175,15 @@ class HistoryPane(QWidget):
         return self._status_combo
 
     @property
+    def kind_combo(self) -> QComboBox:
+        return self._kind_combo
+
+    @property
     def count_label(self) -> QLabel:
         return self._count_label
 
     def current_filter(self) -> HistoryFilter:
-        # By index: Qt hands a StrEnum item back as a plain str.
-        index = max(self._status_combo.currentIndex(), 0)
-        return HistoryFilter(
-            text=self._filter_edit.text().strip(),
-            status=STATUS_CHOICES[index][1],
-            batch_id=self._batch_id,
-        )
+        return self._filter_bar.current_filter(self._batch_id)
 
     @property
     def batch_filter(self) -> str | None:
@@ -313,6 +287,11 @@ class HistoryPane(QWidget):
         if a is not None and a.status is not Status.PENDING:
             self.rerun_requested.emit(a)
 
+    def _on_confirm(self) -> None:
+        a = self.current_attempt()
+        if a is not None and _confirmable(a):
+            self.confirm_requested.emit(a)
+
     def _show_context_menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)
         if index.isValid():
@@ -390,10 +369,18 @@ class HistoryPane(QWidget):
 
     def _update_actions(self) -> None:
         a = self.current_attempt()
-        enabled = (a is not None and a.status is not Status.PENDING, a is not None)
+        # Re-run repeats a resend only: a sign-up again would meet a taken username.
+        rerun = a is not None and a.status is not Status.PENDING and a.kind is AttemptKind.RESEND
+        enabled = (rerun, a is not None, a is not None and _confirmable(a))
         if enabled == self._actions_enabled:
             return  # each setEnabled is a round trip into Qt (and a menu update)
         self._actions_enabled = enabled
         self.rerun_action.setEnabled(enabled[0])
+        self.confirm_action.setEnabled(enabled[2])
         self.copy_cli_action.setEnabled(enabled[1])
         self.copy_details_action.setEnabled(enabled[1])
+
+
+def _confirmable(a: Attempt) -> bool:
+    """A delivered resend or sign-up: a code went out that the user can confirm with."""
+    return a.status is Status.DELIVERED and a.kind in _CONFIRMABLE

@@ -20,6 +20,7 @@ class WindowActions:
     batch: QAction
     quit: QAction
     preview_event: QAction
+    sign_up_test_user: QAction
     about: QAction
 
     @classmethod
@@ -42,6 +43,9 @@ class WindowActions:
             preview_event=action(
                 "Preview trigger &event…", "previewTriggerEventAction", QKeySequence("Ctrl+E")
             ),
+            sign_up_test_user=action(
+                "&Sign up a test user…", "signUpTestUserAction", QKeySequence("Ctrl+U")
+            ),
             about=action(f"&About {APP_NAME}"),
         )
 
@@ -54,7 +58,9 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         menu_bar.addMenu("&View").addAction(dock_toggle)
-        menu_bar.addMenu("&Tools").addAction(self.preview_event)
+        tools = menu_bar.addMenu("&Tools")
+        tools.addAction(self.sign_up_test_user)
+        tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
 
     def all(self) -> list[QAction]:

@@ -40,6 +40,7 @@ from app.ui.window.preset_settings import (
     should_warn_now,
 )
 from app.ui.window.profile_editing import ProfileEditing
+from app.ui.window.signup_flows import SignUpFlows
 from app.ui.window.trigger_debugging import TriggerDebugging
 from app.ui.window.window_fit import FORM_MIN_WIDTH, fit_and_keyboard
 from app.ui.window.window_state import WindowState
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
         self._trigger_debugging = TriggerDebugging(self)
+        self.signup_flows = SignUpFlows(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self._connect_signals()
         fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
@@ -154,7 +156,7 @@ class MainWindow(QMainWindow):
         c = self.controllers
         session, profiles, sending = c.session, c.profiles, c.sending
         trigger_row = self.sandbox_panel.trigger_row
-        for source in (session, profiles, sending, c.trigger, c.export):
+        for source in (session, profiles, sending, c.trigger, c.export, c.signup):
             source.problem_reported.connect(self.report)
         for status_source in (session, c.export):
             status_source.status_changed.connect(self.status_label.setText)
@@ -167,6 +169,9 @@ class MainWindow(QMainWindow):
         profiles.profiles_changed.connect(self._on_profiles_changed)
         sending.attempt_started.connect(self._on_attempt_started)
         sending.attempt_finished.connect(self._on_attempt_finished)
+        # Sign-ups and confirmations join the history and the in-flight count like sends.
+        c.signup.attempt_started.connect(self._on_attempt_started)
+        c.signup.attempt_finished.connect(self._on_attempt_finished)
         c.sandbox.inbox_loaded.connect(self.sandbox_panel.set_inbox)
         c.trigger.trigger_changed.connect(trigger_row.set_trigger)
         c.trigger.trigger_failed.connect(trigger_row.set_error)
@@ -185,6 +190,7 @@ class MainWindow(QMainWindow):
         self.sandbox_panel.client_chosen.connect(session.set_sandbox_client)
         self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
         self.history_pane.rerun_requested.connect(self._on_rerun)
+        self.history_pane.confirm_requested.connect(self.signup_flows.confirm_with_code)
         self.history_pane.export_requested.connect(c.export.export_history)
 
         a = self.window_actions
@@ -193,6 +199,7 @@ class MainWindow(QMainWindow):
         a.batch.triggered.connect(self.open_batch_dialog)
         a.quit.triggered.connect(self.close)
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
+        a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
         a.about.triggered.connect(self._on_about)
 
     # ------------------------------------------------------------------ the profile
