@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from app.core.outcome import AttemptKind, Status
 from app.services.history_store import HistoryFilter
 from app.ui.qt_util import name_widget
+from app.ui.widgets.elided_label import ElidedLabel
 
 FILTER_DEBOUNCE_MS = 70  # long enough to skip the query between keystrokes of a word
 # Combo label → HistoryFilter.status.
@@ -60,7 +61,8 @@ class HistoryFilterRow(QWidget):
         name_widget(self.batch_button, "historyBatchFilterButton")
         self.batch_button.setToolTip("Showing one batch only; click to show every attempt")
         self.batch_button.hide()
-        self.count_label = QLabel(self)
+        # "Loading history…" must not make the pane wider than "2 attempts" does.
+        self.count_label = ElidedLabel("", self)
         name_widget(self.count_label, "historyCountLabel")
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 4, 4, 0)
