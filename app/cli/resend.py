@@ -57,7 +57,10 @@ def _resend(args: argparse.Namespace, stack: Composition, raw: ResendInput, targ
     pipeline = stack.pipeline(keyring=target.credentials is None)
     client_id = target.credentials.client_id if target.credentials else ""
     attempt = begin_attempt(target.profile, raw, client_id=client_id)
-    final = pipeline.run(attempt, target.profile, raw, target.credentials)
+    final = pipeline.run(
+        attempt, target.profile, raw, target.credentials,
+        client_can_simulate=target.client_can_simulate,
+    )  # fmt: skip
     code = report_attempt(final, args.json)
     if code == EXIT_CREDENTIALS and not args.json:
         say("resend: the profile's credentials could not be read from the keyring (see above)")

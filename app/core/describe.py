@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.core.advice import from_aws, remedy_for
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Severity, Status
+from app.core.outcome import Attempt, AttemptKind, Severity, Status
+from app.core.verdict import delivery_note
 
 # The API operation each kind of attempt calls.
 _OPERATIONS = {
@@ -44,9 +45,11 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Destination: {d.destination or '(not given)'}")
         if d.attribute_name:
             lines.append(f"Attribute: {d.attribute_name}")
-        if a.kind is AttemptKind.RESEND:
-            # SignUp creates the user, so its delivery is never a simulated one.
-            lines.append(f"Note: {SIMULATED_DELIVERY_CAUTION}")
+        # Only a resend can be simulated (SignUp creates the user), and only where the
+        # client can simulate and it was not ruled out (core/verdict.py).
+        note = delivery_note(a)
+        if note:
+            lines.append(f"Note: {note}")
     elif a.status is Status.SUCCEEDED and a.kind is AttemptKind.CONFIRM:
         lines.append("What happened: Cognito confirmed the sign-up; the user can sign in.")
     elif a.status is Status.FAILED and a.failure is not None:
@@ -60,6 +63,9 @@ def describe_attempt(a: Attempt) -> str:
             lines.append(f"Details: {f.aws_message}")
         lines.append(f"Error code: {f.code}")
         lines.append("Retry: " + ("may help" if f.retryable else "not advised"))
+
+    if a.diagnosis is not None:
+        lines.append(f"Diagnosis when sent: {a.diagnosis.summary}")
 
     lines.append("")
     http_status = a.http_status

@@ -15,6 +15,7 @@ from app.core.outcome import (
     DeliveryDetails,
     DeliveryMedium,
     DeliveryVerdict,
+    DiagnosisSnapshot,
     FailureKind,
     Severity,
     Status,
@@ -93,6 +94,20 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "verdict": a.verdict.value if a.verdict else None,
         "user_attributes": [[k, v] for k, v in a.user_attributes],
         "confirmation_code": a.confirmation_code,
+        "diagnosis": _snapshot_to_dict(a.diagnosis),
+    }
+
+
+def _snapshot_to_dict(s: DiagnosisSnapshot | None) -> dict[str, object] | None:
+    if s is None:
+        return None
+    return {
+        "summary": s.summary,
+        "user_found": s.user_found,
+        "addressable": s.addressable,
+        "client_can_simulate": s.client_can_simulate,
+        "will_send": s.will_send,
+        "findings": list(s.findings),
     }
 
 
@@ -184,6 +199,18 @@ class _Reader:
             out.append((item[0], item[1]))
         return tuple(out)
 
+    def opt_bool(self, key: str) -> bool | None:
+        value = self._d.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self._fail(key, "true, false or null")
+        return value
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        value = self._d.get(key, [])
+        if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+            raise self._fail(key, "a list of strings")
+        return tuple(value)
+
     def enum_(self, key: str, enum_type: type[_E]) -> _E:
         text = self.str_(key)
         try:
@@ -242,6 +269,18 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
             severity=fr.enum_("severity", Severity) if fr.has("severity") else Severity.ERROR,
         )
 
+    snapshot: DiagnosisSnapshot | None = None
+    sr = r.sub("diagnosis")
+    if sr is not None:
+        snapshot = DiagnosisSnapshot(
+            summary=sr.str_("summary", ""),
+            user_found=sr.opt_bool("user_found"),
+            addressable=sr.opt_bool("addressable"),
+            client_can_simulate=sr.opt_bool("client_can_simulate"),
+            will_send=sr.opt_bool("will_send"),
+            findings=sr.strs("findings"),
+        )
+
     return Attempt(
         profile=r.str_("profile"),
         username=r.str_("username"),
@@ -269,4 +308,5 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
         user_attributes=r.pairs("user_attributes"),
         confirmation_code=r.str_("confirmation_code", ""),
+        diagnosis=snapshot,
     )

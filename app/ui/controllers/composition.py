@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from app.ui.controllers.admin_access import AdminAccess
+from app.ui.controllers.diagnosis import DiagnosisController
 from app.ui.controllers.export import ExportController
 from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
@@ -31,10 +33,20 @@ class WindowControllers:
         self.session = Session(factories, self.tasks)
         self.profiles = ProfilesController(self.session, self.tasks)
         self.sandbox = SandboxController(self.session, self.tasks)
-        self.sending = SendingController(self.session, self.profiles, self.sandbox, self.tasks)
+        self.admin = AdminAccess(self.session, self.profiles)
+        self.diagnosis = DiagnosisController(self.tasks, self.admin.services, self.admin.target)
+        self.sending = SendingController(
+            self.session, self.profiles, self.sandbox, self.tasks,
+            diagnosis_for=self.diagnosis.for_send,
+        )  # fmt: skip
         self.signup = SignUpController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
+        # -- support view (issue 14): its own debounced diagnosis, so it never competes with
+        # the developer form's card for the one "newest request"; same admin services.
+        self.support_diagnosis = DiagnosisController(
+            self.tasks, self.admin.services, self.admin.target
+        )
         self._batch: BatchController | None = None
 
     def start(self) -> asyncio.Task[None]:
@@ -52,3 +64,4 @@ class WindowControllers:
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight sends and batches end, then close the services."""
         await self.session.aclose(timeout)
+        self.admin.close()

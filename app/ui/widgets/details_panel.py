@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.advice import message_heading, remedy_for
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, AttemptKind, Severity, Status
+from app.core.outcome import Attempt, AttemptKind, Severity, Status
+from app.core.verdict import delivery_note
 from app.ui.models.history_columns import format_latency, format_time, outcome_color
 from app.ui.qt_util import name_widget
 
@@ -38,6 +40,7 @@ _FORM_KEYS = (
     "Destination",
     "Medium",
     "Attribute",
+    "Diagnosis when sent",
     "Error code",
     "Kind",
     "Retrying may help",
@@ -68,8 +71,8 @@ _FORM_KEYS = (
 # which makes every text change re-measure the whole form.
 _WRAPPED = frozenset(
     {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username",
-     "User attributes"}
-)
+     "User attributes", "Diagnosis when sent"}
+)  # fmt: skip
 
 _SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse
@@ -87,8 +90,18 @@ def _label(text: str = "", *, name: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
+def _delivered_title(a: Attempt) -> str:
+    if a.kind is AttemptKind.SIGNUP:
+        return f"Signed up {a.username}; code sent"
+    if a.kind is AttemptKind.ADMIN_RESEND_INVITATION:
+        return f"Invitation sent to {a.username}"
+    return f"Code sent to {a.username}"
+
+
 class DetailsPanel(QWidget):
     """Shows the selected attempt; the empty state when there is none."""
+
+    why_not_arrived_requested = Signal(object)  # Attempt (a delivered resend)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +154,9 @@ class DetailsPanel(QWidget):
         self._caution_box.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         caution_layout = QVBoxLayout(self._caution_box)
         caution_layout.addWidget(self._caution)
+        self._why_button = QPushButton("Why didn't it arrive?")
+        name_widget(self._why_button, "detailsWhyNotArrived")
+        self._why_button.clicked.connect(self._on_why_clicked)
 
         self._cause = _label(name="detailsCause")
         self._remedy = _label(name="detailsRemedy")
@@ -167,6 +183,7 @@ class DetailsPanel(QWidget):
             self._title,
             self._status,
             self._caution_box,
+            self._why_button,
             self._cause,
             self._remedy,
             self._aws_heading,
@@ -249,13 +266,13 @@ class DetailsPanel(QWidget):
             self._status.setStyleSheet(f"color: {color};")
         f = a.failure
         verb = _PENDING_VERBS.get(a.kind, "Sending a code to")
+        # The hedge only where the delivery may be (or was) a simulated one: a resend
+        # through a client that can simulate, not ruled out (core/verdict.py).
+        note = delivery_note(a)
         if a.status is Status.DELIVERED:
-            signed_up = a.kind is AttemptKind.SIGNUP
-            self._title.setText(
-                f"Signed up {a.username}; code sent" if signed_up else f"Code sent to {a.username}"
-            )
-            self._status.setText("Delivered")
-            self._caution.setText(SIMULATED_DELIVERY_CAUTION)
+            self._title.setText(_delivered_title(a))
+            self._status.setText(a.outcome_label)
+            self._caution.setText(note or "")
         elif a.status is Status.SUCCEEDED:
             self._title.setText(f"{a.outcome_label}: {a.username}")
             self._status.setText(a.outcome_label)
@@ -268,8 +285,8 @@ class DetailsPanel(QWidget):
         else:
             self._title.setText(f.title if f else "Failed")
             self._status.setText(f"Failed — {f.code}" if f else "Failed")
-        # SignUp created the user it sent to: only a resend's delivery may be simulated.
-        self._caution_box.setHidden(
+        self._caution_box.setHidden(note is None)
+        self._why_button.setHidden(
             a.status is not Status.DELIVERED or a.kind is not AttemptKind.RESEND
         )
         self._cause.setText(f"Why: {f.cause}" if f else "")
@@ -283,6 +300,10 @@ class DetailsPanel(QWidget):
             self._aws_heading.setText(message_heading(f))
         self._aws_message.setText(f.aws_message if f else "")
         self._fill_form(a)
+
+    def _on_why_clicked(self) -> None:
+        if self._attempt is not None:
+            self.why_not_arrived_requested.emit(self._attempt)
 
     def _build_form_rows(self) -> None:
         # Every row exists once, in display order; filling only sets texts and hides the
@@ -308,6 +329,8 @@ class DetailsPanel(QWidget):
             values["Destination"] = d.destination
             values["Medium"] = d.medium.value if d.medium else "(not given)"
             values["Attribute"] = d.attribute_name
+        if a.diagnosis is not None:
+            values["Diagnosis when sent"] = a.diagnosis.summary
         if f is not None:
             values["Error code"] = f.code
             values["Kind"] = f.kind.value

@@ -1,4 +1,4 @@
-"""The main window: the profile bar, resend form, history pane and the Sandbox dock, wired once."""
+"""The main window: the profile bar, its views, the Sandbox dock; wired once."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -29,11 +27,12 @@ from app.ui.dialogs.about import show_about
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
-from app.ui.widgets.history_pane import HistoryPane
 from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.widgets.view_stack import ViewStack
+from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
+from app.ui.window.diagnosis_part import DiagnosisPart
 from app.ui.window.preset_settings import (
     load_sandbox_presets,
     save_sandbox_presets,
@@ -41,8 +40,10 @@ from app.ui.window.preset_settings import (
 )
 from app.ui.window.profile_editing import ProfileEditing
 from app.ui.window.signup_flows import SignUpFlows
+from app.ui.window.support_flow import SupportFlow
 from app.ui.window.trigger_debugging import TriggerDebugging
-from app.ui.window.window_fit import FORM_MIN_WIDTH, fit_and_keyboard
+from app.ui.window.view_switching import ViewSwitching
+from app.ui.window.window_fit import fit_and_keyboard
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
     from app.ui.dialogs.batch_dialog import BatchDialog
+    from app.ui.dialogs.support_dialogs import ArrivalDialog
     from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
 
 log = logging.getLogger(__name__)
@@ -98,32 +100,19 @@ class MainWindow(QMainWindow):
         self.profile_bar = ProfileBar(self)
         self.keyring_banner = Banner("keyringBanner", self)
         self.problem_banner = Banner("problemBanner", self)
-        self.form = ResendForm(self)
-        name_widget(self.form, "resendForm")
-        form_scroll = QScrollArea(self)
-        form_scroll.setWidgetResizable(True)
-        # The form reflows to the pane's width; only vertical scrolling makes sense.
-        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(FORM_MIN_WIDTH)
         self.history_model = HistoryTableModel(None, self)
-        self.history_pane = HistoryPane(self.history_model, self)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        name_widget(self.splitter, "mainSplitter")
-        self.splitter.addWidget(form_scroll)
-        self.splitter.addWidget(self.history_pane)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
+        self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
+        self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
+        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
+        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
+        self.arrival_dialog: ArrivalDialog | None = None
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.profile_bar)
-        layout.addWidget(self.keyring_banner)
-        layout.addWidget(self.problem_banner)
-        layout.addWidget(self.splitter, 1)
+        for strip in (self.header, self.keyring_banner, self.problem_banner):
+            layout.addWidget(strip)
+        layout.addWidget(self.view_stack, 1)
         self.setCentralWidget(central)
 
         self.sandbox_panel = SandboxPanel(self)
@@ -142,11 +131,15 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
         self._trigger_debugging = TriggerDebugging(self)
+        self.diagnosis = DiagnosisPart(self)
         self.signup_flows = SignUpFlows(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
+        self.views = ViewSwitching(self, self._state)
+        self._support = SupportFlow(self)
         self._connect_signals()
         fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
         self._state.restore(self)
+        self.views.start()
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
         controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
         self.form.set_profile(None, keyring_usable=False)
@@ -193,6 +186,8 @@ class MainWindow(QMainWindow):
         self.history_pane.confirm_requested.connect(self.signup_flows.confirm_with_code)
         self.history_pane.export_requested.connect(c.export.export_history)
 
+        self.diagnosis.connect()
+
         a = self.window_actions
         a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))
         a.export_json.triggered.connect(lambda: self.history_pane.export("json"))
@@ -201,6 +196,11 @@ class MainWindow(QMainWindow):
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
         a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
         a.about.triggered.connect(self._on_about)
+        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
+        a.toggle_view.toggled.connect(self.views.set_developer)
+        profiles.profiles_changed.connect(self.views.on_profiles_changed)
+        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
+        self._support.connect()
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         self.form.set_ready(session.ready)
         self.profile_bar.show_state(profile, ready=session.ready)
         self.sandbox_panel.client_combo.setEnabled(True)
+        self._support.refresh(profile, session.ready)
         if self.batch_dialog is not None:
             self.batch_dialog.refresh_profile()
 

@@ -20,6 +20,9 @@ DOCK_MAX_SHARE = 0.26  # of the window's width, once the window is narrow
 def fit_and_keyboard(window: MainWindow) -> None:
     """A focus ring from the palette, menu shortcuts over text fields, a drawer that shrinks."""
     window.setStyleSheet(focus_ring_style(window.palette()))
+    form_scroll = window.splitter.widget(0)  # the developer view's form, in its scroll area
+    if form_scroll is not None:
+        form_scroll.setMinimumWidth(FORM_MIN_WIDTH)
     window.window_actions.keep_over_text_fields(window)  # the filter's parent is the window
     window.sandbox_panel.setMinimumWidth(0)
     window.sandbox_dock.setMinimumWidth(DOCK_MIN_WIDTH)
