@@ -45,7 +45,7 @@ from app.ui.widgets.history_filter_row import (
     no_match_text,
 )
 from app.ui.widgets.history_layout import pack_layout, unpack_layout
-from app.ui.widgets.history_view import make_history_view
+from app.ui.widgets.history_view import fit_scroll_policy, make_history_view
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,9 @@ class HistoryPane(QWidget):
 
     def restoreState(self, state: bytes) -> bool:
         """Restore what saveState gave; False (and nothing changed) for anything else."""
-        return unpack_layout(bytes(state), self._splitter, self._view.horizontalHeader())
+        ok = unpack_layout(bytes(state), self._splitter, self._view.horizontalHeader())
+        fit_scroll_policy(self._view)
+        return ok
 
     # ----------------------------------------------------------------- slots
     def _apply_filter(self) -> None:

@@ -67,6 +67,7 @@ def make_history_view(model: HistoryTableModel) -> QTableView:
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
     for col in DEFAULT_HIDDEN:
         header.setSectionHidden(col, True)
+    fit_scroll_policy(view)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(
         lambda pos: _show_column_menu(view, header.mapToGlobal(QPoint(pos)))
@@ -91,9 +92,25 @@ def build_column_menu(view: QTableView) -> QMenu:
         action.setCheckable(True)
         action.setChecked(col in visible)
         action.setEnabled(visible != [col])
-        action.toggled.connect(lambda on, c=col: header.setSectionHidden(c, not on))
+        action.toggled.connect(lambda on, c=col: _show_column(view, c, on))
         menu.addAction(action)
     return menu
+
+
+def fit_scroll_policy(view: QTableView) -> None:
+    """No sideways scrollbar while only stretching columns show (they always fit; Qt's
+    stretch can overshoot by a pixel or two); one as needed once a fixed column is shown."""
+    header = view.horizontalHeader()
+    shown = {c for c in range(len(HEADERS)) if not header.isSectionHidden(c)}
+    fits = shown <= {COL_TIME, *_STRETCHED}
+    view.setHorizontalScrollBarPolicy(
+        Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    )
+
+
+def _show_column(view: QTableView, col: int, on: bool) -> None:
+    view.horizontalHeader().setSectionHidden(col, not on)
+    fit_scroll_policy(view)
 
 
 def _show_column_menu(view: QTableView, where: QPoint) -> None:

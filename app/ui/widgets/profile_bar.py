@@ -43,6 +43,14 @@ class ProfileBar(QWidget):
         self.batch_button = QPushButton("Batch…", self)
         name_widget(self.batch_button, "batchButton")
         self.batch_button.setToolTip("Resend to many users with this profile (Ctrl+B)")
+        for b in (
+            self.add_profile_button,
+            self.edit_profile_button,
+            self.delete_profile_button,
+            self.batch_button,
+        ):
+            # The style's 80 px minimum is wider than these words: let a narrow window take it.
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20)
         # Both labels shorten (full text in the tooltip): they must never widen the window.
         self.profile_info = ElidedLabel("", self, mode=Qt.TextElideMode.ElideMiddle)
         name_widget(self.profile_info, "profileInfoLabel")

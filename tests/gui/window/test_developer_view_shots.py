@@ -130,6 +130,8 @@ def _drive(out: Path, scheme: str) -> int:
                 break
             await asyncio.sleep(0.05)
         assert controllers.session.ready, "services did not start"
+        window.views.set_developer(True)  # past the first-run welcome page
+        await asyncio.sleep(0.3)
         print(f"min_width={window.minimumSizeHint().width()}")
         print(f"min_height={window.minimumSizeHint().height()}")
         print(f"profile_bar_min={window.profile_bar.minimumSizeHint().width()}")
@@ -148,6 +150,12 @@ def _drive(out: Path, scheme: str) -> int:
         )
         await asyncio.sleep(0.6)  # the inbox refresh, the details fill and a paint
         view = window.history_pane.view
+        for _ in range(40):  # the header lays out stretched columns on a later turn
+            if view.horizontalHeader().length() <= view.viewport().width():
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
+        print(f"history_columns={view.horizontalHeader().length()}/{view.viewport().width()}")
         print(f"history_hscroll={view.horizontalScrollBar().isVisible()}")
         print(f"window_size={window.width()}x{window.height()}")
         window.grab().save(str(out), "PNG")
