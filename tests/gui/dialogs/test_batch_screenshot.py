@@ -7,15 +7,13 @@ tests.gui.dialogs.test_batch_screenshot OUT.png`).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, _start_xvfb
+from tests.support.xvfb import image_stats, run_on_xvfb
 
 LEAD_COPY = Path("/tmp/cognito-resend-batch-screenshot.png")
 MIXED = (
@@ -32,30 +30,12 @@ MIXED = (
 
 @pytest.mark.xvfb
 def test_batch_dialog_screenshot_on_xvfb(tmp_path: Path) -> None:
-    if shutil.which("Xvfb") is None:
-        reason = "Xvfb is not installed (Debian: apt-get install xvfb)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"CI is set but {reason}")
-        pytest.skip(reason)
-    xvfb, display = _start_xvfb()
     out = tmp_path / "batch.png"
-    try:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_API="pyside6")
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.gui.dialogs.test_batch_screenshot", str(out)],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    result = run_on_xvfb("tests.gui.dialogs.test_batch_screenshot", str(out), timeout=120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "results 13: 8 delivered, 5 failed" in result.stdout
     shutil.copyfile(out, LEAD_COPY)
-    width, height, colours, _varied = _image_stats(out)
+    width, height, colours, _varied = image_stats(out)
     assert width >= 600 and height >= 600
     assert colours > 40, f"only {colours} colours: blank or glyph-less dialog?"
 

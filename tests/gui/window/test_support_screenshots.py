@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, run_on_xvfb
+from tests.support.xvfb import image_stats, run_on_xvfb
 
 SHOTS_DIR = Path("/work/coord/shots")
 SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-confirmed.png")
@@ -21,12 +21,12 @@ SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-conf
 
 @pytest.mark.xvfb
 def test_support_view_screenshots_on_xvfb(tmp_path: Path) -> None:
-    result = run_on_xvfb("tests.gui.window.test_support_screenshots", str(tmp_path), 120)
+    result = run_on_xvfb("tests.gui.window.test_support_screenshots", str(tmp_path), timeout=120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     for line in ("welcome shown", "delivered alice", "already confirmed carol"):
         assert line in result.stdout, result.stdout
     for name in SHOTS:
-        width, height, colours, varied = _image_stats(tmp_path / name)
+        width, height, colours, varied = image_stats(tmp_path / name)
         assert width >= 900 and height >= 600, name
         assert colours > 20, f"{name}: only {colours} colours"
         # A calm page by design: a field, a card or two, much empty space.
