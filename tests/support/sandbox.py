@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -150,3 +151,42 @@ def clean_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
     sandbox.reset()
     yield sandbox
     sandbox.reset()
+
+
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    """Cognito's SecretHash, written out here on purpose: the tests must not trust the
+    sandbox's own helper."""
+    import base64
+    import hashlib
+    import hmac
+
+    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def error_response(call: Any, **params: Any) -> dict[str, Any]:
+    """The response of the ClientError that `call(**params)` must raise; it carries a
+    request id, as every Cognito error does."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as caught:
+        call(**params)
+    response: dict[str, Any] = caught.value.response
+    assert response["ResponseMetadata"]["RequestId"], "errors must carry a request id"
+    return response
+
+
+def error_of(call: Any, **params: Any) -> dict[str, Any]:
+    """The "Error" part ({"Code", "Message"}) of `error_response`."""
+    return dict(error_response(call, **params)["Error"])
+
+
+@contextmanager
+def running_sandbox(**options: Any) -> Iterator[Sandbox]:
+    """A sandbox of its own (e.g. `trigger_timeout_s=1.0`), stopped afterwards."""
+    box = Sandbox(**options)
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
