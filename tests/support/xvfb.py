@@ -13,9 +13,17 @@ import select
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.controllers.composition import WindowControllers
+    from app.ui.window.main_window import MainWindow
 
 SCREEN = "1440x900x24"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -90,3 +98,53 @@ def image_stats(path: Path) -> tuple[int, int, int, int]:
         colours |= row
         varied += len(row) > 1
     return image.width(), image.height(), len(colours), varied
+
+
+# ---------------------------------------------------------------- in the child process
+
+
+def child_app() -> QApplication:
+    """The child's QApplication (it stays up when its last window closes)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def real_window(
+    settings_values: dict[str, str] | None = None,
+) -> tuple[WindowControllers, MainWindow]:
+    """(controllers, MainWindow) on the real services, as the application builds them,
+    with short network timeouts; `settings_values` go into the window settings first."""
+    from app.services.cognito_gateway import GatewayConfig
+    from app.services.paths import AppPaths
+    from app.ui.application import app_icon, default_factories, window_settings
+    from app.ui.controllers.composition import WindowControllers
+    from app.ui.window.main_window import MainWindow
+
+    paths = AppPaths.from_platform().ensure()
+    factories = default_factories(
+        paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
+    )
+    controllers = WindowControllers(factories)
+    settings = window_settings(paths.config_dir)
+    for key, value in (settings_values or {}).items():
+        settings.setValue(key, value)
+    window = MainWindow(controllers, settings, log_file=str(paths.log_file), icon=app_icon())
+    return controllers, window
+
+
+def run_scenario(app: QApplication, scenario: Callable[[], Coroutine[Any, Any, None]]) -> int:
+    """Run `scenario()` to its end on a qasync loop over `app`; 0 (the child's exit code)."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+    return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.xvfb import image_stats, run_on_xvfb
+from tests.support.xvfb import child_app, image_stats, real_window, run_on_xvfb, run_scenario
 
 SIZE = (1366, 768)
 
@@ -49,33 +49,17 @@ def _drive(out: Path, scheme: str) -> int:
     """Open the real window at 1366x768, deliver once, fail once, measure, grab it."""
     import asyncio
 
-    import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from app.services.cognito_gateway import GatewayConfig
-    from app.services.paths import AppPaths
-    from app.ui.application import app_icon, default_factories, window_settings
-    from app.ui.controllers.composition import WindowControllers
     from app.ui.window.actions import TextFieldShortcuts
-    from app.ui.window.main_window import MainWindow
     from tests.gui.test_theme import dark_palette
 
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
+    app = child_app()
     app.setStyle("Fusion")
     if scheme == "dark":
         app.setPalette(dark_palette())
-    paths = AppPaths.from_platform().ensure()
-    factories = default_factories(
-        paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
-    )
-    controllers = WindowControllers(factories)
-    window = MainWindow(
-        controllers, window_settings(paths.config_dir), log_file=str(paths.log_file),
-        icon=app_icon(),
-    )
+    controllers, window = real_window()
 
     async def send(username: str) -> object:
         done: asyncio.Future[object] = asyncio.get_running_loop().create_future()
@@ -148,13 +132,7 @@ def _drive(out: Path, scheme: str) -> int:
         window.close()
         await controllers.aclose()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-    return 0
+    return run_scenario(app, scenario)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.xvfb import image_stats, run_on_xvfb
+from tests.support.xvfb import child_app, image_stats, real_window, run_on_xvfb, run_scenario
 
 LEAD_COPY = Path("/tmp/cognito-resend-screenshot.png")
 
@@ -38,34 +38,11 @@ def _drive(out: Path) -> int:
     """Open the real window on the real services, deliver once, fail once, grab it."""
     import asyncio
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
 
-    from app.services.cognito_gateway import GatewayConfig
-    from app.services.paths import AppPaths
-    from app.ui.application import (
-        app_icon,
-        default_factories,
-        window_settings,
-    )
-    from app.ui.controllers.composition import WindowControllers
-    from app.ui.window.main_window import MainWindow
-
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    paths = AppPaths.from_platform().ensure()
-    factories = default_factories(
-        paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
-    )
-    controllers = WindowControllers(factories)
-    settings = window_settings(paths.config_dir)
-    settings.setValue("view/mode", "developer")  # this shot is of the developer view
-    settings.setValue("view/welcomeDone", "true")
-    window = MainWindow(
-        controllers,
-        settings,
-        log_file=str(paths.log_file),
-        icon=app_icon(),
+    app = child_app()
+    controllers, window = real_window(
+        # this shot is of the developer view
+        {"view/mode": "developer", "view/welcomeDone": "true"}
     )
 
     async def scenario() -> None:
@@ -98,13 +75,7 @@ def _drive(out: Path) -> int:
         window.close()
         await controllers.aclose()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-    return 0
+    return run_scenario(app, scenario)
 
 
 if __name__ == "__main__":
