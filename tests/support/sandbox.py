@@ -9,9 +9,12 @@ admin keys (`make_signed_client` for the read-only ones); `clean_sandbox` resets
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,3 +193,31 @@ def running_sandbox(**options: Any) -> Iterator[Sandbox]:
         yield box
     finally:
         box.stop()
+
+
+@contextmanager
+def sandbox_child(
+    argv: list[str], *, cwd: Path | None = None, stderr: int = subprocess.PIPE
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """A sandbox process started with `argv` (no AWS credentials in its environment) and
+    the JSON of the first line it prints; stopped afterwards if the test left it running."""
+    child = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=no_credentials_env(),
+    )
+    try:
+        assert child.stdout is not None
+        first: dict[str, Any] = json.loads(child.stdout.readline())
+        yield child, first
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
