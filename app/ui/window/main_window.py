@@ -29,11 +29,13 @@ from app.ui.dialogs.about import show_about
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
+from app.ui.widgets.banner_manager import BannerManager
 from app.ui.widgets.history_pane import HistoryPane
 from app.ui.widgets.profile_bar import ProfileBar
 from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.sandbox_panel import SandboxPanel
 from app.ui.window.actions import WindowActions
+from app.ui.window.keyring_notice import KeyringNotice
 from app.ui.window.preset_settings import (
     load_sandbox_presets,
     save_sandbox_presets,
@@ -94,8 +96,11 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
 
         self.profile_bar = ProfileBar(self)
-        self.keyring_banner = Banner("keyringBanner", self)
-        self.problem_banner = Banner("problemBanner", self)
+        # One banner, one line at a time: the keyring and problems post to channels of it.
+        self.banners = BannerManager(Banner("banner", self))
+        self.keyring_banner = self.banners.channel("keyring")
+        self.problem_banner = self.banners.channel("problem")
+        self._keyring_notice = KeyringNotice(controllers.session, self.keyring_banner)
         self.form = ResendForm(self)
         name_widget(self.form, "resendForm")
         form_scroll = QScrollArea(self)
@@ -119,8 +124,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.profile_bar)
-        layout.addWidget(self.keyring_banner)
-        layout.addWidget(self.problem_banner)
+        layout.addWidget(self.banners.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -207,6 +211,8 @@ class MainWindow(QMainWindow):
     def refresh_profile_state(self) -> None:
         profile = self.current_profile()
         session = self.controllers.session
+        if profile is not None and not profile.builtin:
+            session.check_keyring()  # first touched when a stored profile needs it
         self.form.set_profile(profile, keyring_usable=session.keyring_usable)
         self.form.set_ready(session.ready)
         self.profile_bar.show_state(profile, ready=session.ready)
@@ -261,19 +267,7 @@ class MainWindow(QMainWindow):
         self.profile_bar.show_keyring(
             status.backend_name, usable=status.usable, message=status.message
         )
-        if status.usable:
-            self.keyring_banner.hide()
-        else:
-            problem = getattr(status.problem, "value", "")
-            title = "Keyring locked" if problem == "locked" else "No usable keyring"
-            text = status.message
-            if "session" not in text:
-                text += (
-                    " The Sandbox profile still works; for other profiles, type the client ID "
-                    "(and secret) in the form for this session only. Nothing secret is "
-                    "written to disk."
-                )
-            self.keyring_banner.show_message(title, text)
+        self._keyring_notice.show(status)
         self.refresh_profile_state()
 
     def _on_sandbox_started(self, info: SandboxInfo) -> None:
