@@ -33,6 +33,7 @@ SUITES: dict[str, list[str]] = {
     "responsiveness": ["bench_window.py", "responsiveness"],
     "history": ["bench_window.py", "history"],
     "memory": ["bench_window.py", "memory"],
+    "diagnosis": ["bench_diagnosis.py"],
 }
 TIMEOUT_S = 1800
 

@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, FailureKind, Status
+from app.core.outcome import Attempt, FailureKind, Status
 from app.core.profile import SANDBOX_PROFILE_NAME, ClientCredentials, Profile
 
 if TYPE_CHECKING:
+    from app.sandbox.model import SandboxInfo
     from app.services.cognito_gateway import GatewayConfig
     from app.services.composition import Composition
     from app.services.paths import AppPaths
@@ -144,12 +145,15 @@ class Target:
 
     profile: Profile
     credentials: ClientCredentials | None
+    # The app client's PreventUserExistenceErrors where known (the sandbox knows its
+    # clients): it decides whether a delivery can be a simulated one.
+    client_can_simulate: bool | None = None
 
 
 @contextmanager
-def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Target]:
-    """The built-in Sandbox profile: a running sandbox, or `stack`'s embedded one started
-    for this call (and stopped when the block ends)."""
+def sandbox_info(args: argparse.Namespace, stack: Composition) -> Iterator[SandboxInfo]:
+    """A running sandbox (--endpoint-url or the environment), or `stack`'s embedded one
+    started for this call (and stopped when the block ends)."""
     url = sandbox_url(args.endpoint_url)
     service: SandboxService | None = None
     if url is not None:
@@ -161,8 +165,9 @@ def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Tar
             fail(f"no sandbox answers at {url}: {exc}", EXIT_NETWORK)
     else:
         say(
-            f"resend: no sandbox URL given (--endpoint-url or ${SANDBOX_URL_ENV}); starting "
-            "an embedded sandbox for this call (it stops when the command ends)"
+            f"{getattr(args, 'command', None) or 'resend'}: no sandbox URL given "
+            f"(--endpoint-url or ${SANDBOX_URL_ENV}); starting an embedded sandbox for this "
+            "call (it stops when the command ends)"
         )
         service = stack.sandbox()
         try:
@@ -170,13 +175,21 @@ def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Tar
         except OSError as exc:
             fail(f"cannot start the embedded sandbox: {exc}", EXIT_NETWORK)
     try:
-        from app.services.sandbox_profile import sandbox_target as build_target
-
-        built = build_target(info, args.sandbox_client)
-        yield Target(built.profile, built.credentials)
+        yield info
     finally:
         if service is not None:
             service.stop()
+
+
+@contextmanager
+def sandbox_target(args: argparse.Namespace, stack: Composition) -> Iterator[Target]:
+    """The built-in Sandbox profile on `sandbox_info`'s sandbox."""
+    with sandbox_info(args, stack) as info:
+        from app.services.sandbox_profile import sandbox_target as build_target
+
+        built = build_target(info, args.sandbox_client)
+        client = info.client(args.sandbox_client)
+        yield Target(built.profile, built.credentials, client.prevents_user_existence_errors)
 
 
 def stored_profile(name: str, stack: Composition) -> Profile:
@@ -242,6 +255,11 @@ def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
             kind=f.kind.value,
             aws_message=f.aws_message,
         )
-    elif attempt.status is Status.DELIVERED:
-        data["caution"] = SIMULATED_DELIVERY_CAUTION
+    else:
+        from app.core.verdict import delivery_note
+
+        # The hedge only where the delivery may be a simulated one (or was).
+        note = delivery_note(attempt)
+        if note:
+            data["caution"] = note
     return data

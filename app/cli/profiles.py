@@ -31,7 +31,14 @@ _FLAGS = {
     "region": "--region",
     "endpoint_url": "--endpoint-url",
     "user_pool_id": "--user-pool-id",
+    "aws_profile": "--aws-profile",
 }
+
+
+_AWS_PROFILE_HELP = (
+    "the AWS CLI profile (~/.aws/config; SSO and assume-role work) whose credentials sign "
+    "the diagnosis and support actions; without one, the default AWS credential chain"
+)
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -54,7 +61,8 @@ def add_parser(sub: SubParsers) -> None:
     add.add_argument("--region", required=True, help="the user pool's region, e.g. eu-west-1")
     add.add_argument("--client-id", required=True, help="the app client ID")
     add.add_argument("--endpoint-url", help="a non-AWS endpoint, e.g. http://127.0.0.1:4566")
-    add.add_argument("--user-pool-id", help="the user pool ID (shown only; optional)")
+    add.add_argument("--user-pool-id", help="the user pool ID (diagnosis needs it; optional)")
+    add.add_argument("--aws-profile", metavar="AWS_PROFILE", help=_AWS_PROFILE_HELP)
     secret = add.add_mutually_exclusive_group()
     secret.add_argument(
         "--secret-stdin",
@@ -64,6 +72,21 @@ def add_parser(sub: SubParsers) -> None:
     secret.add_argument(
         "--secret-prompt", action="store_true", help="ask for the client secret (not echoed)"
     )
+    put = psub.add_parser(
+        "set",
+        help="change a saved profile's AWS profile or user pool ID",
+        description="Change fields of a saved profile; its client ID and secret stay as they "
+        "are in the keyring.",
+    )
+    put.add_argument("name", metavar="NAME")
+    aws = put.add_mutually_exclusive_group()
+    aws.add_argument("--aws-profile", metavar="AWS_PROFILE", help=_AWS_PROFILE_HELP)
+    aws.add_argument(
+        "--no-aws-profile",
+        action="store_true",
+        help="use the default AWS credential chain instead of a named AWS profile",
+    )
+    put.add_argument("--user-pool-id", metavar="ID", help="the user pool ID")
     lst = psub.add_parser("list", help="list the profiles")
     add_json_flag(lst)
     show = psub.add_parser("show", help="show one profile (never its secret)")
@@ -111,6 +134,7 @@ def _add(args: argparse.Namespace, stack: Composition) -> int:
         region=args.region.strip(),
         endpoint_url=(args.endpoint_url or "").strip() or None,
         user_pool_id=(args.user_pool_id or "").strip() or None,
+        aws_profile=args.aws_profile,
     )
     problems = [f"{_FLAGS.get(p.field, p.field)}: {p.message}" for p in validate_profile(profile)]
     if name == SANDBOX_PROFILE_NAME:
@@ -125,6 +149,7 @@ def _add(args: argparse.Namespace, stack: Composition) -> int:
         endpoint_url=profile.endpoint_url,
         user_pool_id=profile.user_pool_id,
         has_secret=secret is not None,
+        aws_profile=profile.aws_profile,
     )
     repo = stack.profiles()
     from app.services.profile_repository import ProfileFileError
@@ -200,6 +225,8 @@ def _show(args: argparse.Namespace, stack: Composition) -> int:
     print(f"Endpoint URL:  {endpoint}")
     print(f"User pool ID:  {profile.user_pool_id or '-'}")
     if not profile.builtin:
+        print(f"AWS profile:   {profile.aws_profile or '(the default AWS credentials)'}")
+    if not profile.builtin:
         print(f"Client secret: {'yes, in the keyring' if profile.has_secret else 'none'}")
         print("Client ID:     in the keyring")
     for preset in profile.presets:
@@ -233,10 +260,40 @@ def _remove(args: argparse.Namespace, stack: Composition) -> int:
     return EXIT_OK
 
 
+def _set(args: argparse.Namespace, stack: Composition) -> int:
+    from dataclasses import replace
+
+    from app.services.profile_repository import ProfileFileError, ProfileValidationError
+
+    repo = stack.profiles()
+    profile = _get(repo, args.name.strip())
+    if profile is None:
+        fail(f"NAME: there is no saved profile named {args.name!r}")
+    changed = profile
+    if args.no_aws_profile:
+        changed = replace(changed, aws_profile=None)
+    elif args.aws_profile is not None:
+        changed = replace(changed, aws_profile=args.aws_profile)
+    if args.user_pool_id is not None:
+        changed = replace(changed, user_pool_id=args.user_pool_id.strip() or None)
+    problems = [f"{_FLAGS.get(p.field, p.field)}: {p.message}" for p in validate_profile(changed)]
+    if problems:
+        fail("; ".join(problems))
+    try:
+        repo.save(changed, replacing=profile.name)
+    except ProfileValidationError as exc:
+        fail(str(exc))
+    except (ProfileFileError, OSError) as exc:
+        fail(f"cannot write the profiles file: {exc}", EXIT_FAILURE)
+    aws = changed.aws_profile or "the default AWS credentials"
+    say(f"Updated profile {changed.name!r}: AWS profile {aws}, pool {changed.user_pool_id or '-'}.")
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     stack = cli_stack(app_paths())
     try:
-        action = {"add": _add, "list": _list, "show": _show, "remove": _remove}[args.action]
-        return action(args, stack)
+        actions = {"add": _add, "set": _set, "list": _list, "show": _show, "remove": _remove}
+        return actions[args.action](args, stack)
     finally:
         stack.close()

@@ -43,6 +43,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox", "app.cli.inbox"),
     Command("batch", "app.cli.batch"),
     Command("trigger-event", "app.cli.trigger"),
+    Command("users", "app.cli.users"),
+    Command("diagnose", "app.cli.diagnose"),
+    Command("admin", "app.cli.admin"),
 )
 SUBCOMMANDS: tuple[str, ...] = tuple(c.name for c in COMMANDS)
 

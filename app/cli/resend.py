@@ -31,7 +31,7 @@ from app.cli.common import (
     say,
     stored_target,
 )
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
+from app.core.outcome import Attempt
 from app.core.profile import SANDBOX_PROFILE_NAME
 from app.core.request import Field, FieldError, ResendInput, form_errors
 
@@ -122,10 +122,8 @@ def _input_errors(errors: tuple[FieldError, ...], as_json: bool) -> int:
 def _print_human(attempt: Attempt) -> None:
     from app.core.describe import describe_attempt
 
-    text = describe_attempt(attempt)
-    if attempt.status is Status.DELIVERED and SIMULATED_DELIVERY_CAUTION not in text:
-        text += f"\nNote: {SIMULATED_DELIVERY_CAUTION}"
-    print(text)
+    # The account says "may be simulated" itself, and only where that can be.
+    print(describe_attempt(attempt))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,7 +162,10 @@ def _resend(args: argparse.Namespace, stack: Composition, raw: ResendInput, targ
     stack.gateway().warm_up(target.profile.region, target.profile.endpoint_url)
     client_id = target.credentials.client_id if target.credentials else ""
     attempt = begin_attempt(target.profile, raw, client_id=client_id)
-    final = pipeline.run(attempt, target.profile, raw, target.credentials)
+    final = pipeline.run(
+        attempt, target.profile, raw, target.credentials,
+        client_can_simulate=target.client_can_simulate,
+    )  # fmt: skip
     code = exit_code_for(final)
     if args.json:
         print_json(attempt_json(final, code))

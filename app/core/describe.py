@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
+from app.core.outcome import Attempt, Status
+from app.core.verdict import delivery_note
 
 
 def _when(value: datetime) -> str:
@@ -32,7 +33,9 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Destination: {d.destination or '(not given)'}")
         if d.attribute_name:
             lines.append(f"Attribute: {d.attribute_name}")
-        lines.append(f"Note: {SIMULATED_DELIVERY_CAUTION}")
+        note = delivery_note(a)
+        if note:
+            lines.append(f"Note: {note}")
     elif a.status is Status.FAILED and a.failure is not None:
         f = a.failure
         lines.append(f"What happened: {f.title}")
@@ -41,6 +44,9 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"AWS message: {f.aws_message or '(none)'}")
         lines.append(f"Error code: {f.code}")
         lines.append("Retry: " + ("may help" if f.retryable else "not advised"))
+
+    if a.diagnosis is not None:
+        lines.append(f"Diagnosis when sent: {a.diagnosis.summary}")
 
     lines.append("")
     http_status = a.http_status

@@ -55,6 +55,18 @@ SIMULATED_DELIVERY_CAUTION = (
 
 
 @dataclass(frozen=True)
+class DiagnosisSnapshot:
+    """What the diagnosis said when the attempt was sent (finding codes, not their text)."""
+
+    summary: str
+    user_found: bool | None = None
+    addressable: bool | None = None
+    client_can_simulate: bool | None = None
+    will_send: bool | None = None
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DeliveryDetails:
     """CodeDeliveryDetails as Cognito returned them (Destination is masked by Cognito)."""
 
@@ -116,12 +128,17 @@ class Attempt:
     kind: AttemptKind = AttemptKind.RESEND
     # Set on DELIVERED attempts where the delivery's reality could be judged (or not).
     verdict: DeliveryVerdict | None = None
+    diagnosis: DiagnosisSnapshot | None = None
 
     @property
     def outcome_label(self) -> str:
-        """Delivered, Pending, or the failure's short title (the history's Outcome column)."""
+        """Delivered, Simulated, Pending, or the failure's short title (the Outcome column)."""
         if self.status is Status.DELIVERED:
-            return "Delivered"
+            if self.kind is AttemptKind.ADMIN_CONFIRM:
+                return "Confirmed"  # AdminConfirmSignUp delivers nothing
+            if self.kind is AttemptKind.ADMIN_RESEND_INVITATION:
+                return "Invitation sent"
+            return "Simulated" if self.verdict is DeliveryVerdict.SIMULATED else "Delivered"
         if self.status is Status.PENDING:
             return "Pending…"
         return self.failure.title if self.failure else "Failed"

@@ -35,6 +35,9 @@ class Profile:
     # The built-in sandbox profile: its credentials come from the running sandbox.
     builtin: bool = False
     presets: tuple[MetadataPreset, ...] = field(default=())
+    # An AWS CLI profile (SSO and assume-role included) for the signed admin calls of the
+    # diagnosis and support actions; None: the default credential chain. Not a secret.
+    aws_profile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,24 @@ def validate_user_pool_id(pool_id: str | None) -> list[ProfileProblem]:
     return []
 
 
+_AWS_PROFILE_MAX = 128
+
+
+def validate_aws_profile(name: str | None) -> list[ProfileProblem]:
+    """An AWS CLI profile name as ~/.aws/config can hold it: no spaces, brackets or controls."""
+    if name is None:
+        return []
+    if not name or len(name) > _AWS_PROFILE_MAX:
+        return [ProfileProblem("aws_profile", f"must have 1 to {_AWS_PROFILE_MAX} characters")]
+    if any(ch.isspace() or ch in "[]" or unicodedata.category(ch)[0] == "C" for ch in name):
+        return [
+            ProfileProblem(
+                "aws_profile", "may not contain spaces, brackets or control characters"
+            )
+        ]
+    return []
+
+
 def validate_profile(profile: Profile) -> list[ProfileProblem]:
     """Every problem with a profile's non-secret fields."""
     return [
@@ -108,6 +129,7 @@ def validate_profile(profile: Profile) -> list[ProfileProblem]:
         *validate_region(profile.region),
         *validate_endpoint_url(profile.endpoint_url),
         *validate_user_pool_id(profile.user_pool_id),
+        *validate_aws_profile(profile.aws_profile),
     ]
 
 

@@ -15,6 +15,7 @@ from app.core.outcome import (
     DeliveryDetails,
     DeliveryMedium,
     DeliveryVerdict,
+    DiagnosisSnapshot,
     FailureKind,
     Status,
 )
@@ -89,6 +90,20 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "notes": a.notes,
         "kind": a.kind.value,
         "verdict": a.verdict.value if a.verdict else None,
+        "diagnosis": _snapshot_to_dict(a.diagnosis),
+    }
+
+
+def _snapshot_to_dict(s: DiagnosisSnapshot | None) -> dict[str, object] | None:
+    if s is None:
+        return None
+    return {
+        "summary": s.summary,
+        "user_found": s.user_found,
+        "addressable": s.addressable,
+        "client_can_simulate": s.client_can_simulate,
+        "will_send": s.will_send,
+        "findings": list(s.findings),
     }
 
 
@@ -180,6 +195,18 @@ class _Reader:
             out.append((item[0], item[1]))
         return tuple(out)
 
+    def opt_bool(self, key: str) -> bool | None:
+        value = self._d.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self._fail(key, "true, false or null")
+        return value
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        value = self._d.get(key, [])
+        if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+            raise self._fail(key, "a list of strings")
+        return tuple(value)
+
     def enum_(self, key: str, enum_type: type[_E]) -> _E:
         text = self.str_(key)
         try:
@@ -237,6 +264,18 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
             retryable=fr.bool_("retryable", False),
         )
 
+    snapshot: DiagnosisSnapshot | None = None
+    sr = r.sub("diagnosis")
+    if sr is not None:
+        snapshot = DiagnosisSnapshot(
+            summary=sr.str_("summary", ""),
+            user_found=sr.opt_bool("user_found"),
+            addressable=sr.opt_bool("addressable"),
+            client_can_simulate=sr.opt_bool("client_can_simulate"),
+            will_send=sr.opt_bool("will_send"),
+            findings=sr.strs("findings"),
+        )
+
     return Attempt(
         profile=r.str_("profile"),
         username=r.str_("username"),
@@ -262,4 +301,5 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         notes=r.str_("notes", ""),
         kind=r.enum_("kind", AttemptKind) if r.has("kind") else AttemptKind.RESEND,
         verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
+        diagnosis=snapshot,
     )

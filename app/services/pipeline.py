@@ -36,10 +36,12 @@ from app.core.outcome import Attempt, DecodedFailure
 from app.core.profile import ClientCredentials, Profile
 from app.core.request import ResendInput, ResendRequest, validate
 from app.core.secrets import compute_secret_hash
+from app.core.verdict import judge
 from app.services.credentials import CredentialResolver, ResolvedCredentials
 from app.services.history_sink import HistorySink
 
 if TYPE_CHECKING:
+    from app.core.diagnosis import Diagnosis
     from app.sandbox.model import TriggerRun
     from app.services.cognito_gateway import CognitoGateway
 
@@ -64,6 +66,10 @@ class PreparedResend:
     profile: Profile
     request: ResendRequest | None
     refusal: DecodedFailure | None = None
+    # What decides the delivery verdict (core/verdict.py): the diagnosis it is sent under,
+    # and the app client's PreventUserExistenceErrors where the caller knows it.
+    diagnosis: Diagnosis | None = None
+    client_can_simulate: bool | None = None
 
     def __post_init__(self) -> None:
         if (self.request is None) == (self.refusal is None):
@@ -162,6 +168,8 @@ class ResendPipeline:
         profile: Profile,
         raw: ResendInput,
         credentials: ClientCredentials | None = None,
+        *,
+        client_can_simulate: bool | None = None,
     ) -> Attempt:
         """Resolve, prepare and execute `attempt` in one blocking call; never raises.
 
@@ -170,7 +178,10 @@ class ResendPipeline:
         """
         try:
             resolved = self._resolver.resolve(profile, credentials)
-            prepared = self.prepare(profile, raw, resolved, attempt)
+            prepared = replace(
+                self.prepare(profile, raw, resolved, attempt),
+                client_can_simulate=client_can_simulate,
+            )
         except Exception as exc:  # same promise as execute: an attempt, never a traceback
             logger.exception("resend profile=%r failed unexpectedly", profile.name)
             final = attempt.failed(decode("UnknownError", type(exc).__name__))
@@ -183,6 +194,7 @@ class ResendPipeline:
             assert prepared.refusal is not None
             return prepared.attempt.failed(prepared.refusal)
         final = self._gateway.send(prepared.attempt, prepared.request)
+        final = judge(final, prepared.diagnosis, client_can_simulate=prepared.client_can_simulate)
         return self._with_trigger_notes(prepared.profile, final)
 
     def _with_trigger_notes(self, profile: Profile, final: Attempt) -> Attempt:

@@ -1,7 +1,8 @@
 """Saved profiles (non-secret fields only) in a JSON file in the platform config folder.
 
 File format: ``{"version": 1, "profiles": [{"name", "region", "endpoint_url",
-"user_pool_id", "has_secret", "presets": [{"name", "pairs": [[k, v], ...]}]}]}``.
+"user_pool_id", "has_secret", "presets": [{"name", "pairs": [[k, v], ...]}],
+"aws_profile"}]}`` (aws_profile, when set: the AWS CLI profile for the admin calls).
 Client IDs and secrets are never in it: they live in the keyring (SecretStore).
 The built-in Sandbox profile is not stored either; the UI adds it.
 
@@ -229,6 +230,7 @@ def _normalised(profile: Profile) -> Profile:
         user_pool_id=profile.user_pool_id or None,
         has_secret=profile.has_secret,
         presets=profile.presets,
+        aws_profile=profile.aws_profile or None,
     )
 
 
@@ -248,7 +250,7 @@ def _preset_problems(profile: Profile) -> list[ProfileProblem]:
 
 def profile_to_json(p: Profile) -> dict[str, object]:
     """A profile as the profiles file stores it (non-secret fields only)."""
-    return {
+    data: dict[str, object] = {
         "name": p.name,
         "region": p.region,
         "endpoint_url": p.endpoint_url,
@@ -256,6 +258,9 @@ def profile_to_json(p: Profile) -> dict[str, object]:
         "has_secret": p.has_secret,
         "presets": [{"name": ps.name, "pairs": [[k, v] for k, v in ps.pairs]} for ps in p.presets],
     }
+    if p.aws_profile:  # only when set: files without one stay as older versions wrote them
+        data["aws_profile"] = p.aws_profile
+    return data
 
 
 def _parse(raw: bytes) -> list[Profile]:
@@ -325,7 +330,7 @@ def _profile_from_json(item: object, where: str) -> Profile:
         ):
             raise _CorruptFileError(f"{pw}: 'pairs' should be a list of [key, value] strings")
         presets.append(MetadataPreset(str(ps_name), tuple((k, v) for k, v in pairs)))
-    # Keys other than the six above (a newer minor writer, a hand edit) are ignored and
+    # Keys other than the seven here (a newer minor writer, a hand edit) are ignored and
     # dropped on the next write -- including anything secret someone typed in by hand.
     return Profile(
         name=str(name),
@@ -334,6 +339,7 @@ def _profile_from_json(item: object, where: str) -> Profile:
         user_pool_id=user_pool_id or None,
         has_secret=has_secret,
         presets=tuple(presets),
+        aws_profile=_typed(item, "aws_profile", str, where) or None,
     )
 
 

@@ -19,6 +19,8 @@ EXPECTED = (
     "history_first_paint",
     "history_filter",
     "memory",
+    "diagnosis_parallel",
+    "diagnosis_second_user",
 )
 KEYS = ("median", "min", "max", "baseline_median", "ratio", "target", "unit", "runs")
 

@@ -37,11 +37,11 @@ WORST_GAP_MS = 400
 class BlockingKeyring(KeyringBackend):
     """Reads wait (up to 30 s) until `release` is set, as a read behind an open prompt does."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     viable = False  # never offered to keyring's own discovery in this process
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.release = threading.Event()
         self.entries: dict[tuple[str, str], str] = {}
         self.reads_started = 0

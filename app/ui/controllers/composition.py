@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from app.ui.controllers.admin_access import AdminAccess
+from app.ui.controllers.diagnosis import DiagnosisController
 from app.ui.controllers.export import ExportController
 from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
@@ -30,7 +32,12 @@ class WindowControllers:
         self.session = Session(factories, self.tasks)
         self.profiles = ProfilesController(self.session, self.tasks)
         self.sandbox = SandboxController(self.session, self.tasks)
-        self.sending = SendingController(self.session, self.profiles, self.sandbox, self.tasks)
+        self.admin = AdminAccess(self.session, self.profiles)
+        self.diagnosis = DiagnosisController(self.tasks, self.admin.services, self.admin.target)
+        self.sending = SendingController(
+            self.session, self.profiles, self.sandbox, self.tasks,
+            diagnosis_for=self.diagnosis.for_send,
+        )  # fmt: skip
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
         self._batch: BatchController | None = None
@@ -50,3 +57,4 @@ class WindowControllers:
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight sends and batches end, then close the services."""
         await self.session.aclose(timeout)
+        self.admin.close()

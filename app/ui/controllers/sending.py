@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +19,7 @@ from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.types import SendRequest
 
 if TYPE_CHECKING:
+    from app.core.diagnosis import Diagnosis
     from app.services.pipeline import PreparedResend, ResendPipeline
 
 log = logging.getLogger(__name__)
@@ -36,12 +39,17 @@ class SendingController(QObject):
         sandbox: SandboxController,
         tasks: TaskGroup,
         parent: QObject | None = None,
+        *,
+        diagnosis_for: Callable[[str, str], Diagnosis | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
         self._profiles = profiles
         self._sandbox = sandbox
         self._tasks = tasks
+        # The diagnosis shown for (profile, username): the send keeps it, and it decides
+        # whether a delivery is real or simulated (core/verdict.py).
+        self._diagnosis_for = diagnosis_for
 
     @property
     def in_flight(self) -> int:
@@ -75,9 +83,25 @@ class SendingController(QObject):
             return None
         resolved = await session.resolve(profile, request.session_credentials)
         # Pure and cheap (validation, SecretHash, the PENDING attempt): on the UI thread.
-        prepared = pipeline.prepare(profile, request.raw, resolved)
+        prepared = self._with_verdict_basis(
+            pipeline.prepare(profile, request.raw, resolved), request.profile_name
+        )
         self.attempt_started.emit(prepared.attempt)
         return self._tasks.spawn(self._finish_send(pipeline, prepared), send=True)
+
+    def _with_verdict_basis(self, prepared: PreparedResend, profile_name: str) -> PreparedResend:
+        diagnosis = (
+            self._diagnosis_for(profile_name, prepared.attempt.username)
+            if self._diagnosis_for is not None
+            else None
+        )
+        can_simulate: bool | None = None
+        info = self._session.sandbox_info
+        if prepared.profile.builtin and info is not None:
+            # The sandbox knows its clients' PreventUserExistenceErrors.
+            client = info.client(self._session.sandbox_client)
+            can_simulate = client.prevents_user_existence_errors
+        return replace(prepared, diagnosis=diagnosis, client_can_simulate=can_simulate)
 
     async def _finish_send(self, pipeline: ResendPipeline, prepared: PreparedResend) -> Attempt:
         attempt = prepared.attempt

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, Status
+from app.core.outcome import Attempt, AttemptKind, Status
+from app.core.verdict import delivery_note
 from app.ui.models.history_columns import format_latency, format_time, status_color
 from app.ui.qt_util import name_widget
 
@@ -71,8 +73,18 @@ def _label(text: str = "", *, name: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
+def _delivered_title(a: Attempt) -> str:
+    if a.kind is AttemptKind.ADMIN_CONFIRM:
+        return f"{a.username} confirmed without a code"
+    if a.kind is AttemptKind.ADMIN_RESEND_INVITATION:
+        return f"Invitation sent to {a.username}"
+    return f"Code sent to {a.username}"
+
+
 class DetailsPanel(QWidget):
     """Shows the selected attempt; the empty state when there is none."""
+
+    why_not_arrived_requested = Signal(object)  # Attempt (a delivered resend)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +133,9 @@ class DetailsPanel(QWidget):
         self._caution_box.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         caution_layout = QVBoxLayout(self._caution_box)
         caution_layout.addWidget(self._caution)
+        self._why_button = QPushButton("Why didn't it arrive?")
+        name_widget(self._why_button, "detailsWhyNotArrived")
+        self._why_button.clicked.connect(self._on_why_clicked)
 
         self._cause = _label(name="detailsCause")
         self._remedy = _label(name="detailsRemedy")
@@ -143,6 +158,7 @@ class DetailsPanel(QWidget):
             self._title,
             self._status,
             self._caution_box,
+            self._why_button,
             self._cause,
             self._remedy,
             self._aws_heading,
@@ -219,17 +235,22 @@ class DetailsPanel(QWidget):
             self._status_color = color
             self._status.setStyleSheet(f"color: {color};")
         f = a.failure
+        note = delivery_note(a)
         if a.status is Status.DELIVERED:
-            self._title.setText(f"Code sent to {a.username}")
-            self._status.setText("Delivered")
-            self._caution.setText(SIMULATED_DELIVERY_CAUTION)
+            self._title.setText(_delivered_title(a))
+            self._status.setText(a.outcome_label)
+            self._caution.setText(note or "")
         elif a.status is Status.PENDING:
             self._title.setText(f"Sending a code to {a.username}…")
             self._status.setText("Pending…")
         else:
             self._title.setText(f.title if f else "Failed")
             self._status.setText(f"Failed — {f.code}" if f else "Failed")
-        self._caution_box.setHidden(a.status is not Status.DELIVERED)
+        # The hedge only where the delivery may be (or was) a simulated one.
+        self._caution_box.setHidden(note is None)
+        self._why_button.setHidden(
+            a.status is not Status.DELIVERED or a.kind is not AttemptKind.RESEND
+        )
         self._cause.setText(f"Why: {f.cause}" if f else "")
         self._remedy.setText(f"What to do: {f.remedy}" if f else "")
         self._cause.setHidden(f is None)
@@ -241,6 +262,10 @@ class DetailsPanel(QWidget):
         if has_message:
             self._fit_aws_message()
         self._fill_form(a)
+
+    def _on_why_clicked(self) -> None:
+        if self._attempt is not None:
+            self.why_not_arrived_requested.emit(self._attempt)
 
     def _fit_aws_message(self) -> None:
         # Most AWS messages are one line: size the box to its text (up to ~5 lines) so a

@@ -30,11 +30,13 @@ from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
 from app.ui.widgets.banner_manager import BannerManager
+from app.ui.widgets.diagnosis_card import DiagnosisCard
 from app.ui.widgets.history_pane import HistoryPane
 from app.ui.widgets.profile_bar import ProfileBar
 from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.sandbox_panel import SandboxPanel
 from app.ui.window.actions import WindowActions
+from app.ui.window.diagnosis_part import DiagnosisPart
 from app.ui.window.keyring_notice import KeyringNotice
 from app.ui.window.preset_settings import (
     load_sandbox_presets,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
     from app.ui.dialogs.batch_dialog import BatchDialog
+    from app.ui.dialogs.support_dialogs import ArrivalDialog
     from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
 
 log = logging.getLogger(__name__)
@@ -111,13 +114,18 @@ class MainWindow(QMainWindow):
         form_scroll.setMinimumWidth(360)
         self.history_model = HistoryTableModel(None, self)
         self.history_pane = HistoryPane(self.history_model, self)
+        # Beside the form: who the typed user is and whether a code will go out.
+        self.diagnosis_card = DiagnosisCard(self)
+        self.arrival_dialog: ArrivalDialog | None = None
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         name_widget(self.splitter, "mainSplitter")
         self.splitter.addWidget(form_scroll)
+        self.splitter.addWidget(self.diagnosis_card)
         self.splitter.addWidget(self.history_pane)
         self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 3)
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
@@ -144,6 +152,7 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
         self._trigger_debugging = TriggerDebugging(self)
+        self.diagnosis = DiagnosisPart(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self._connect_signals()
         self._state.restore(self)
@@ -188,6 +197,8 @@ class MainWindow(QMainWindow):
         self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
         self.history_pane.rerun_requested.connect(self._on_rerun)
         self.history_pane.export_requested.connect(c.export.export_history)
+
+        self.diagnosis.connect()
 
         a = self.window_actions
         a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))

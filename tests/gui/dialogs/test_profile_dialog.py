@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFormLayout, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -28,7 +29,9 @@ def test_the_pool_id_comes_first_and_fills_in_the_region(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
     form = dialog.findChild(QFormLayout)
     assert form is not None
-    first = form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget()
+    item = form.itemAt(0, QFormLayout.ItemRole.LabelRole)
+    assert item is not None
+    first = item.widget()
     assert isinstance(first, QLabel) and first.text() == "User pool ID"
     assert dialog.focusWidget() is dialog.pool_edit or not dialog.isActiveWindow()
     dialog.pool_edit.setText("eu-central-1_AbC123xyz")
@@ -58,7 +61,7 @@ def test_each_error_sits_under_its_field_in_the_labels_words(qtbot: QtBot) -> No
     dialog.client_id_edit.setText("bad id!")
     dialog.name_edit.setText("x")
     dialog.name_edit.setText("")  # cleared again: required
-    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Tab)  # left with Tab: now "reached"
+    QTest.keyClick(dialog.name_edit, Qt.Key.Key_Tab)  # left with Tab: now "reached"
     assert _shown_error(dialog, "user_pool_id").startswith("User pool ID must look like")
     assert _shown_error(dialog, "endpoint_url").startswith("Endpoint URL must be an http")
     assert _shown_error(dialog, "client_id").startswith("Client ID ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,12 @@ def test_a_file_json_cannot_read_is_moved_aside_not_a_crash(tmp_path: Path, cont
         ProfileRepository(path).list()
     assert info.value.moved_to is not None and info.value.moved_to.read_bytes() == content
     assert "nested too deeply" in str(info.value) or "number too long" in str(info.value)
+
+
+def test_an_aws_profile_is_kept_and_validated(repo: ProfileRepository, path: Path) -> None:
+    repo.save(replace(PROD, aws_profile="qa-sso"))
+    assert repo.get("Prod") == replace(PROD, aws_profile="qa-sso")
+    assert json.loads(path.read_text(encoding="utf-8"))["profiles"][0]["aws_profile"] == "qa-sso"
+    with pytest.raises(ProfileValidationError) as caught:
+        repo.save(replace(PROD, aws_profile="has space"))
+    assert caught.value.problems[0].field == "aws_profile"
