@@ -9,6 +9,7 @@ from app.ui.controllers.admin_access import AdminAccess
 from app.ui.controllers.diagnosis import DiagnosisController
 from app.ui.controllers.export import ExportController
 from app.ui.controllers.profiles import ProfilesController
+from app.ui.controllers.provisioning import ProvisioningController
 from app.ui.controllers.sandbox import SandboxController
 from app.ui.controllers.sending import SendingController
 from app.ui.controllers.session import Session
@@ -41,6 +42,8 @@ class WindowControllers:
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
         self._batch: BatchController | None = None
+        # Team provisioning (keyring14): import an exported file or from an AWS account.
+        self.provisioning = ProvisioningController(self.session, self.tasks)
 
     def start(self) -> asyncio.Task[None]:
         """Load the services in the background (`session.services_ready` says when done)."""

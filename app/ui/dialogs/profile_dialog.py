@@ -39,6 +39,7 @@ FIELD_LABELS = {
     "endpoint_url": "Endpoint URL",
     "client_id": "Client ID",
     "presets": "Metadata presets",
+    "aws_profile": "AWS profile",
 }
 _OBJECT_NAMES = {
     "user_pool_id": "profilePoolId",

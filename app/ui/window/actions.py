@@ -20,6 +20,9 @@ class WindowActions:
     quit: QAction
     preview_event: QAction
     about: QAction
+    # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
+    import_profiles: QAction
+    import_from_aws: QAction
 
     @classmethod
     def create(cls, window: QMainWindow) -> WindowActions:
@@ -40,6 +43,8 @@ class WindowActions:
                 "Preview trigger &event…", "previewTriggerEventAction", QKeySequence("Ctrl+E")
             ),
             about=action(f"&About {APP_NAME}"),
+            import_profiles=action("&Import profiles…", "importProfilesAction"),
+            import_from_aws=action("Import from an &AWS account…", "importFromAwsAction"),
         )
 
     def install(self, menu_bar: QMenuBar, dock_toggle: QAction) -> None:
@@ -48,6 +53,10 @@ class WindowActions:
         file_menu.addAction(self.export_csv)
         file_menu.addAction(self.export_json)
         file_menu.addAction(self.batch)
+        # Team provisioning (keyring14)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_profiles)
+        file_menu.addAction(self.import_from_aws)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         menu_bar.addMenu("&View").addAction(dock_toggle)

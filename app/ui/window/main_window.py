@@ -44,6 +44,7 @@ from app.ui.window.preset_settings import (
     should_warn_now,
 )
 from app.ui.window.profile_editing import ProfileEditing
+from app.ui.window.profile_import import ProfileImport
 from app.ui.window.trigger_debugging import TriggerDebugging
 from app.ui.window.window_state import WindowState
 
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
 
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
+        self.profile_import = ProfileImport(self)
         self._trigger_debugging = TriggerDebugging(self)
         self.diagnosis = DiagnosisPart(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
@@ -207,6 +209,11 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
         a.about.triggered.connect(self._on_about)
+
+        # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
+        a.import_profiles.triggered.connect(self.profile_import.import_file)
+        a.import_from_aws.triggered.connect(self.profile_import.import_from_aws)
+        c.provisioning.problem_reported.connect(self.report)
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
