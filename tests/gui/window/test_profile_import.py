@@ -93,10 +93,10 @@ def test_import_from_aws_wizard_fetches_the_secret_into_the_keyring(
     dialog.region_combo.setCurrentText(info.region)
     dialog.find_button.click()
     harness.qtbot.waitUntil(lambda: dialog.pool_list.count() == 3, timeout=WAIT_MS)
-    rows = [dialog.pool_list.item(i).data(256) for i in range(3)]  # type: ignore[union-attr]
+    rows = [dialog.pool_list.item(i).data(256) for i in range(3)]
     dialog.pool_list.setCurrentRow(rows.index(info.user_pool_id))
     harness.qtbot.waitUntil(lambda: dialog.client_list.count() == 3, timeout=WAIT_MS)
-    names = [dialog.client_list.item(i).data(256)[1] for i in range(3)]  # type: ignore[union-attr]
+    names = [dialog.client_list.item(i).data(256)[1] for i in range(3)]
     dialog.client_list.setCurrentRow(names.index("secret"))
     assert dialog.name_edit.text() == "secret"
     dialog.name_edit.setText("From AWS")
