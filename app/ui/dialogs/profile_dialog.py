@@ -78,7 +78,7 @@ class ProfileDialog(QDialog):
         self._reached: set[QWidget] = set()  # fields typed in (or tabbed out of) once
         self._taken = {n.casefold() for n in taken_names}
         self.setWindowTitle("Edit profile" if existing else "Add profile")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
 
         self.name_edit = QLineEdit(self)
         name_widget(self.name_edit, "profileNameEdit")
@@ -237,14 +237,23 @@ class ProfileDialog(QDialog):
 
     def _validate(self) -> None:
         by_field = self.field_problems()
+        grown = False
         for field, label in self.field_errors.items():
             widget = self._fields[field]
             # An empty field the person has not reached yet is not shouted at.
             texts = by_field.get(field, []) if self._touched(widget) else []
-            label.setText("\n".join(texts))
+            text = "\n".join(texts)
+            grown = grown or (text != label.text())
+            label.setText(text)
             label.setVisible(bool(texts))
             widget.setStyleSheet(_OUTLINE if texts else "")
             widget.setProperty("invalid", bool(texts))
+        if grown and self.isVisible():
+            # A wrapped message needs its lines: let the dialog grow (or shrink) to fit.
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self.resize(self.width(), self.heightForWidth(self.width()))
         self.ok_button.setEnabled(not by_field)
 
     def _touched(self, widget: QWidget) -> bool:
