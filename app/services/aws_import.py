@@ -4,7 +4,7 @@ returned to the caller). Signed with the AWS credentials of `aws_session` (diagn
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,20 +59,8 @@ class AwsImporter:
         """ListUserPools in `place`'s region (AdminReadError, decoded, when it fails)."""
 
         def run(client: Any) -> list[PoolSummary]:
-            found: list[PoolSummary] = []
-            token: str | None = None
-            for _ in range(_MAX_PAGES):
-                kwargs: dict[str, Any] = {"MaxResults": _PAGE}
-                if token:
-                    kwargs["NextToken"] = token
-                answer = client.list_user_pools(**kwargs)
-                for pool in answer.get("UserPools") or []:
-                    if isinstance(pool, Mapping) and pool.get("Id"):
-                        found.append(PoolSummary(str(pool["Id"]), str(pool.get("Name", ""))))
-                token = answer.get("NextToken")
-                if not token:
-                    break
-            return found
+            items = _all_pages(client.list_user_pools, "UserPools", {})
+            return [PoolSummary(str(p["Id"]), str(p.get("Name", ""))) for p in items if p.get("Id")]
 
         return self._reader.call(_target(place), "cognito-idp", "ListUserPools", run)
 
@@ -80,22 +68,14 @@ class AwsImporter:
         """ListUserPoolClients of one pool."""
 
         def run(client: Any) -> list[ClientSummary]:
-            found: list[ClientSummary] = []
-            token: str | None = None
-            for _ in range(_MAX_PAGES):
-                kwargs: dict[str, Any] = {"UserPoolId": pool_id, "MaxResults": _PAGE}
-                if token:
-                    kwargs["NextToken"] = token
-                answer = client.list_user_pool_clients(**kwargs)
-                for item in answer.get("UserPoolClients") or []:
-                    if isinstance(item, Mapping) and item.get("ClientId"):
-                        found.append(
-                            ClientSummary(str(item["ClientId"]), str(item.get("ClientName", "")))
-                        )
-                token = answer.get("NextToken")
-                if not token:
-                    break
-            return found
+            items = _all_pages(
+                client.list_user_pool_clients, "UserPoolClients", {"UserPoolId": pool_id}
+            )
+            return [
+                ClientSummary(str(c["ClientId"]), str(c.get("ClientName", "")))
+                for c in items
+                if c.get("ClientId")
+            ]
 
         target = _target(place, pool_id)
         return self._reader.call(target, "cognito-idp", "ListUserPoolClients", run)
@@ -134,6 +114,21 @@ class AwsImporter:
         secrets.save(profile.name, creds)
         repo.save(profile, replacing=replacing)
         return ImportedProfile(profile, creds.client_id, creds.client_secret is not None)
+
+
+def _all_pages(
+    call: Callable[..., Mapping[str, Any]], key: str, kwargs: dict[str, Any]
+) -> list[Mapping[str, Any]]:
+    """Every item of a NextToken-paginated list call (cut off after _MAX_PAGES pages)."""
+    found: list[Mapping[str, Any]] = []
+    token: str | None = None
+    for _ in range(_MAX_PAGES):
+        answer = call(**kwargs, MaxResults=_PAGE, **({"NextToken": token} if token else {}))
+        found.extend(item for item in answer.get(key) or [] if isinstance(item, Mapping))
+        token = answer.get("NextToken")
+        if not token:
+            break
+    return found
 
 
 def _target(place: AwsPlace, pool_id: str = "") -> AdminTarget:
