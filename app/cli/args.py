@@ -6,12 +6,14 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias, TypeVar
 
+from app.services.sandbox_profile import SANDBOX_CLIENT_NAMES
+
 N = TypeVar("N", int, float)
 # What each command's `add_parser` receives (a string: argparse's class is private).
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # The sandbox's seeded app clients, as --sandbox-client offers them.
-SANDBOX_CLIENTS = ("public", "protected", "secret")
+SANDBOX_CLIENTS = SANDBOX_CLIENT_NAMES
 
 
 def bounded(

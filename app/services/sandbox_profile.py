@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo
 
 
+# The seeded app clients (app/sandbox/seed.py), in the order the window and the CLI offer
+# them: the main pool's three, then the pools that show a refusal and a confirmation link.
+SANDBOX_CLIENT_NAMES: tuple[str, ...] = ("public", "protected", "secret", "no-verify", "link")
+
+
 @dataclass(frozen=True)
 class SandboxTarget:
     """The Sandbox profile pointing at a running sandbox, and the seeded client it uses."""
@@ -38,7 +43,8 @@ def sandbox_target(
         name=SANDBOX_PROFILE_NAME,
         region=info.region,
         endpoint_url=info.endpoint_url,
-        user_pool_id=info.user_pool_id,
+        # The chosen client's pool: no-verify and link live in pools of their own.
+        user_pool_id=info.client(client_name).user_pool_id,
         has_secret=credentials.client_secret is not None,
         builtin=True,
         presets=presets,

@@ -16,9 +16,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.profile import ClientCredentials, Profile
 from app.services.credentials import ResolvedCredentials
+from app.services.sandbox_profile import SANDBOX_CLIENT_NAMES
 from app.ui.controllers.keyring_gate import KeyringGate, KeyringNotAnsweringError
 from app.ui.controllers.tasks import TaskGroup
-from app.ui.controllers.types import SANDBOX_CLIENT_NAMES, ServiceFactories
+from app.ui.controllers.types import ServiceFactories
 
 if TYPE_CHECKING:
     from app.sandbox.model import SandboxInfo

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 # Shown in an event preview when the keyring cannot give the profile's client id.
 CLIENT_ID_PLACEHOLDER = "<app client id>"
 # The sandbox app clients a user can pick for the built-in profile.
-SANDBOX_CLIENT_NAMES = ("public", "protected", "secret")
 
 
 @dataclass(frozen=True)

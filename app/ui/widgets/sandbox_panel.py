@@ -31,6 +31,8 @@ CLIENT_LABELS = {
     "public": "public — no secret; unknown users fail",
     "protected": "protected — no secret; unknown users get a simulated delivery",
     "secret": "secret — has a client secret (SecretHash computed)",
+    "no-verify": "no-verify — a pool that verifies nothing: Cognito refuses to resend",
+    "link": "link — a pool that confirms by link, not by code",
 }
 
 
