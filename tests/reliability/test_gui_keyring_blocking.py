@@ -9,6 +9,7 @@ the test.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
@@ -29,8 +30,8 @@ pytestmark = pytest.mark.timeout(120)
 
 PROFILE = "Behind a prompt"
 BLOCK_S = 30.0
-# The UI thread's worst gap while the keyring blocks; ~20 ms on an idle machine, the
-# bound leaves room for a loaded 2-core CI box.
+# The UI thread's worst gap while the keyring blocks: 64-107 ms measured on this 2-core box
+# shared by other jobs; the bound leaves room for a loaded CI machine.
 WORST_GAP_MS = 400
 
 
@@ -63,7 +64,9 @@ class GapMeter:
 
     def __init__(self) -> None:
         self.worst_ms = 0.0
+        self.gaps: list[tuple[float, float]] = []  # (when, gap ms) of gaps over 100 ms
         self._last = time.perf_counter()
+        self.started = self._last
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
@@ -71,7 +74,10 @@ class GapMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.worst_ms = max(self.worst_ms, (now - self._last) * 1000)
+        gap = (now - self._last) * 1000
+        self.worst_ms = max(self.worst_ms, gap)
+        if gap > 100:
+            self.gaps.append((now, gap))
         self._last = now
 
 
@@ -106,6 +112,12 @@ def test_a_blocking_keyring_never_blocks_the_window_or_the_sandbox(
     assert time.perf_counter() - started < 10
     session = window.controllers.session
     gate = session.keyring_gate
+    # The test process's heap holds the whole pytest session (moto, botocore, every earlier
+    # test): one generation-2 collection of it measured 400-550 ms on a loaded machine,
+    # which is the garbage collector, not the keyring. Frozen, collections see only what
+    # this test makes, and the meter measures what it is for.
+    gc.collect()
+    gc.freeze()
     meter = GapMeter()
     try:
         # A stored profile needs the keyring: the probe starts and blocks behind the "prompt".
@@ -146,8 +158,11 @@ def test_a_blocking_keyring_never_blocks_the_window_or_the_sandbox(
         assert final.used_secret_hash
     finally:
         meter.timer.stop()
+        gc.unfreeze()
         blocking_keyring.release.set()
     print(f"worst UI-thread gap while the keyring blocked: {worst_blocked:.0f} ms")
+    print("gaps over 100 ms (s since start, ms):",
+          [(round(t - meter.started, 2), round(g)) for t, g in meter.gaps])
     assert worst_blocked < WORST_GAP_MS, worst_blocked
     for thread in gate.threads:
         thread.join(timeout=5)
@@ -179,3 +194,26 @@ def test_use_for_this_session_only_shows_the_session_fields(
     blocking_keyring.release.set()
     for thread in window.controllers.session.keyring_gate.threads:
         thread.join(timeout=5)
+
+
+def test_closing_while_the_keyring_blocks_does_not_wait_for_it(
+    harness: WindowHarness, blocking_keyring: BlockingKeyring
+) -> None:
+    info = harness.sandbox.info
+    ProfileRepository(harness.paths.profiles_file).save(
+        Profile(PROFILE, info.region, info.endpoint_url, has_secret=True)
+    )
+    service = f"cognito-resend-test-{uuid.uuid4().hex}"
+    window = harness.open(harness.factories(secret_store=lambda: SecretStore(service)))
+    assert window.select_profile(PROFILE)
+    harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
+    gate = window.controllers.session.keyring_gate
+    assert gate.stuck
+    started = time.perf_counter()
+    harness.close(window)
+    closed_in = time.perf_counter() - started
+    assert closed_in < 5, closed_in  # not the 15 s drain, not the 30 s block
+    blocking_keyring.release.set()
+    for thread in gate.threads:
+        thread.join(timeout=5)
+    assert not any(t.is_alive() for t in gate.threads)

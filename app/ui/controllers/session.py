@@ -310,6 +310,10 @@ class Session(QObject):
     # ------------------------------------------------------------------ shutdown
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight work end (its timeouts are short), then close the services."""
+        if self._probe is not None and not self._probe.done():
+            # A probe waiting for a prompt has no deadline: closing does not wait for it
+            # (its daemon thread ends when the keyring answers, or with the process).
+            self._probe.cancel()
         await self._tasks.drain(timeout)
         history, sandbox = self.history, self.sandbox
         self.history = None
