@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.keyring_banner = self.banners.channel("keyring")
         self.problem_banner = self.banners.channel("problem")
         self._keyring_notice = KeyringNotice(controllers.session, self.keyring_banner)
+        # The keyring is asked only when a saved profile needs it; until then, say so.
+        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
         self.form = ResendForm(self)
         name_widget(self.form, "resendForm")
         form_scroll = QScrollArea(self)
