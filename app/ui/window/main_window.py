@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         # The dialogs offer these; the session replaces them with the live list.
         self.regions: list[str] = list(FALLBACK_REGIONS)
-        self._keyring_backend = "(checking…)"
+        self._keyring_backend = "(not asked yet)"
         self._in_flight = 0
         # Built on first use (File → Batch resend…) and kept: it shows the last batch.
         self.batch_dialog: BatchDialog | None = None
