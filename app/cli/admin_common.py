@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.args import add_endpoint_url_flag, seconds
+from app.cli.args import add_endpoint_url_flag, add_sandbox_client_flag, seconds
 from app.cli.common import (
     EXIT_CREDENTIALS,
     EXIT_FOR_KIND,
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
     from app.services.diagnosis_service import RecentAttempts
     from app.services.history_store import HistoryStore
 
-# The seeded client the built-in profile diagnoses through by default: it prevents
-# user-existence errors, as the console's default does (COGNITO.md).
-DEFAULT_SANDBOX_CLIENT = "protected"
-
 
 def add_target_flags(p: argparse.ArgumentParser) -> None:
     """--profile, --endpoint-url, --sandbox-client and --timeout, as `resend` has them."""
@@ -50,12 +46,8 @@ def add_target_flags(p: argparse.ArgumentParser) -> None:
         p, f"override the profile's endpoint (for {SANDBOX_PROFILE_NAME}: a running "
         f"sandbox's URL, default ${SANDBOX_URL_ENV})",
     )  # fmt: skip
-    p.add_argument(
-        "--sandbox-client",
-        default=DEFAULT_SANDBOX_CLIENT,
-        metavar="NAME",
-        help=f"for {SANDBOX_PROFILE_NAME}: which seeded app client (default: %(default)s; "
-        "public, protected, secret, no-verify, link)",
+    add_sandbox_client_flag(
+        p, f"for {SANDBOX_PROFILE_NAME}: which seeded app client (default: %(default)s, as resend)"
     )
     p.add_argument(
         "--timeout", type=seconds, metavar="SECONDS", help="read timeout of each AWS call"

@@ -83,8 +83,12 @@ def print_json(data: object, out: TextIO | None = None) -> None:
 
 
 def exit_code_for(attempt: Attempt) -> int:
-    """The process exit code that tells a script how a resend ended."""
-    if attempt.status is Status.DELIVERED:
+    """The process exit code that tells a script how a resend (sign-up, confirmation) ended.
+
+    An information outcome ("already confirmed") is still 3: nothing was sent or
+    confirmed, and a script must be able to tell; its JSON says `"severity": "info"`.
+    """
+    if attempt.status in (Status.DELIVERED, Status.SUCCEEDED):
         return EXIT_OK
     if attempt.failure is None:
         return EXIT_FAILURE
@@ -240,7 +244,11 @@ def metadata_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
-    """One attempt as the JSON a script reads (resend --json, one batch line)."""
+    """One attempt as the JSON a script reads (resend/signup/confirm --json, a batch line).
+
+    A failure's fields are repeated at the top level; its kind as `failure_kind` and its
+    severity as `severity`, so that `kind` stays the attempt's (resend, signup, confirm).
+    """
     from app.core.serialize import attempt_to_dict
 
     data: dict[str, object] = {"outcome": attempt.status.value, "exit_code": code}
@@ -252,13 +260,15 @@ def attempt_json(attempt: Attempt, code: int) -> dict[str, object]:
             title=f.title,
             cause=f.cause,
             remedy=f.remedy,
-            kind=f.kind.value,
+            failure_kind=f.kind.value,
+            severity=f.severity.value,
             aws_message=f.aws_message,
         )
     else:
         from app.core.verdict import delivery_note
 
-        # The hedge only where the delivery may be a simulated one (or was).
+        # The hedge only where the delivery may be a simulated one (or was): never for
+        # SignUp (it created the user it delivered to), nor where the client cannot simulate.
         note = delivery_note(attempt)
         if note:
             data["caution"] = note

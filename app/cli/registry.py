@@ -39,6 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("sandbox", "app.cli.sandbox"),
     Command("profiles", "app.cli.profiles"),
     Command("resend", "app.cli.resend"),
+    Command("signup", "app.cli.signup"),
+    Command("confirm", "app.cli.confirm"),
     Command("history", "app.cli.history"),
     Command("inbox", "app.cli.inbox"),
     Command("batch", "app.cli.batch"),

@@ -72,14 +72,17 @@ def check_resources() -> str:
 
 
 def check_model() -> str:
-    """botocore's cognito-idp model loads and has the operation this app calls."""
+    """botocore's cognito-idp model loads and has the operations this app calls."""
     import botocore
     from botocore.loaders import create_loader
 
+    from app.services.botocore_data import OPERATIONS
+
     model = create_loader().load_service_model("cognito-idp", "service-2")
     ops = model.get("operations", {})
-    if "ResendConfirmationCode" not in ops:
-        raise RuntimeError("the cognito-idp model has no ResendConfirmationCode operation")
+    missing = [name for name in OPERATIONS if name not in ops]
+    if missing:
+        raise RuntimeError(f"the cognito-idp model has no {', '.join(missing)} operation")
     api = model.get("metadata", {}).get("apiVersion", "?")
     return f"botocore {botocore.__version__}, cognito-idp API {api}, {len(ops)} operations"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 
-from app.core.outcome import Attempt
+from app.core.outcome import Attempt, AttemptKind
 
 # The AWS CLI (v1) reads a parameter value starting with these from a file or URL
 # instead of taking it literally; such a value has to travel inside --cli-input-json.
@@ -23,23 +23,50 @@ def _option(name: str, value: str) -> str:
     return f"{name} {shlex.quote(value)}"
 
 
-def aws_cli_command(a: Attempt, *, secret_hash_placeholder: str = "<SECRET_HASH>") -> str:
-    """One shell-quoted `aws cognito-idp resend-confirmation-code ...` line.
+# The AWS CLI subcommand that repeats each kind of attempt (the unsigned ones).
+_SUBCOMMANDS = {
+    AttemptKind.RESEND: "resend-confirmation-code",
+    AttemptKind.SIGNUP: "sign-up",
+    AttemptKind.CONFIRM: "confirm-sign-up",
+}
 
-    The SecretHash is never known here (an Attempt does not hold it): when one was used,
-    the placeholder stands in its place for the reader to fill. Structures are passed as
-    JSON, which the CLI accepts for every parameter and which needs no shorthand escaping.
+
+def aws_cli_command(
+    a: Attempt,
+    *,
+    secret_hash_placeholder: str = "<SECRET_HASH>",
+    password_placeholder: str = "<PASSWORD>",
+) -> str:
+    """One shell-quoted `aws cognito-idp <resend-confirmation-code|sign-up|confirm-sign-up>`
+    line (admin attempts are repeated as a resend: their own calls need credentials).
+
+    The SecretHash and a sign-up's password are never known here (an Attempt holds
+    neither): placeholders stand in their place for the reader to fill. Structures are
+    passed as JSON, which the CLI accepts for every parameter and which needs no shorthand
+    escaping.
     """
-    parts = ["aws cognito-idp resend-confirmation-code", "--no-sign-request"]
+    sub = _SUBCOMMANDS.get(a.kind, _SUBCOMMANDS[AttemptKind.RESEND])
+    parts = [f"aws cognito-idp {sub}", "--no-sign-request"]
     if a.region:
         parts.append(_option("--region", a.region))
     if a.endpoint_url:
         parts.append(_option("--endpoint-url", a.endpoint_url))
     parts.append(_option("--client-id", a.client_id))
-    if a.username.startswith(_PARAMFILE_PREFIXES):
-        parts.append(_option("--cli-input-json", _json({"Username": a.username})))
-    else:
-        parts.append(_option("--username", a.username))
+    literal = {"Username": a.username}
+    if a.kind is AttemptKind.CONFIRM:
+        literal["ConfirmationCode"] = a.confirmation_code
+    # A literal value that looks like a file or URL must travel inside --cli-input-json.
+    as_json = {k: v for k, v in literal.items() if v.startswith(_PARAMFILE_PREFIXES)}
+    if as_json:
+        parts.append(_option("--cli-input-json", _json(as_json)))
+    for key, flag in (("Username", "--username"), ("ConfirmationCode", "--confirmation-code")):
+        if key in literal and key not in as_json:
+            parts.append(_option(flag, literal[key]))
+    if a.kind is AttemptKind.SIGNUP:
+        parts.append(_option("--password", password_placeholder))
+        if a.user_attributes:
+            attributes = [{"Name": n, "Value": v} for n, v in a.user_attributes]
+            parts.append(_option("--user-attributes", _json(attributes)))
     if a.used_secret_hash:
         parts.append(_option("--secret-hash", secret_hash_placeholder))
     if a.client_metadata:

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, AttemptKind, Severity, Status
 from app.core.verdict import delivery_note
+
+# The API operation each kind of attempt calls.
+_OPERATIONS = {
+    AttemptKind.RESEND: "ResendConfirmationCode",
+    AttemptKind.SIGNUP: "SignUp",
+    AttemptKind.CONFIRM: "ConfirmSignUp",
+    AttemptKind.ADMIN_RESEND_INVITATION: "AdminCreateUser (MessageAction RESEND)",
+    AttemptKind.ADMIN_CONFIRM: "AdminConfirmSignUp",
+}
 
 
 def _when(value: datetime) -> str:
@@ -18,6 +27,8 @@ def _when(value: datetime) -> str:
 def _outcome(a: Attempt) -> str:
     if a.status is Status.PENDING:
         return "Pending (no answer yet)"
+    if a.failure is not None and a.failure.severity is Severity.INFO:
+        return f"{a.outcome_label} (information: nothing is wrong)"
     return a.outcome_label
 
 
@@ -33,9 +44,13 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Destination: {d.destination or '(not given)'}")
         if d.attribute_name:
             lines.append(f"Attribute: {d.attribute_name}")
+        # Only a resend can be simulated (SignUp creates the user), and only where the
+        # client can simulate and it was not ruled out (core/verdict.py).
         note = delivery_note(a)
         if note:
             lines.append(f"Note: {note}")
+    elif a.status is Status.SUCCEEDED and a.kind is AttemptKind.CONFIRM:
+        lines.append("What happened: Cognito confirmed the sign-up; the user can sign in.")
     elif a.status is Status.FAILED and a.failure is not None:
         f = a.failure
         lines.append(f"What happened: {f.title}")
@@ -66,8 +81,13 @@ def describe_attempt(a: Attempt) -> str:
         lines.append(f"Automatic retries: {a.retries}")
 
     lines.append("")
+    lines.append(f"Call: {_OPERATIONS[a.kind]}")
     lines.append(f"Profile: {a.profile}")
     lines.append(f"Username: {a.username}")
+    if a.user_attributes:
+        lines.append("User attributes: " + ", ".join(f"{n}={v}" for n, v in a.user_attributes))
+    if a.confirmation_code:
+        lines.append(f"Confirmation code: {a.confirmation_code}")
     lines.append(f"Client ID: {a.client_id}")
     lines.append(f"Region: {a.region or '(none)'}")
     if a.endpoint_url:

@@ -1,4 +1,4 @@
-"""The error catalog: every failure a resend can meet, with a title, the cause and the remedy."""
+"""The error catalog: every failure a resend, sign-up or confirmation can meet, explained."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from app.core.outcome import DecodedFailure, FailureKind
+from app.core.outcome import DecodedFailure, FailureKind, Severity
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,18 @@ class CatalogEntry:
     # Whether a bounded automatic retry may help. LimitExceeded is False on purpose:
     # every retry burns another of the user's attempts.
     retryable: bool = False
+    # INFO: nothing was done because the goal already holds ("already confirmed").
+    severity: Severity = Severity.ERROR
 
 
 _S = FailureKind.SERVICE
 _N = FailureKind.NETWORK
 _I = FailureKind.INPUT
 
-# Every error shape botocore's model lists for ResendConfirmationCode. A unit test reads
+# The operations whose errors the catalog explains.
+CATALOGUED_OPERATIONS = ("ResendConfirmationCode", "SignUp", "ConfirmSignUp")
+
+# Every error shape botocore's model lists for CATALOGUED_OPERATIONS. A unit test reads
 # the model: a new AWS error fails that test until it is described here.
 SERVICE_ERRORS: Mapping[str, CatalogEntry] = MappingProxyType(
     {
@@ -74,7 +79,8 @@ SERVICE_ERRORS: Mapping[str, CatalogEntry] = MappingProxyType(
         ),
         "LimitExceededException": CatalogEntry(
             "Attempt limit exceeded",
-            "Cognito limits how often a code may be resent to one user; this user hit the limit.",
+            "Cognito limits how often one user may be sent a code or try one; this user hit the "
+            "limit.",
             "Wait (often up to an hour) before trying again. Do not retry now: every attempt "
             "extends the wait.",
         ),
@@ -125,6 +131,44 @@ SERVICE_ERRORS: Mapping[str, CatalogEntry] = MappingProxyType(
             "An AWS WAF web ACL associated with the user pool blocked the request.",
             "Check the web ACL's rules (IP sets, rate rules) or call from an allowed address.",
         ),
+        # SignUp
+        "InvalidPasswordException": CatalogEntry(
+            "Password breaks the pool's policy",
+            "The password does not meet the user pool's password policy.",
+            "Choose a password the policy allows (Cognito's default: at least 8 characters with "
+            "upper and lower case, a number and a symbol), or let the app generate one.",
+        ),
+        "UsernameExistsException": CatalogEntry(
+            "Username already taken",
+            "A user with this username already exists in the pool.",
+            "Sign up with another username; to test the same user again, resend its code or "
+            "delete the user first.",
+        ),
+        # ConfirmSignUp
+        "CodeMismatchException": CatalogEntry(
+            "Wrong code",
+            "The confirmation code is not the user's current code (a typo, or an older code: "
+            "a resend makes earlier codes invalid).",
+            "Use the newest code sent to the user; request another with resend if unsure.",
+        ),
+        "ExpiredCodeException": CatalogEntry(
+            "Code expired",
+            "The confirmation code is too old: sign-up codes are valid for 24 hours (or it was "
+            "already replaced or used).",
+            "Resend a code and confirm with the new one.",
+        ),
+        "TooManyFailedAttemptsException": CatalogEntry(
+            "Too many wrong codes",
+            "This user entered wrong codes too often; Cognito refuses further tries for a while.",
+            "Wait before trying again, then use the newest code (resend for a fresh one).",
+        ),
+        "AliasExistsException": CatalogEntry(
+            "Email or phone already in use",
+            "Another user already has this email address or phone number as a verified alias, "
+            "so confirming would move the alias.",
+            "Use another address for this test user, or confirm with ForceAliasCreation to move "
+            "the alias to this user.",
+        ),
     }
 )
 
@@ -136,8 +180,10 @@ MESSAGE_REFINEMENTS: tuple[tuple[str, str, CatalogEntry], ...] = (
         "Unable to verify secret hash for client",
         CatalogEntry(
             "Wrong client secret",
-            "The SecretHash did not match: the client secret stored for this profile is not "
-            "the app client's secret (or the client ID belongs to another client).",
+            # Cognito says the same when no hash was sent at all (COGNITO.md, SecretHash).
+            "The SecretHash was wrong or missing: the client secret stored for this profile is "
+            "not the app client's secret, the profile has no secret for a client that has one, "
+            "or the client ID belongs to another client.",
             "Edit the profile and paste the client secret again from the console (App clients → "
             "the client → Show client secret).",
         ),
@@ -160,6 +206,29 @@ MESSAGE_REFINEMENTS: tuple[tuple[str, str, CatalogEntry], ...] = (
             "This user has already confirmed sign-up, so there is no code to resend.",
             "Nothing to do for sign-up. To test again, use an unconfirmed user; to reset a "
             "password use ForgotPassword instead.",
+            severity=Severity.INFO,
+        ),
+    ),
+    (
+        # ConfirmSignUp's wording for the same state (amplify-ui#219).
+        "NotAuthorizedException",
+        "User cannot be confirmed. Current status is CONFIRMED",
+        CatalogEntry(
+            "Already confirmed",
+            "This user has already confirmed sign-up; the code was not needed.",
+            "Nothing to do: the user can sign in. To test confirmation again, sign up a new user.",
+            severity=Severity.INFO,
+        ),
+    ),
+    (
+        # SignUp on a pool that allows only administrators to create users.
+        "NotAuthorizedException",
+        "SignUp is not permitted for this user pool",
+        CatalogEntry(
+            "Self sign-up is off",
+            "The user pool lets only administrators create users, so SignUp is refused.",
+            "Turn on self-registration in the pool's sign-up settings, or create the user with "
+            "AdminCreateUser.",
         ),
     ),
     (
@@ -274,8 +343,26 @@ CLIENT_ERRORS: Mapping[str, CatalogEntry] = MappingProxyType(
 )
 
 
-def lookup(code: str, aws_message: str = "") -> CatalogEntry:
-    """The entry that explains `code` (refined by a well-known message), or UnknownError."""
+# Cognito words a missing and a wrong SecretHash alike (COGNITO.md, SecretHash); the caller
+# knows which it was, and a missing one has its own remedy.
+_HASH_REFUSED = "Unable to verify secret hash for client"
+_HASH_MISSING = next(e for c, p, e in MESSAGE_REFINEMENTS if e.title == "Client secret missing")
+
+
+def lookup(
+    code: str, aws_message: str = "", *, secret_hash_sent: bool | None = None
+) -> CatalogEntry:
+    """The entry that explains `code` (refined by a well-known message), or UnknownError.
+
+    `secret_hash_sent` (False: the call carried no SecretHash) tells a missing secret from a
+    wrong one, which Cognito's message does not.
+    """
+    if (
+        secret_hash_sent is False
+        and code == "NotAuthorizedException"
+        and aws_message.startswith(_HASH_REFUSED)
+    ):
+        return _HASH_MISSING
     for ref_code, prefix, entry in MESSAGE_REFINEMENTS:
         if code == ref_code and aws_message.startswith(prefix):
             if prefix == "Client " and "SECRET_HASH was not received" not in aws_message:
@@ -290,17 +377,29 @@ def decode(
     *,
     request_id: str | None = None,
     http_status: int | None = None,
+    secret_hash_sent: bool | None = None,
 ) -> DecodedFailure:
     """Explain an error code; the AWS message and request id are kept verbatim."""
-    entry = lookup(code, aws_message)
+    entry = lookup(code, aws_message, secret_hash_sent=secret_hash_sent)
+    cause = entry.cause
+    if code == "InvalidPasswordException" and aws_message:
+        cause = f"The password breaks the pool's policy; Cognito says: {_policy_text(aws_message)}"
     return DecodedFailure(
         code=code,
         title=entry.title,
-        cause=entry.cause,
+        cause=cause,
         remedy=entry.remedy,
         kind=entry.kind,
         aws_message=aws_message,
         request_id=request_id,
         http_status=http_status,
         retryable=entry.retryable,
+        severity=entry.severity,
     )
+
+
+def _policy_text(aws_message: str) -> str:
+    """The rule in "Password did not conform with policy: Password not long enough"."""
+    _, sep, rule = aws_message.partition("policy:")
+    text = (rule if sep else aws_message).strip()
+    return text[:300] or aws_message[:300]

@@ -41,10 +41,20 @@ class DeliveryVerdict(StrEnum):
     MAYBE_SIMULATED = "may_be_simulated"  # the client can simulate and it was not ruled out
 
 
+class Severity(StrEnum):
+    """How a decoded failure reads: most are errors; some only say the goal already holds."""
+
+    ERROR = "error"
+    INFO = "info"  # e.g. "already confirmed": nothing was sent, and nothing is wrong
+
+
 class Status(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
+    # The call succeeded with nothing to deliver: a confirmation, or a sign-up the pool
+    # confirmed at once (SignUp's UserConfirmed true, no CodeDeliveryDetails).
+    SUCCEEDED = "succeeded"
 
 
 SIMULATED_DELIVERY_CAUTION = (
@@ -88,6 +98,7 @@ class DecodedFailure:
     request_id: str | None = None
     http_status: int | None = None
     retryable: bool = False
+    severity: Severity = Severity.ERROR
 
 
 def new_attempt_id() -> str:
@@ -96,6 +107,13 @@ def new_attempt_id() -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+_SUCCESS_LABELS = {
+    AttemptKind.CONFIRM: "Confirmed",
+    AttemptKind.SIGNUP: "Signed up",
+    AttemptKind.ADMIN_CONFIRM: "Confirmed",
+}
 
 
 @dataclass(frozen=True)
@@ -129,19 +147,61 @@ class Attempt:
     # Set on DELIVERED attempts where the delivery's reality could be judged (or not).
     verdict: DeliveryVerdict | None = None
     diagnosis: DiagnosisSnapshot | None = None
+    # SIGNUP: the UserAttributes sent (name, value), in order. Not secret: the password
+    # is never part of an Attempt.
+    user_attributes: tuple[tuple[str, str], ...] = ()
+    # CONFIRM: the code tried (a one-time code, not a secret; the history must show which
+    # code was refused).
+    confirmation_code: str = ""
 
     @property
     def outcome_label(self) -> str:
         """Delivered, Simulated, Pending, or the failure's short title (the Outcome column)."""
         if self.status is Status.DELIVERED:
-            if self.kind is AttemptKind.ADMIN_CONFIRM:
-                return "Confirmed"  # AdminConfirmSignUp delivers nothing
             if self.kind is AttemptKind.ADMIN_RESEND_INVITATION:
                 return "Invitation sent"
             return "Simulated" if self.verdict is DeliveryVerdict.SIMULATED else "Delivered"
         if self.status is Status.PENDING:
             return "Pending…"
+        if self.status is Status.SUCCEEDED:
+            return _SUCCESS_LABELS.get(self.kind, "Succeeded")
         return self.failure.title if self.failure else "Failed"
+
+    def _finished(
+        self,
+        status: Status,
+        delivery: DeliveryDetails | None,
+        failure: DecodedFailure | None,
+        request_id: str | None,
+        http_status: int | None,
+        retries: int,
+        finished_at: datetime | None,
+    ) -> Attempt:
+        end = finished_at or utc_now()
+        return replace(
+            self,
+            status=status,
+            delivery=delivery,
+            failure=failure,
+            request_id=request_id,
+            http_status=http_status,
+            finished_at=end,
+            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
+            retries=retries,
+        )
+
+    def succeeded(
+        self,
+        *,
+        request_id: str | None,
+        http_status: int | None,
+        retries: int = 0,
+        finished_at: datetime | None = None,
+    ) -> Attempt:
+        """The call succeeded and delivered nothing (a confirmation, an auto-confirmed sign-up)."""
+        return self._finished(
+            Status.SUCCEEDED, None, None, request_id, http_status, retries, finished_at
+        )
 
     def delivered(
         self,
@@ -152,17 +212,8 @@ class Attempt:
         retries: int = 0,
         finished_at: datetime | None = None,
     ) -> Attempt:
-        end = finished_at or utc_now()
-        return replace(
-            self,
-            status=Status.DELIVERED,
-            delivery=delivery,
-            failure=None,
-            request_id=request_id,
-            http_status=http_status,
-            finished_at=end,
-            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
-            retries=retries,
+        return self._finished(
+            Status.DELIVERED, delivery, None, request_id, http_status, retries, finished_at
         )
 
     def failed(
@@ -172,15 +223,12 @@ class Attempt:
         retries: int = 0,
         finished_at: datetime | None = None,
     ) -> Attempt:
-        end = finished_at or utc_now()
-        return replace(
-            self,
-            status=Status.FAILED,
-            delivery=None,
-            failure=failure,
-            request_id=failure.request_id,
-            http_status=failure.http_status,
-            finished_at=end,
-            latency_ms=(end - self.started_at).total_seconds() * 1000.0,
-            retries=retries,
+        return self._finished(
+            Status.FAILED,
+            None,
+            failure,
+            failure.request_id,
+            failure.http_status,
+            retries,
+            finished_at,
         )

@@ -22,6 +22,12 @@ class Field(StrEnum):
     ANALYTICS_ENDPOINT_ID = "AnalyticsMetadata.AnalyticsEndpointId"
     IP_ADDRESS = "UserContextData.IpAddress"
     ENCODED_DATA = "UserContextData.EncodedData"
+    # SignUp and ConfirmSignUp (app/core/signup.py).
+    PASSWORD = "Password"
+    USER_ATTRIBUTES = "UserAttributes"
+    VALIDATION_DATA = "ValidationData"
+    CONFIRMATION_CODE = "ConfirmationCode"
+    SESSION = "Session"
 
 
 # Short labels for messages a person reads.
@@ -33,6 +39,11 @@ FIELD_LABELS: Mapping[Field, str] = MappingProxyType(
         Field.ANALYTICS_ENDPOINT_ID: "Analytics endpoint ID",
         Field.IP_ADDRESS: "IP address",
         Field.ENCODED_DATA: "Encoded data",
+        Field.PASSWORD: "Password",
+        Field.USER_ATTRIBUTES: "User attributes",
+        Field.VALIDATION_DATA: "Validation data",
+        Field.CONFIRMATION_CODE: "Confirmation code",
+        Field.SESSION: "Session",
     }
 )
 
@@ -41,7 +52,7 @@ FIELD_LABELS: Mapping[Field, str] = MappingProxyType(
 class FieldError:
     """One problem with one field: which field, what is wrong and what is allowed.
 
-    `row` is the 0-based metadata row for ClientMetadata problems, else None.
+    `row` is the 0-based row for ClientMetadata and attribute-list problems, else None.
     """
 
     field: Field
@@ -132,7 +143,8 @@ class ValidationResult:
         return tuple(e for e in self.errors if e.field == which)
 
 
-def _length_error(value: str, limit: limits.StringLimit) -> str | None:
+def length_error(value: str, limit: limits.StringLimit) -> str | None:
+    """Why `value` breaks `limit`'s length bounds, or None when it fits."""
     if len(value) < limit.min_len:
         return "is required" if limit.min_len == 1 else f"needs at least {limit.min_len} characters"
     if len(value) > limit.max_len:
@@ -142,7 +154,7 @@ def _length_error(value: str, limit: limits.StringLimit) -> str | None:
 
 def validate_client_id(value: str) -> list[FieldError]:
     """ClientId: 1–128 characters of letters, digits, underscore and plus."""
-    problem = _length_error(value, limits.CLIENT_ID)
+    problem = length_error(value, limits.CLIENT_ID)
     if problem is None and not limits.client_id_chars_ok(value):
         problem = "may contain only ASCII letters, digits, '_' and '+' (an app client ID)"
     return [FieldError(Field.CLIENT_ID, problem)] if problem else []
@@ -150,7 +162,7 @@ def validate_client_id(value: str) -> list[FieldError]:
 
 def validate_username(value: str) -> list[FieldError]:
     """Username: 1–128 letters, marks, symbols, numbers or punctuation; no spaces or controls."""
-    problem = _length_error(value, limits.USERNAME)
+    problem = length_error(value, limits.USERNAME)
     if problem is None:
         bad = limits.username_bad_chars(value)
         if bad:
@@ -164,7 +176,7 @@ def validate_username(value: str) -> list[FieldError]:
 
 def validate_string(which: Field, value: str) -> list[FieldError]:
     """Any of the free StringType fields: at most 131,072 characters."""
-    problem = _length_error(value, limits.STRING)
+    problem = length_error(value, limits.STRING)
     return [FieldError(which, problem)] if problem else []
 
 
@@ -191,10 +203,10 @@ def validate_metadata(pairs: Sequence[tuple[str, str]]) -> list[FieldError]:
                 errors.append(FieldError(Field.CLIENT_METADATA, "key is empty", row))
             # A row with neither key nor value is an unused row, not an error.
             continue
-        problem = _length_error(key, limits.STRING)
+        problem = length_error(key, limits.STRING)
         if problem:
             errors.append(FieldError(Field.CLIENT_METADATA, f"key {problem}", row))
-        problem = _length_error(value, limits.STRING)
+        problem = length_error(value, limits.STRING)
         if problem:
             errors.append(FieldError(Field.CLIENT_METADATA, f"value {problem}", row))
         if key in seen:

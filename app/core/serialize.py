@@ -17,6 +17,7 @@ from app.core.outcome import (
     DeliveryVerdict,
     DiagnosisSnapshot,
     FailureKind,
+    Severity,
     Status,
 )
 
@@ -62,6 +63,7 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
             "request_id": f.request_id,
             "http_status": f.http_status,
             "retryable": f.retryable,
+            "severity": f.severity.value,
         }
     return {
         "format": FORMAT_VERSION,
@@ -90,6 +92,8 @@ def attempt_to_dict(a: Attempt) -> dict[str, object]:
         "notes": a.notes,
         "kind": a.kind.value,
         "verdict": a.verdict.value if a.verdict else None,
+        "user_attributes": [[k, v] for k, v in a.user_attributes],
+        "confirmation_code": a.confirmation_code,
         "diagnosis": _snapshot_to_dict(a.diagnosis),
     }
 
@@ -262,6 +266,7 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
             request_id=fr.opt_str("request_id"),
             http_status=fr.opt_int("http_status"),
             retryable=fr.bool_("retryable", False),
+            severity=fr.enum_("severity", Severity) if fr.has("severity") else Severity.ERROR,
         )
 
     snapshot: DiagnosisSnapshot | None = None
@@ -301,5 +306,7 @@ def attempt_from_dict(d: Mapping[str, object]) -> Attempt:
         notes=r.str_("notes", ""),
         kind=r.enum_("kind", AttemptKind) if r.has("kind") else AttemptKind.RESEND,
         verdict=r.enum_("verdict", DeliveryVerdict) if r.has("verdict") else None,
+        user_attributes=r.pairs("user_attributes"),
+        confirmation_code=r.str_("confirmation_code", ""),
         diagnosis=snapshot,
     )

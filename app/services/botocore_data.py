@@ -37,7 +37,10 @@ def default_data_cache_dir() -> str:
 # The data files a cognito-idp client parses in full but uses a sliver of (measured:
 # endpoints.json 1.25 MB, 50-100 ms; the cognito-idp model 45-90 ms with its loading).
 _TRIMMED = ("endpoints", f"{_SERVICE}/")
-_OPERATION = "ResendConfirmationCode"
+# The unsigned calls the gateway makes. The cache key names them: a file trimmed for
+# fewer operations (an older version of the app) is never read for more.
+OPERATIONS = ("ResendConfirmationCode", "SignUp", "ConfirmSignUp")
+_OPERATIONS_KEY = "ops-" + "-".join(sorted(OPERATIONS))
 
 
 def trim_endpoints(data: dict[str, Any]) -> dict[str, Any]:
@@ -51,12 +54,12 @@ def trim_endpoints(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def trim_service_model(data: dict[str, Any]) -> dict[str, Any]:
-    """The cognito-idp model with ResendConfirmationCode and the shapes it reaches only."""
-    op = data["operations"][_OPERATION]
+    """The cognito-idp model with OPERATIONS and the shapes they reach only."""
+    ops = {name: data["operations"][name] for name in OPERATIONS}
     shapes: dict[str, Any] = data["shapes"]
     keep: dict[str, Any] = {}
-    todo = [op[k]["shape"] for k in ("input", "output") if k in op]
-    todo += [e["shape"] for e in op.get("errors", ())]
+    todo = [op[k]["shape"] for op in ops.values() for k in ("input", "output") if k in op]
+    todo += [e["shape"] for op in ops.values() for e in op.get("errors", ())]
     while todo:
         name = todo.pop()
         if name in keep:
@@ -65,7 +68,7 @@ def trim_service_model(data: dict[str, Any]) -> dict[str, Any]:
         keep[name] = shape
         todo += [m["shape"] for m in shape.get("members", {}).values()]
         todo += [shape[k]["shape"] for k in ("member", "key", "value") if k in shape]
-    return {**data, "operations": {_OPERATION: op}, "shapes": keep}
+    return {**data, "operations": ops, "shapes": keep}
 
 
 def _trim(name: str, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -131,7 +134,7 @@ def new_session(*, isolated: bool, cache_dir: str | None = None) -> botocore.ses
                 for ext in (".json", ".json.gz")
                 if os.path.isfile(source + ext)
             )
-            key = f"{botocore.__version__}-{st.st_size}-{st.st_mtime_ns}"
+            key = f"{botocore.__version__}-{st.st_size}-{st.st_mtime_ns}-{_OPERATIONS_KEY}"
             cached = os.path.join(cache_dir, name.replace("/", "_") + f"-{key}.json")
             try:
                 with open(cached, encoding="utf-8") as f:

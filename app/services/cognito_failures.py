@@ -1,11 +1,11 @@
-"""Every exception a ResendConfirmationCode call can raise, decoded into the error catalog."""
+"""Every exception an unsigned Cognito call can raise, decoded into the error catalog."""
 
 from __future__ import annotations
 
 import logging
 import socket
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.errors import SERVICE_ERRORS, decode
@@ -16,10 +16,12 @@ logger = logging.getLogger(__name__)
 _MASK = "••••••"
 
 
-def _scrub(text: str, secret_hash: str | None) -> str:
-    """Remove the SecretHash from an exception's text (botocore may echo parameter values)."""
-    if secret_hash:
-        text = text.replace(secret_hash, _MASK)
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    """Remove secret values (the SecretHash, a password) from an exception's text: botocore
+    may echo parameter values."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, _MASK)
     return text
 
 
@@ -46,14 +48,24 @@ def _is_dns_failure(exc: BaseException) -> bool:
     return False
 
 
-def map_exception(exc: BaseException, *, secret_hash: str | None = None) -> DecodedFailure:
-    """Decode any exception a boto3 call may raise into the error catalog."""
+def map_exception(
+    exc: BaseException,
+    *,
+    secret_hash: str | None = None,
+    secrets: Sequence[str] = (),
+    operation: str = "ResendConfirmationCode",
+) -> DecodedFailure:
+    """Decode any exception a boto3 call may raise into the error catalog.
+
+    `secret_hash` and `secrets` are scrubbed from every text kept or logged.
+    """
     from botocore import exceptions as bex
     from botocore.parsers import ResponseParserError
 
-    message = _scrub(str(exc), secret_hash)
+    hidden = (*secrets, secret_hash) if secret_hash else tuple(secrets)
+    message = _scrub(str(exc), hidden)
     if isinstance(exc, bex.ClientError):
-        return _decode_client_error(exc.response, secret_hash)
+        return _decode_client_error(exc.response, hidden)
     # Order matters: ConnectTimeoutError and SSLError are also ConnectionErrors.
     if isinstance(exc, bex.ConnectTimeoutError):
         return decode("ConnectTimeout", message)
@@ -83,16 +95,16 @@ def map_exception(exc: BaseException, *, secret_hash: str | None = None) -> Deco
         return decode("InvalidEndpointUrl", message)
     # The traceback goes to the log (never to the user), scrubbed like the message: an
     # exception's text may quote the parameters it was given.
-    trace = _scrub("".join(traceback.format_exception(exc)), secret_hash)
-    logger.error("unexpected %s during ResendConfirmationCode\n%s", type(exc).__name__, trace)
+    trace = _scrub("".join(traceback.format_exception(exc)), hidden)
+    logger.error("unexpected %s during %s\n%s", type(exc).__name__, operation, trace)
     return decode("UnknownError", f"{type(exc).__name__}: {message}"[:500])
 
 
-def _decode_client_error(response: Mapping[str, Any], secret_hash: str | None) -> DecodedFailure:
+def _decode_client_error(response: Mapping[str, Any], secrets: Sequence[str]) -> DecodedFailure:
     error = response.get("Error") or {}
     meta = response.get("ResponseMetadata") or {}
     code = str(error.get("Code") or "")
-    message = _scrub(str(error.get("Message") or ""), secret_hash)
+    message = _scrub(str(error.get("Message") or ""), secrets)
     request_id = meta.get("RequestId") or None
     status = meta.get("HTTPStatusCode")
     status = status if isinstance(status, int) else None

@@ -1,4 +1,4 @@
-"""The Cognito gateway: unsigned ResendConfirmationCode calls, bounded retries, errors decoded."""
+"""The Cognito gateway: unsigned calls (resend, sign-up, confirm), bounded retries, decoding."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import decode
-from app.core.outcome import Attempt, DecodedFailure, DeliveryDetails, DeliveryMedium
+from app.core.outcome import (
+    Attempt,
+    DecodedFailure,
+    DeliveryDetails,
+    DeliveryMedium,
+    FailureKind,
+)
 from app.core.request import ResendRequest
 from app.services.botocore_data import SERVICE, config_errors, isolated_session, new_session
 from app.services.cognito_failures import map_exception
@@ -42,17 +48,41 @@ class GatewayConfig:
 
 
 @dataclass(frozen=True)
-class _Outcome:
-    """The result of one HTTP call: delivery details or a decoded failure."""
+class CallOutcome:
+    """The result of one HTTP call: delivery details, a success without any, or a failure.
+
+    `notes` is what else the answer said that the attempt should show (a new user's sub).
+    """
 
     delivery: DeliveryDetails | None = None
     failure: DecodedFailure | None = None
     request_id: str | None = None
     http_status: int | None = None
+    succeeded: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class UnsignedCall:
+    """One unauthenticated cognito-idp operation, ready to send.
+
+    `method` is botocore's snake_case name; `params` holds secret values in the clear
+    (the SecretHash, a password), so `secrets` lists them for scrubbing from any error
+    text; `parse` turns a successful answer into a CallOutcome. `retry_codes`, when set,
+    narrows the catalog's retryable failures to those that cannot have changed anything
+    (a SignUp that did reach Cognito would answer its retry with UsernameExists).
+    """
+
+    operation: str  # as the model names it, for logs
+    method: str
+    params: Mapping[str, object] = field(repr=False)
+    parse: Callable[[Mapping[str, Any]], CallOutcome] = field(repr=False)
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    retry_codes: frozenset[str] | None = None
 
 
 class CognitoGateway:
-    """Sends ResendConfirmationCode with botocore, unsigned; one client per (region, endpoint).
+    """Sends unsigned Cognito calls with botocore; one client per (region, endpoint).
 
     Thread-safe: the UI calls `send` from worker threads. botocore clients are safe to share
     between threads once created; creating them is not, hence the lock.
@@ -135,7 +165,19 @@ class CognitoGateway:
     # -- sending ----------------------------------------------------------------------------
 
     def send(self, attempt: Attempt, request: ResendRequest) -> Attempt:
-        """Call ResendConfirmationCode for `attempt`; never raises for service or network errors.
+        """Call ResendConfirmationCode for `attempt`; never raises for service or network errors."""
+        secret_hash = request.secret_hash.reveal() if request.secret_hash else None
+        call = UnsignedCall(
+            operation="ResendConfirmationCode",
+            method="resend_confirmation_code",
+            params=request.to_api_params(),
+            parse=parse_delivery,
+            secrets=(secret_hash,) if secret_hash else (),
+        )
+        return self.call(attempt, call)
+
+    def call(self, attempt: Attempt, call: UnsignedCall) -> Attempt:
+        """Send `call` for `attempt`; never raises for service or network errors.
 
         Retries only what cannot have reached Cognito or what Cognito says is safe to
         retry (throttling, internal errors, 5xx without a code, refused connections,
@@ -145,14 +187,17 @@ class CognitoGateway:
         budget = max(1, self._config.max_attempts)
         retries = 0
         while True:
-            outcome = self._send_once(attempt, request)
+            outcome = self._send_once(attempt, call)
             failure = outcome.failure
             if failure is None or not failure.retryable or retries + 1 >= budget:
+                break
+            if call.retry_codes is not None and failure.code not in call.retry_codes:
                 break
             retries += 1
             delay = self._backoff(retries)
             logger.info(
-                "resend profile=%r username=%r: %s, retry %d of %d in %.2fs",
+                "%s profile=%r username=%r: %s, retry %d of %d in %.2fs",
+                call.operation,
                 attempt.profile,
                 attempt.username,
                 failure.code,
@@ -168,14 +213,21 @@ class CognitoGateway:
                 http_status=outcome.http_status,
                 retries=retries,
             )
+        elif outcome.failure is None:
+            result = attempt.succeeded(
+                request_id=outcome.request_id, http_status=outcome.http_status, retries=retries
+            )
         else:
-            assert outcome.failure is not None
             result = attempt.failed(outcome.failure, retries=retries)
+        if outcome.notes:
+            notes = "\n\n".join(n for n in (result.notes, outcome.notes) if n)
+            result = replace(result, notes=notes)
         logger.info(
-            "resend profile=%r username=%r outcome=%s latency_ms=%.0f retries=%d request_id=%s",
+            "%s profile=%r username=%r outcome=%s latency_ms=%.0f retries=%d request_id=%s",
+            call.operation,
             result.profile,
             result.username,
-            result.failure.code if result.failure else "Delivered",
+            result.failure.code if result.failure else result.status.value,
             result.latency_ms or 0.0,
             retries,
             result.request_id,
@@ -186,22 +238,53 @@ class CognitoGateway:
         ceiling = min(self._config.backoff_cap, self._config.backoff_base * 2 ** (retry - 1))
         return self._rng.uniform(0.0, ceiling)
 
-    def _send_once(self, attempt: Attempt, request: ResendRequest) -> _Outcome:
-        secret_hash = request.secret_hash.reveal() if request.secret_hash else None
+    def _send_once(self, attempt: Attempt, call: UnsignedCall) -> CallOutcome:
         if not attempt.region.strip():
-            return _Outcome(failure=decode("NoRegion", "The profile has no region."))
+            return CallOutcome(failure=decode("NoRegion", "The profile has no region."))
         try:
             client = self._client(attempt.region.strip(), attempt.endpoint_url)
-            response = client.resend_confirmation_code(**request.to_api_params())
+            response = getattr(client, call.method)(**call.params)
         except Exception as exc:  # every failure becomes a decoded outcome
-            return _Outcome(failure=map_exception(exc, secret_hash=secret_hash))
-        return _parse_success(response)
+            failure = map_exception(exc, secrets=call.secrets, operation=call.operation)
+            if not attempt.used_secret_hash and failure.kind is FailureKind.SERVICE:
+                # Only the caller knows that no SecretHash went out (Cognito's words are
+                # the same for a missing and a wrong one).
+                failure = decode(
+                    failure.code,
+                    failure.aws_message,
+                    request_id=failure.request_id,
+                    http_status=failure.http_status,
+                    secret_hash_sent=False,
+                )
+            return CallOutcome(failure=failure)
+        return call.parse(response)
 
 
-def _parse_success(response: Mapping[str, Any]) -> _Outcome:
+def response_ids(response: Mapping[str, Any]) -> tuple[str | None, int | None]:
+    """The request id and HTTP status of a successful answer."""
     meta = response.get("ResponseMetadata") or {}
-    request_id = meta.get("RequestId") or None
     status = meta.get("HTTPStatusCode")
+    return meta.get("RequestId") or None, status if isinstance(status, int) else None
+
+
+def parse_delivery_details(details: Mapping[str, Any]) -> DeliveryDetails:
+    """CodeDeliveryDetails as typed values (an unknown medium becomes None)."""
+    medium_text = str(details.get("DeliveryMedium") or "")
+    try:
+        medium: DeliveryMedium | None = DeliveryMedium(medium_text)
+    except ValueError:
+        medium = None
+    return DeliveryDetails(
+        destination=str(details.get("Destination") or ""),
+        medium=medium,
+        attribute_name=str(details.get("AttributeName") or ""),
+    )
+
+
+def parse_delivery(response: Mapping[str, Any]) -> CallOutcome:
+    """ResendConfirmationCode's answer: CodeDeliveryDetails is required (COGNITO.md: a
+    truncated body parses as a success holding only ResponseMetadata)."""
+    request_id, status = response_ids(response)
     details = response.get("CodeDeliveryDetails")
     if not isinstance(details, Mapping):
         # botocore turns an unparseable JSON body into {"message": <body>} rather than raising.
@@ -213,15 +296,7 @@ def _parse_success(response: Mapping[str, Any]) -> _Outcome:
             request_id=request_id,
             http_status=status,
         )
-        return _Outcome(failure=failure, request_id=request_id, http_status=status)
-    medium_text = str(details.get("DeliveryMedium") or "")
-    try:
-        medium: DeliveryMedium | None = DeliveryMedium(medium_text)
-    except ValueError:
-        medium = None
-    delivery = DeliveryDetails(
-        destination=str(details.get("Destination") or ""),
-        medium=medium,
-        attribute_name=str(details.get("AttributeName") or ""),
+        return CallOutcome(failure=failure, request_id=request_id, http_status=status)
+    return CallOutcome(
+        delivery=parse_delivery_details(details), request_id=request_id, http_status=status
     )
-    return _Outcome(delivery=delivery, request_id=request_id, http_status=status)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.services.profile_repository import ProfileRepository
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import SecretStore
+    from app.services.signup_pipeline import SignUpPipeline
     from app.services.trigger_service import TriggerService
 
 T = TypeVar("T")
@@ -174,6 +175,25 @@ class Composition:
         from app.services.pipeline import ResendPipeline
 
         return ResendPipeline(
+            self.gateway(),
+            history if history is not None else self.history(),
+            self.resolver(keyring=keyring, sandbox=sandbox),
+            self.triggers(),
+        )
+
+    def signup_pipeline(
+        self,
+        *,
+        history: HistorySink | None = None,
+        keyring: bool = True,
+        sandbox: SandboxCredentials | None = None,
+    ) -> SignUpPipeline:
+        """Sign-ups and confirmations: this stack's gateway and the history store (or
+        `history`), credentials resolved as for a resend, the sandbox's local trigger runs
+        in the notes."""
+        from app.services.signup_pipeline import SignUpPipeline
+
+        return SignUpPipeline(
             self.gateway(),
             history if history is not None else self.history(),
             self.resolver(keyring=keyring, sandbox=sandbox),

@@ -34,6 +34,7 @@ CSV_HEADER = (
     "batch_id",
     "metadata_keys",
     "aws_message",
+    "kind",  # last: the columns before it kept their places when it came
 )
 
 # A spreadsheet runs a cell that starts with these as a formula ("CSV injection"); the
@@ -79,6 +80,7 @@ def csv_row(a: Attempt) -> list[str]:
         a.batch_id or "",
         ";".join(k for k, _v in a.client_metadata),
         f.aws_message if f else "",
+        a.kind.value,
     ]
     return [*(_cell(t) for t in texts), *numbers, *(_cell(t) for t in more)]
 

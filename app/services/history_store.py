@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, AttemptKind, Status
 from app.core.serialize import AttemptFormatError, attempt_from_dict, attempt_to_dict
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # How long a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_MS = 15_000
 # Separates the searched fields in the `search` column; a needle holding it matches nothing.
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     status     TEXT NOT NULL,
     outcome    TEXT NOT NULL,      -- Attempt.outcome_label: "Delivered" or the failure title
     batch_id   TEXT,
+    kind       TEXT NOT NULL DEFAULT 'resend',  -- Attempt.kind (schema 3)
     search     TEXT NOT NULL,      -- casefolded username{_SEP!r}profile{_SEP!r}outcome
     data       TEXT NOT NULL       -- attempt_to_dict(a) as JSON
 );
@@ -60,16 +61,19 @@ CREATE INDEX IF NOT EXISTS attempts_by_batch ON attempts (batch_id, started_at);
 -- `search` from these small indexes instead of scanning the rows and their JSON.
 CREATE INDEX IF NOT EXISTS attempts_text_by_time ON attempts (started_at, search);
 CREATE INDEX IF NOT EXISTS attempts_text_by_profile ON attempts (profile, started_at, search);
+-- Schema 3: sign-ups, confirmations and resends side by side, filterable by kind.
+CREATE INDEX IF NOT EXISTS attempts_by_kind ON attempts (kind, started_at);
 """
 
 _UPSERT = """
 INSERT INTO attempts (attempt_id, started_at, profile, username, status, outcome, batch_id,
-                      search, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      kind, search, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (attempt_id) DO UPDATE SET
     started_at = excluded.started_at, profile = excluded.profile,
     username = excluded.username, status = excluded.status, outcome = excluded.outcome,
-    batch_id = excluded.batch_id, search = excluded.search, data = excluded.data
+    batch_id = excluded.batch_id, kind = excluded.kind, search = excluded.search,
+    data = excluded.data
 """
 # Keeping the row (upsert, not INSERT OR REPLACE) keeps its rowid, so an attempt that
 # goes from PENDING to DELIVERED keeps its place among attempts of the same instant.
@@ -90,6 +94,7 @@ class HistoryFilter:
     username: str | None = None
     status: Status | None = None
     batch_id: str | None = None
+    kind: AttemptKind | None = None
 
 
 class HistoryStoreError(Exception):
@@ -125,6 +130,9 @@ def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
     if flt.batch_id is not None:
         clauses.append("batch_id = ?")
         params.append(flt.batch_id)
+    if flt.kind is not None:
+        clauses.append("kind = ?")
+        params.append(AttemptKind(flt.kind).value)
     needle = flt.text.strip().casefold()
     if needle:
         if _SEP in needle:
@@ -140,7 +148,7 @@ def _text_index(flt: HistoryFilter) -> str:
     attempts_by_time for its exact order and then read every row's JSON to test it)."""
     if not flt.text.strip() or flt.username is not None or flt.status is not None:
         return ""
-    if flt.batch_id is not None:
+    if flt.batch_id is not None or flt.kind is not None:
         return ""
     if flt.profile is not None:
         return "INDEXED BY attempts_text_by_profile"
@@ -157,6 +165,7 @@ def _row_values(a: Attempt) -> tuple[object, ...]:
         a.status.value,
         a.outcome_label,
         a.batch_id,
+        a.kind.value,
         _search_key(a),
         data,
     )
@@ -320,8 +329,10 @@ class HistoryStore:
             # Another process may have created it while we waited for the write lock.
             current = conn.execute("PRAGMA user_version").fetchone()[0]
             if current < SCHEMA_VERSION:
-                # 0 -> 1 created the table and indexes; 1 -> 2 added the covering indexes.
-                # Every statement is IF NOT EXISTS, so running them all covers both.
+                # 0 -> 1 created the table and indexes; 1 -> 2 added the covering indexes;
+                # 2 -> 3 adds the kind column (below) and its index. Every statement is
+                # IF NOT EXISTS, so running them all covers each step.
+                _add_kind_column(conn)
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
@@ -466,6 +477,24 @@ class HistoryStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _add_kind_column(conn: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: a `kind` column, filled from the JSON of rows that already carry one.
+
+    Rows written before Attempt had a kind read back as resends (its default), and the
+    column's default says the same, so only rows whose JSON names another kind change.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(attempts)")}
+    if not columns or "kind" in columns:
+        return  # a new file (CREATE TABLE has the column) or already migrated
+    conn.execute("ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'resend'")
+    conn.execute(
+        "UPDATE attempts SET kind = json_extract(data, '$.kind') "
+        "WHERE json_valid(data) AND json_extract(data, '$.kind') IN "
+        f"({', '.join('?' for _ in AttemptKind)}) AND json_extract(data, '$.kind') != 'resend'",
+        [k.value for k in AttemptKind],
+    )
 
 
 class _UnusableDatabaseError(Exception):

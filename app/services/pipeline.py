@@ -120,6 +120,25 @@ def _prepare_with(
     return PreparedResend(attempt, profile, request)
 
 
+def with_trigger_notes(triggers: TriggerRuns | None, profile: Profile, final: Attempt) -> Attempt:
+    """`final` with the sandbox's local trigger run added to its notes, when one ran for it
+    (a resend's CustomMessage_ResendCode, a sign-up's CustomMessage_SignUp)."""
+    url, request_id = profile.endpoint_url, final.request_id
+    if triggers is None or not profile.builtin or not url or request_id is None:
+        return final
+    try:
+        run = triggers.run_for(url, request_id)
+    except Exception:  # the call itself is done; its trigger details are a bonus
+        logger.warning("could not read the trigger run of %s", request_id, exc_info=True)
+        return final
+    if run is None:
+        return final
+    from app.services.trigger_notes import trigger_run_notes
+
+    notes = "\n\n".join(n for n in (final.notes, trigger_run_notes(run)) if n)
+    return replace(final, notes=notes)
+
+
 class ResendPipeline:
     """Runs resends end to end; `execute` blocks (call it off the UI thread), never raises."""
 
@@ -195,26 +214,15 @@ class ResendPipeline:
             return prepared.attempt.failed(prepared.refusal)
         final = self._gateway.send(prepared.attempt, prepared.request)
         final = judge(final, prepared.diagnosis, client_can_simulate=prepared.client_can_simulate)
-        return self._with_trigger_notes(prepared.profile, final)
-
-    def _with_trigger_notes(self, profile: Profile, final: Attempt) -> Attempt:
-        """`final` with the sandbox's local trigger run in `notes`, when one ran for it."""
-        url, request_id = profile.endpoint_url, final.request_id
-        if self._triggers is None or not profile.builtin or not url or request_id is None:
-            return final
-        try:
-            run = self._triggers.run_for(url, request_id)
-        except Exception:  # the send itself is done; its trigger details are a bonus
-            logger.warning("could not read the trigger run of %s", request_id, exc_info=True)
-            return final
-        if run is None:
-            return final
-        from app.services.trigger_notes import trigger_run_notes
-
-        return replace(final, notes=trigger_run_notes(run))
+        return with_trigger_notes(self._triggers, prepared.profile, final)
 
     def _record(self, final: Attempt) -> None:
-        try:
-            self._history.append(final)
-        except Exception:  # a full disk must not hide the outcome of the call itself
-            logger.exception("could not record attempt %s in the history", final.attempt_id)
+        record(self._history, final)
+
+
+def record(history: HistorySink, final: Attempt) -> None:
+    """The one history write of a finished attempt; a failed write is logged, not raised."""
+    try:
+        history.append(final)
+    except Exception:  # a full disk must not hide the outcome of the call itself
+        logger.exception("could not record attempt %s in the history", final.attempt_id)

@@ -16,8 +16,6 @@ from app.core.outcome import (
     DeliveryDetails,
     DeliveryMedium,
     DeliveryVerdict,
-    Status,
-    utc_now,
 )
 from app.services.admin_reader import AdminReader, AdminReadError
 from app.services.aws_session import AdminTarget
@@ -192,14 +190,8 @@ class SupportActions:
         else:
             notes += " Email and phone stay unverified: password reset cannot reach the user."
         meta = answer.get("ResponseMetadata") or {}
-        end = utc_now()
-        done = replace(
-            attempt,
-            status=Status.DELIVERED,
-            request_id=meta.get("RequestId"),
-            http_status=meta.get("HTTPStatusCode"),
-            finished_at=end,
-            latency_ms=(end - attempt.started_at).total_seconds() * 1000.0,
-            notes=notes,
+        # SUCCEEDED, not DELIVERED: AdminConfirmSignUp sends nothing.
+        done = attempt.succeeded(
+            request_id=meta.get("RequestId"), http_status=meta.get("HTTPStatusCode")
         )
-        return self._record(done)
+        return self._record(replace(done, notes=notes))

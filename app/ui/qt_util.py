@@ -7,7 +7,15 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 from qasync import asyncSlot
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -40,6 +48,21 @@ async def dialog_result(dialog: Any) -> bool:
         # Already gone when its parent window closed while the answer was awaited.
         with contextlib.suppress(RuntimeError):
             dialog.deleteLater()
+
+
+def ok_cancel_buttons(
+    dialog: QDialog, ok_text: str, ok_name: str
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (renamed to what it does, e.g. "Confirm") and Cancel, wired to accept/reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    name_widget(ok, ok_name)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
 
 
 def read_only_table(table: QTableWidget) -> None:

@@ -170,7 +170,7 @@ def test_support_actions_change_the_user_and_land_in_the_history(
     assert invited.kind is AttemptKind.ADMIN_RESEND_INVITATION
     assert invited.delivery is not None and invited.delivery.destination == "d***@e***.com"
     confirmed = actions.confirm(target, "alice", mark_verified="email")
-    assert confirmed.status is Status.DELIVERED, confirmed.failure
+    assert confirmed.status is Status.SUCCEEDED, confirmed.failure
     assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.outcome_label == "Confirmed"
     assert history == [invited, confirmed]
     after = _diagnose(service, fresh_sandbox, "alice")
@@ -225,3 +225,36 @@ def test_why_didnt_it_arrive_reads_the_bounce(
     assert items[0].title == "Cognito logged a delivery error for this user", items
     titles = [i.title for i in items]
     assert "Cognito's daily email cap" in titles and "Only the newest code works" in titles
+
+
+def test_why_didnt_it_arrive_shows_the_triggers_log_lines(
+    fresh_sandbox: Sandbox, service: DiagnosisService
+) -> None:
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    info = fresh_sandbox.info
+    fresh_sandbox.set_custom_message_trigger("tests/data/triggers/handlers.py:ok")
+    service.reader.forget()
+    try:
+        cognito = boto3.session.Session().client(
+            "cognito-idp", region_name=info.region, endpoint_url=info.endpoint_url,
+            config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}),
+        )  # fmt: skip
+        started = Attempt("Sandbox", "alice", info.client("protected").client_id, info.region)
+        cognito.resend_confirmation_code(ClientId=started.client_id, Username="alice")
+        sent = started.delivered(
+            DeliveryDetails("a***@e***.com", DeliveryMedium.EMAIL, "email"),
+            request_id=None,
+            http_status=200,
+        )
+        items = service.why_not_arrived(_target(fresh_sandbox), sent)
+    finally:
+        fresh_sandbox.set_custom_message_trigger(None)
+        service.reader.forget()
+    by_title = {i.title: i for i in items}
+    trigger = by_title["The CustomMessage trigger's log lines around the send (best-effort)"]
+    assert "START RequestId" in trigger.detail
+    assert "A trigger may have changed the text" in by_title
+    assert "No delivery error was logged" in by_title

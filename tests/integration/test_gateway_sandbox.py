@@ -117,9 +117,10 @@ def test_missing_secret(gateway: CognitoGateway, fresh_sandbox: Sandbox) -> None
     result = _call(gateway, fresh_sandbox, "alice", client="secret", secret=None)
     assert _failure_code(result) == "NotAuthorizedException"
     # Cognito (and the sandbox) answer a missing hash as a wrong one: "Unable to verify
-    # secret hash for client <id>" (COGNITO.md, SecretHash); InitiateAuth's own wording
-    # is what used to say "missing".
-    assert result.failure is not None and result.failure.title == "Wrong client secret"
+    # secret hash for client <id>" (COGNITO.md, SecretHash). The app knows it sent none,
+    # so it says the secret is missing, not wrong.
+    assert result.failure is not None and result.failure.title == "Client secret missing"
+    assert result.failure.aws_message.startswith("Unable to verify secret hash")
 
 
 def test_unknown_user_is_an_error_for_the_public_client(

@@ -126,9 +126,9 @@ def test_missing_secret_for_a_secret_client_is_explained(
     creds = ClientCredentials(fresh_sandbox.info.client("secret").client_id, None)
     final = service.run(begin_attempt(profile, raw), profile, raw, creds)
     # Cognito (and the sandbox) answer a missing hash as a wrong one: "Unable to verify
-    # secret hash for client <id>" (COGNITO.md, SecretHash); InitiateAuth's own wording
-    # is what used to say "missing".
-    assert final.failure is not None and final.failure.title == "Wrong client secret"
+    # secret hash for client <id>" (COGNITO.md, SecretHash). The app knows it sent none,
+    # so it says the secret is missing, not wrong.
+    assert final.failure is not None and final.failure.title == "Client secret missing"
     assert not final.used_secret_hash
 
 

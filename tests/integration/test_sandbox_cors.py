@@ -200,37 +200,33 @@ def test_stop_closes_kept_alive_connections() -> None:
         box.stop()
 
 
-def _rate(box: Sandbox, reuse: bool, calls: int = 200) -> float:
-    parts = urlsplit(box.info.endpoint_url)
-    body = {"ClientId": box.info.client("public").client_id, "Username": "alice"}
-    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
-    started = time.perf_counter()
-    try:
-        for _ in range(calls):
-            if not reuse:
-                conn.close()
-                conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
-            status, _, _ = _call(conn, "ResendConfirmationCode", body, None)
-            assert status == 200
-    finally:
-        conn.close()
-    return calls / (time.perf_counter() - started)
+def test_200_sequential_resends_share_one_connection(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every answer keeps the connection open: 200 resends travel over one socket.
 
-
-def test_measure_200_sequential_resends(capsys: pytest.CaptureFixture[str]) -> None:
+    The rate is printed for the record only; speed targets live in bench/ (the sandbox row
+    of `make bench`), not in a timed test on two shared cores.
+    """
     # Its own sandbox: a resend limit that lets all 200 deliver a code.
     box = Sandbox(resend_limit=10_000)
     box.start()
+    parts = urlsplit(box.info.endpoint_url)
+    body = {"ClientId": box.info.client("public").client_id, "Username": "alice"}
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
     try:
-        kept = _rate(box, reuse=True)
-        fresh = _rate(box, reuse=False)
+        started = time.perf_counter()
+        _call(conn, "ResendConfirmationCode", body, None)
+        first = conn.sock
+        assert first is not None
+        for _ in range(199):
+            status, _, _ = _call(conn, "ResendConfirmationCode", body, None)
+            assert status == 200
+            assert conn.sock is first, "the sandbox closed a kept-alive connection"
+        rate = 200 / (time.perf_counter() - started)
     finally:
+        conn.close()
         box.stop()
     with capsys.disabled():
-        print(f"\n200 sequential resends: {kept:.0f}/s on one kept-alive connection, "
-              f"{fresh:.0f}/s with a new connection per call")  # fmt: skip
-    # Not a benchmark gate (2 shared cores): only that reuse is not slower by much.
-    assert kept > 0.7 * fresh
+        print(f"\n200 sequential resends on one kept-alive connection: {rate:.0f}/s")
 
 
 def test_a_crash_still_answers_with_cors() -> None:

@@ -1,19 +1,22 @@
-"""1 and 6: a scripted session with real secrets in the real keyring leaves no secret and
-no SecretHash in any file the app wrote, in any output, or in the log; the log is a
-rotating file under the platform log folder, botocore at WARNING, metadata keys only.
+"""1 and 6: a scripted session with real secrets in the real keyring leaves no secret, no
+SecretHash and no sign-up password in any file the app wrote, in any output, or in the
+log; the log is a rotating file under the platform log folder, botocore at WARNING,
+metadata keys only.
 
 The session (one test, so that everything is scanned together): profiles added through
 the CLI with `--secret-stdin`, 100 resends through ResendService (the real SecretStore,
 gateway, HistoryStore and log set-up) against the sandbox's `secret` client -- deliveries
-and every failure kind -- a few through the CLI too, history exported to CSV and JSON
-by `python main.py history export`, every row copied as an AWS CLI command. Then every
-file under the test's XDG folders (config, history DB with its WAL and SHM, logs,
-exports) and every captured output is scanned. A negative control proves the scanner
+and every failure kind -- a few through the CLI too, sign-ups (typed, refused and
+generated passwords) and confirmations in process and by the CLI, history exported to
+CSV and JSON by `python main.py history export`, every row copied as an AWS CLI command.
+Then every file under the test's XDG folders (config, history DB with its WAL and SHM,
+logs, exports) and every captured output is scanned. A negative control proves the scanner
 finds a planted value in each of those places.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import socket
@@ -32,15 +35,18 @@ from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
 from app.core.request import ResendInput, validate
 from app.core.secrets import Secret, compute_secret_hash
+from app.core.signup import ConfirmInput, SignUpInput, validate_signup
 from app.sandbox.faults import ERROR_FAULTS, WIRE_FAULTS
 from app.sandbox.server import Sandbox
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+from app.services.credentials import CredentialResolver
 from app.services.history_store import HistoryFilter, HistoryStore
 from app.services.logging_setup import configure_logging
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
 from app.services.resend_service import ResendService
 from app.services.secret_store import SecretStore, SecretStoreError
+from app.services.signup_pipeline import SignUpPipeline
 from tests.reliability.support import files_under, run_cli, scan, xdg_roots
 
 pytestmark = pytest.mark.timeout(300)
@@ -150,6 +156,12 @@ def test_a_whole_session_leaves_no_secret_anywhere(
         for u in ("alice", "fault-internal", "fault-drop"):
             hashes.add(compute_secret_hash(u, client.client_id, Secret(secret)).reveal())
 
+        # -- sign-ups with passwords: in process, and through the CLI -----------------------
+        monkeypatch.setattr("app.services.signup_pipeline.compute_secret_hash", recording_hash)
+        passwords = _signup_session(store, gateway, history, repo, outputs)
+        for u in ("cli-signup-typed", "cli-signup-generated", "cli-confirm"):
+            hashes.add(compute_secret_hash(u, client.client_id, Secret(secret)).reveal())
+
         # -- exports and "copy as AWS CLI" -----------------------------------------------------
         exports = tmp_path / "exports"
         exports.mkdir()
@@ -162,13 +174,13 @@ def test_a_whole_session_leaves_no_secret_anywhere(
         clipboard = "\n".join(aws_cli_command(a) for a in history.iter_filtered(_all()))
         outputs["copied AWS CLI commands"] = clipboard
         assert clipboard.count("aws cognito-idp resend-confirmation-code") >= RESENDS
-        assert "<SECRET_HASH>" in clipboard
+        assert "<SECRET_HASH>" in clipboard and "--password '<PASSWORD>'" in clipboard
 
         # -- the scan, first while the history is open (its WAL and SHM exist) ---------------
         wal = paths.history_db.with_name(paths.history_db.name + "-wal")
         assert wal.exists(), "expected the WAL next to the open history"
         outputs["log records (raw, before redaction)"] = caplog.text
-        needles = [secret, WRONG_SECRET, *hashes]
+        needles = [secret, WRONG_SECRET, *hashes, *passwords]
         roots = [*xdg_roots(), exports]
         hits_open = scan(roots, needles, outputs)
         history.close()
@@ -191,7 +203,8 @@ def test_a_whole_session_leaves_no_secret_anywhere(
 
         print(
             f"\n{len(finals)} resends in process + 3 by CLI; outcomes {dict(codes)}; "
-            f"{len(hashes)} SecretHashes + 2 secrets searched in "
+            f"{len(hashes)} SecretHashes + 2 secrets + {len(passwords)} sign-up passwords "
+            "searched in "
             f"{len(files_under(roots))} files and "
             f"{len(outputs)} outputs: 0 hits"
         )
@@ -204,6 +217,55 @@ def test_a_whole_session_leaves_no_secret_anywhere(
     finally:
         for name in ("Leaky", "Wrong", "Refused", "Nowhere", "Gone"):
             run_cli("profiles", "remove", name)
+
+
+def _signup_session(
+    store: SecretStore,
+    gateway: CognitoGateway,
+    history: HistoryStore,
+    repo: ProfileRepository,
+    outputs: dict[str, str],
+) -> list[str]:
+    """Sign-ups (and confirmations) with passwords through SignUpPipeline and the CLI:
+    accepted, refused by the pool's policy, refused before sending, generated. Returns
+    every password used, to be searched for."""
+    typed = "Typed-Pw1!" + uuid.uuid4().hex
+    weak = "weakpw" + uuid.uuid4().hex  # no upper case, no symbol: the policy refuses it
+    spaced = "Spaced Pw1! " + uuid.uuid4().hex  # refused before sending (white space)
+    piped = "Piped-Pw1!" + uuid.uuid4().hex
+    leaky = repo.get("Leaky")
+    assert leaky is not None
+    pipeline = SignUpPipeline(gateway, history, CredentialResolver(store))
+    outcomes: list[Attempt] = []
+    for n, password in enumerate((typed, weak, spaced)):
+        username = f"signup-{n}-{uuid.uuid4().hex[:6]}"
+        raw = SignUpInput(
+            ResendInput("", username, client_metadata=(("flow", META_VALUE),)),
+            password=Secret(password),
+            user_attributes=[("email", f"{username}@example.com")],
+        )
+        outcomes.append(pipeline.sign_up(leaky, raw))
+        confirm = ConfirmInput(ResendInput("", username), confirmation_code="000000")
+        outcomes.append(pipeline.confirm(leaky, confirm))
+    assert any(a.failure and a.failure.code == "ParamValidation" for a in outcomes)
+
+    out = run_cli("-v", "signup", "--profile", "Leaky", "--username", "cli-signup-typed",
+                  "--email", "typed@example.com", "--password-stdin", "--json",
+                  stdin=piped + "\n")
+    assert "Traceback" not in out.stderr, out.stderr
+    outputs["signup typed stdout"], outputs["signup typed stderr"] = out.stdout, out.stderr
+    out = run_cli("-v", "confirm", "--profile", "Leaky", "--username", "cli-confirm",
+                  "--code", "123456", "--json")
+    outputs["confirm stdout"], outputs["confirm stderr"] = out.stdout, out.stderr
+    # Asked for: the generated password is printed (that output is not scanned for it,
+    # everything else is).
+    out = run_cli("-v", "signup", "--profile", "Leaky", "--username", "cli-signup-generated",
+                  "--email", "generated@example.com", "--generate-password",
+                  "--show-password", "--json")
+    assert out.returncode == 0, out.stderr
+    generated = str(json.loads(out.stdout)["password"])
+    outputs["signup generated stderr"] = out.stderr
+    return [typed, weak, spaced, piped, generated]
 
 
 def _all() -> HistoryFilter:
@@ -274,7 +336,15 @@ def test_every_secret_carrier_masks_its_secret_in_repr_str_and_format() -> None:
     from app.services.secret_store import KeyringProblem
 
     err = SecretStoreError(KeyringProblem.FAILED, "could not save", profile="p")
-    carriers: list[object] = [s, creds, request, hashed, err]
+    signup = validate_signup(
+        SignUpInput(ResendInput("cid", "alice"), password=s, user_attributes=[("k", "v")])
+    ).request
+    assert signup is not None
+    signup = signup.with_secret_hash(compute_secret_hash("alice", "cid", s))
+    from app.services.signup_calls import signup_call
+
+    carriers: list[object] = [s, creds, request, hashed, err, signup, signup_call(signup),
+                              SignUpInput(ResendInput("cid", "alice"), password=s)]
     try:
         from app.ui.controllers.types import ProfileEdit, SendRequest
 

@@ -13,6 +13,7 @@ from app.ui.controllers.provisioning import ProvisioningController
 from app.ui.controllers.sandbox import SandboxController
 from app.ui.controllers.sending import SendingController
 from app.ui.controllers.session import Session
+from app.ui.controllers.signup import SignUpController
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.trigger import TriggerController
 from app.ui.controllers.types import ServiceFactories
@@ -39,8 +40,14 @@ class WindowControllers:
             self.session, self.profiles, self.sandbox, self.tasks,
             diagnosis_for=self.diagnosis.for_send,
         )  # fmt: skip
+        self.signup = SignUpController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
+        # -- support view (issue 14): its own debounced diagnosis, so it never competes with
+        # the developer form's card for the one "newest request"; same admin services.
+        self.support_diagnosis = DiagnosisController(
+            self.tasks, self.admin.services, self.admin.target
+        )
         self._batch: BatchController | None = None
         # Team provisioning (keyring14): import an exported file or from an AWS account.
         self.provisioning = ProvisioningController(self.session, self.tasks)

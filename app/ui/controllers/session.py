@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.services.profile_repository import ProfileRepository
     from app.services.sandbox_service import SandboxService
     from app.services.secret_store import KeyringStatus, SecretStore
+    from app.services.signup_pipeline import SignUpPipeline
     from app.services.trigger_service import TriggerService
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class Session(QObject):
         self.history: HistoryStore | None = None
         self.repo: ProfileRepository | None = None
         self.pipeline: ResendPipeline | None = None
+        # Sign-ups and confirmations: the same gateway, history and resolver.
+        self.signup_pipeline: SignUpPipeline | None = None
         self.sandbox: SandboxService | None = None
         self.sandbox_info: SandboxInfo | None = None
         self.keyring_status: KeyringStatus | None = None
@@ -221,6 +224,12 @@ class Session(QObject):
         repo = cast("ProfileRepository", results[3])
         self.secrets, self.repo, self.gateway = secrets, repo, gateway
         self.pipeline = await blocking(self._build_pipeline, gateway, secrets, history)
+        from app.services.signup_pipeline import SignUpPipeline
+
+        # The trigger service was built with the pipeline (in the worker): no I/O here.
+        self.signup_pipeline = SignUpPipeline(
+            gateway, history, self.pipeline.resolver, self.trigger_service()
+        )
         # No keyring call here: it is checked when a stored profile first needs it.
         user_profiles, problem = await blocking(_list_profiles, repo)
         if problem:

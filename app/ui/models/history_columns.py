@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, Severity, Status
 
 COL_TIME = 0
 COL_PROFILE = 1
@@ -63,12 +63,21 @@ def _is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
+def outcome_color(a: Attempt) -> QColor:
+    """An attempt's colour: an information outcome ("already confirmed") is not a red
+    failure, it reads as a neutral blue."""
+    if a.status is Status.FAILED and a.failure is not None and a.failure.severity is Severity.INFO:
+        dark = _is_dark(QGuiApplication.palette() if QGuiApplication.instance() else QPalette())
+        return QColor("#58a6ff" if dark else "#0969da")
+    return status_color(a.status)
+
+
 def status_color(status: Status) -> QColor:
     """Green / red / grey that read well on the current palette's base colour."""
     app = QGuiApplication.instance()
     palette = QGuiApplication.palette() if app is not None else QPalette()
     dark = _is_dark(palette)
-    if status is Status.DELIVERED:
+    if status in (Status.DELIVERED, Status.SUCCEEDED):
         return QColor("#3fb950" if dark else "#1a7f37")
     if status is Status.FAILED:
         return QColor("#f85149" if dark else "#cf222e")

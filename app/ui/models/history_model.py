@@ -35,7 +35,7 @@ from app.ui.models.history_columns import (
     HEADERS,
     cell_text,
     cell_tooltip,
-    status_color,
+    outcome_color,
 )
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ def attempt_matches(flt: HistoryFilter, a: Attempt) -> bool:
     if flt.status is not None and a.status is not flt.status:
         return False
     if flt.batch_id is not None and a.batch_id != flt.batch_id:
+        return False
+    if flt.kind is not None and a.kind is not flt.kind:
         return False
     text = flt.text.strip().casefold()
     if text:
@@ -362,5 +364,5 @@ class HistoryTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.DecorationRole,
         ):
-            return status_color(a.status)
+            return outcome_color(a)
         return None

@@ -16,25 +16,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.outcome import Attempt, AttemptKind, Status
+from app.core.outcome import Attempt, AttemptKind, Severity, Status
 from app.core.verdict import delivery_note
-from app.ui.models.history_columns import format_latency, format_time, status_color
+from app.ui.models.history_columns import format_latency, format_time, outcome_color
 from app.ui.qt_util import name_widget
 
 EMPTY_TEXT = "Select an attempt to see its details"
 
 # The form's rows, in display order; a row whose value is empty is hidden.
+# What the title says while each kind of call is pending.
+_PENDING_VERBS = {
+    AttemptKind.SIGNUP: "Signing up",
+    AttemptKind.CONFIRM: "Confirming",
+}
+# The API operation of each kind (the "Call" row).
+_CALLS = {
+    AttemptKind.RESEND: "ResendConfirmationCode",
+    AttemptKind.SIGNUP: "SignUp",
+    AttemptKind.CONFIRM: "ConfirmSignUp",
+}
+
 _FORM_KEYS = (
     "Destination",
     "Medium",
     "Attribute",
+    "Diagnosis when sent",
     "Error code",
     "Kind",
     "Retrying may help",
     "HTTP status",
     "Request ID",
+    "Call",
     "Profile",
     "Username",
+    "User attributes",
+    "Confirmation code",
     "Client ID",
     "Region",
     "Endpoint",
@@ -54,8 +70,9 @@ _FORM_KEYS = (
 # Only values that can be long wrap: a wrapping label's height depends on its width,
 # which makes every text change re-measure the whole form.
 _WRAPPED = frozenset(
-    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username"}
-)
+    {"Destination", "Endpoint", "Client metadata", "Encoded data", "Notes", "Username",
+     "User attributes", "Diagnosis when sent"}
+)  # fmt: skip
 
 _SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse
@@ -74,8 +91,8 @@ def _label(text: str = "", *, name: str = "", wrap: bool = True) -> QLabel:
 
 
 def _delivered_title(a: Attempt) -> str:
-    if a.kind is AttemptKind.ADMIN_CONFIRM:
-        return f"{a.username} confirmed without a code"
+    if a.kind is AttemptKind.SIGNUP:
+        return f"Signed up {a.username}; code sent"
     if a.kind is AttemptKind.ADMIN_RESEND_INVITATION:
         return f"Invitation sent to {a.username}"
     return f"Code sent to {a.username}"
@@ -230,23 +247,31 @@ class DetailsPanel(QWidget):
 
     # ----------------------------------------------------------------- filling
     def _fill(self, a: Attempt) -> None:
-        color = status_color(a.status).name()
+        color = outcome_color(a).name()
         if color != self._status_color:  # a style sheet change re-polishes the label
             self._status_color = color
             self._status.setStyleSheet(f"color: {color};")
         f = a.failure
+        verb = _PENDING_VERBS.get(a.kind, "Sending a code to")
+        # The hedge only where the delivery may be (or was) a simulated one: a resend
+        # through a client that can simulate, not ruled out (core/verdict.py).
         note = delivery_note(a)
         if a.status is Status.DELIVERED:
             self._title.setText(_delivered_title(a))
             self._status.setText(a.outcome_label)
             self._caution.setText(note or "")
+        elif a.status is Status.SUCCEEDED:
+            self._title.setText(f"{a.outcome_label}: {a.username}")
+            self._status.setText(a.outcome_label)
         elif a.status is Status.PENDING:
-            self._title.setText(f"Sending a code to {a.username}…")
+            self._title.setText(f"{verb} {a.username}…")
             self._status.setText("Pending…")
+        elif f is not None and f.severity is Severity.INFO:
+            self._title.setText(f.title)
+            self._status.setText(f"Information — {f.code}")
         else:
             self._title.setText(f.title if f else "Failed")
             self._status.setText(f"Failed — {f.code}" if f else "Failed")
-        # The hedge only where the delivery may be (or was) a simulated one.
         self._caution_box.setHidden(note is None)
         self._why_button.setHidden(
             a.status is not Status.DELIVERED or a.kind is not AttemptKind.RESEND
@@ -301,6 +326,8 @@ class DetailsPanel(QWidget):
             values["Destination"] = d.destination
             values["Medium"] = d.medium.value if d.medium else "(not given)"
             values["Attribute"] = d.attribute_name
+        if a.diagnosis is not None:
+            values["Diagnosis when sent"] = a.diagnosis.summary
         if f is not None:
             values["Error code"] = f.code
             values["Kind"] = f.kind.value
@@ -309,8 +336,11 @@ class DetailsPanel(QWidget):
             {
                 "HTTP status": str(a.http_status) if a.http_status is not None else "",
                 "Request ID": a.request_id or "",
+                "Call": _CALLS.get(a.kind, a.kind.value),
                 "Profile": a.profile,
                 "Username": a.username,
+                "User attributes": "\n".join(f"{k} = {v}" for k, v in a.user_attributes),
+                "Confirmation code": a.confirmation_code,
                 "Client ID": a.client_id,
                 "Region": a.region,
                 "Endpoint": a.endpoint_url or "AWS (default)",

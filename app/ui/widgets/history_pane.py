@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core.cli_command import aws_cli_command
 from app.core.describe import describe_attempt
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt, AttemptKind, Status
 from app.services.history_store import HistoryFilter
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
@@ -50,6 +50,15 @@ STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
     ("Failed", Status.FAILED),
     ("Pending", Status.PENDING),
 )
+# Combo label → HistoryFilter.kind.
+KIND_CHOICES: tuple[tuple[str, AttemptKind | None], ...] = (
+    ("All kinds", None),
+    ("Resends", AttemptKind.RESEND),
+    ("Sign-ups", AttemptKind.SIGNUP),
+    ("Confirmations", AttemptKind.CONFIRM),
+)
+# The kinds whose delivered attempt sent a confirmation code the user can confirm with.
+_CONFIRMABLE = (AttemptKind.RESEND, AttemptKind.SIGNUP)
 EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
 # saveState's bytes: magic, version, splitter state length; then the two Qt states.
 # An unknown magic or version is ignored (the default layout stays).
@@ -69,6 +78,7 @@ class HistoryPane(QWidget):
     actions: re-run, copy as AWS CLI command, copy details, export CSV/JSON."""
 
     rerun_requested = Signal(object)  # Attempt
+    confirm_requested = Signal(object)  # Attempt (a delivered resend or sign-up)
     export_requested = Signal(str, str, object)  # format ("csv"|"json"), path, HistoryFilter
     selection_changed = Signal(object)  # Attempt | None
 
@@ -83,7 +93,7 @@ class HistoryPane(QWidget):
         self._reselect_id: str | None = None
         # The selected attempt's id, noted on each selection change (see current_attempt).
         self._current_id: str | None = None
-        self._actions_enabled: tuple[bool, bool] | None = None
+        self._actions_enabled: tuple[bool, bool, bool] | None = None
         self._count_shown: tuple[str, str, bool] | None = None
         # Set by "Show in history" of the batch window; cleared by its button.
         self._batch_id: str | None = None
@@ -112,6 +122,7 @@ class HistoryPane(QWidget):
         self._debounce.timeout.connect(self._apply_filter)
         self._filter_edit.textChanged.connect(self._debounce.start)
         self._status_combo.currentIndexChanged.connect(self._apply_filter)
+        self._kind_combo.currentIndexChanged.connect(self._apply_filter)
 
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
@@ -135,12 +146,17 @@ class HistoryPane(QWidget):
         name_widget(self._status_combo, "historyStatusCombo")
         for label, _status in STATUS_CHOICES:
             self._status_combo.addItem(label)
+        self._kind_combo = QComboBox()
+        name_widget(self._kind_combo, "historyKindCombo")
+        for label, _kind in KIND_CHOICES:
+            self._kind_combo.addItem(label)
         self._count_label = QLabel()
         name_widget(self._count_label, "historyCountLabel")
         self._filter_row = QHBoxLayout()
         self._filter_row.setContentsMargins(4, 4, 4, 0)
         self._filter_row.addWidget(self._filter_edit, 1)
         self._filter_row.addWidget(self._status_combo)
+        self._filter_row.addWidget(self._kind_combo)
         self._batch_button = QToolButton()
         name_widget(self._batch_button, "historyBatchFilterButton")
         self._batch_button.setToolTip("Showing one batch only; click to show every attempt")
@@ -174,6 +190,11 @@ class HistoryPane(QWidget):
             "rerunAction", "Re-run", "Send this attempt again with the same inputs",
             QKeySequence("Ctrl+R"),
         )
+        self.confirm_action = self._make_action(
+            "confirmWithCodeAction", "Confirm with code…",
+            "Confirm this user's sign-up with the code that was sent (ConfirmSignUp)",
+            QKeySequence("Ctrl+Shift+K"),
+        )
         self.copy_cli_action = self._make_action(
             "copyCliAction", "Copy as AWS CLI",
             "Copy an equivalent aws cognito-idp command (the SecretHash is a placeholder)",
@@ -190,6 +211,7 @@ class HistoryPane(QWidget):
             "exportJsonAction", "Export JSON…", "Save the filtered history as a JSON file"
         )
         self.rerun_action.triggered.connect(self._on_rerun)
+        self.confirm_action.triggered.connect(self._on_confirm)
         self.copy_cli_action.triggered.connect(self.copy_cli_command)
         self.copy_details_action.triggered.connect(self.copy_details)
         self.export_csv_action.triggered.connect(lambda: self.export("csv"))
@@ -207,7 +229,12 @@ class HistoryPane(QWidget):
         self.addActions([*self._row_actions(), self.export_csv_action, self.export_json_action])
 
     def _row_actions(self) -> list[QAction]:
-        return [self.rerun_action, self.copy_cli_action, self.copy_details_action]
+        return [
+            self.rerun_action,
+            self.confirm_action,
+            self.copy_cli_action,
+            self.copy_details_action,
+        ]
 
     def build_context_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -241,16 +268,22 @@ class HistoryPane(QWidget):
         return self._status_combo
 
     @property
+    def kind_combo(self) -> QComboBox:
+        return self._kind_combo
+
+    @property
     def count_label(self) -> QLabel:
         return self._count_label
 
     def current_filter(self) -> HistoryFilter:
         # By index: Qt hands a StrEnum item back as a plain str.
         index = max(self._status_combo.currentIndex(), 0)
+        kind = KIND_CHOICES[max(self._kind_combo.currentIndex(), 0)][1]
         return HistoryFilter(
             text=self._filter_edit.text().strip(),
             status=STATUS_CHOICES[index][1],
             batch_id=self._batch_id,
+            kind=kind,
         )
 
     @property
@@ -366,6 +399,11 @@ class HistoryPane(QWidget):
         if a is not None and a.status is not Status.PENDING:
             self.rerun_requested.emit(a)
 
+    def _on_confirm(self) -> None:
+        a = self.current_attempt()
+        if a is not None and _confirmable(a):
+            self.confirm_requested.emit(a)
+
     def _show_context_menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)
         if index.isValid():
@@ -427,10 +465,18 @@ class HistoryPane(QWidget):
 
     def _update_actions(self) -> None:
         a = self.current_attempt()
-        enabled = (a is not None and a.status is not Status.PENDING, a is not None)
+        # Re-run repeats a resend only: a sign-up again would meet a taken username.
+        rerun = a is not None and a.status is not Status.PENDING and a.kind is AttemptKind.RESEND
+        enabled = (rerun, a is not None, a is not None and _confirmable(a))
         if enabled == self._actions_enabled:
             return  # each setEnabled is a round trip into Qt (and a menu update)
         self._actions_enabled = enabled
         self.rerun_action.setEnabled(enabled[0])
+        self.confirm_action.setEnabled(enabled[2])
         self.copy_cli_action.setEnabled(enabled[1])
         self.copy_details_action.setEnabled(enabled[1])
+
+
+def _confirmable(a: Attempt) -> bool:
+    """A delivered resend or sign-up: a code went out that the user can confirm with."""
+    return a.status is Status.DELIVERED and a.kind in _CONFIRMABLE

@@ -19,7 +19,10 @@ class WindowActions:
     batch: QAction
     quit: QAction
     preview_event: QAction
+    sign_up_test_user: QAction
     about: QAction
+    # -- views (issue 14): checked = the developer view
+    toggle_view: QAction
     # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
     import_profiles: QAction
     import_from_aws: QAction
@@ -42,7 +45,13 @@ class WindowActions:
             preview_event=action(
                 "Preview trigger &event…", "previewTriggerEventAction", QKeySequence("Ctrl+E")
             ),
+            sign_up_test_user=action(
+                "&Sign up a test user…", "signUpTestUserAction", QKeySequence("Ctrl+U")
+            ),
             about=action(f"&About {APP_NAME}"),
+            toggle_view=_checkable(
+                action("&Developer view", "viewToggleAction", QKeySequence("Ctrl+Shift+D"))
+            ),
             import_profiles=action("&Import profiles…", "importProfilesAction"),
             import_from_aws=action("Import from an &AWS account…", "importFromAwsAction"),
         )
@@ -59,6 +68,16 @@ class WindowActions:
         file_menu.addAction(self.import_from_aws)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        menu_bar.addMenu("&View").addAction(dock_toggle)
-        menu_bar.addMenu("&Tools").addAction(self.preview_event)
+        view_menu = menu_bar.addMenu("&View")
+        view_menu.addAction(self.toggle_view)
+        view_menu.addAction(dock_toggle)
+        tools = menu_bar.addMenu("&Tools")
+        tools.addAction(self.sign_up_test_user)
+        tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
+
+
+def _checkable(act: QAction) -> QAction:
+    act.setCheckable(True)
+    act.setToolTip("Switch between the support view and the developer view (Ctrl+Shift+D)")
+    return act

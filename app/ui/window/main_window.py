@@ -1,4 +1,4 @@
-"""The main window: the profile bar, resend form, history pane and the Sandbox dock, wired once."""
+"""The main window: the profile bar, its views, the Sandbox dock; wired once."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +28,10 @@ from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
 from app.ui.widgets.banner_manager import BannerManager
-from app.ui.widgets.diagnosis_card import DiagnosisCard
-from app.ui.widgets.history_pane import HistoryPane
 from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.widgets.view_stack import ViewStack
+from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
 from app.ui.window.diagnosis_part import DiagnosisPart
 from app.ui.window.keyring_notice import KeyringNotice
@@ -45,7 +42,10 @@ from app.ui.window.preset_settings import (
 )
 from app.ui.window.profile_editing import ProfileEditing
 from app.ui.window.profile_import import ProfileImport
+from app.ui.window.signup_flows import SignUpFlows
+from app.ui.window.support_flow import SupportFlow
 from app.ui.window.trigger_debugging import TriggerDebugging
+from app.ui.window.view_switching import ViewSwitching
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -107,36 +107,19 @@ class MainWindow(QMainWindow):
         self._keyring_notice = KeyringNotice(controllers.session, self.keyring_banner)
         # The keyring is asked only when a saved profile needs it; until then, say so.
         self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
-        self.form = ResendForm(self)
-        name_widget(self.form, "resendForm")
-        form_scroll = QScrollArea(self)
-        form_scroll.setWidgetResizable(True)
-        # The form reflows to the pane's width; only vertical scrolling makes sense.
-        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(360)
         self.history_model = HistoryTableModel(None, self)
-        self.history_pane = HistoryPane(self.history_model, self)
-        # Beside the form: who the typed user is and whether a code will go out.
-        self.diagnosis_card = DiagnosisCard(self)
+        self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
+        self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
+        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
+        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
         self.arrival_dialog: ArrivalDialog | None = None
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        name_widget(self.splitter, "mainSplitter")
-        self.splitter.addWidget(form_scroll)
-        self.splitter.addWidget(self.diagnosis_card)
-        self.splitter.addWidget(self.history_pane)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.profile_bar)
-        layout.addWidget(self.banners.banner)
-        layout.addWidget(self.splitter, 1)
+        for strip in (self.header, self.banners.banner):
+            layout.addWidget(strip)
+        layout.addWidget(self.view_stack, 1)
         self.setCentralWidget(central)
 
         self.sandbox_panel = SandboxPanel(self)
@@ -157,9 +140,13 @@ class MainWindow(QMainWindow):
         self.profile_import = ProfileImport(self)
         self._trigger_debugging = TriggerDebugging(self)
         self.diagnosis = DiagnosisPart(self)
+        self.signup_flows = SignUpFlows(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
+        self.views = ViewSwitching(self, self._state)
+        self._support = SupportFlow(self)
         self._connect_signals()
         self._state.restore(self)
+        self.views.start()
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
         controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
         self.form.set_profile(None, keyring_usable=False)
@@ -169,7 +156,7 @@ class MainWindow(QMainWindow):
         c = self.controllers
         session, profiles, sending = c.session, c.profiles, c.sending
         trigger_row = self.sandbox_panel.trigger_row
-        for source in (session, profiles, sending, c.trigger, c.export):
+        for source in (session, profiles, sending, c.trigger, c.export, c.signup):
             source.problem_reported.connect(self.report)
         for status_source in (session, c.export):
             status_source.status_changed.connect(self.status_label.setText)
@@ -182,6 +169,9 @@ class MainWindow(QMainWindow):
         profiles.profiles_changed.connect(self._on_profiles_changed)
         sending.attempt_started.connect(self._on_attempt_started)
         sending.attempt_finished.connect(self._on_attempt_finished)
+        # Sign-ups and confirmations join the history and the in-flight count like sends.
+        c.signup.attempt_started.connect(self._on_attempt_started)
+        c.signup.attempt_finished.connect(self._on_attempt_finished)
         c.sandbox.inbox_loaded.connect(self.sandbox_panel.set_inbox)
         c.trigger.trigger_changed.connect(trigger_row.set_trigger)
         c.trigger.trigger_failed.connect(trigger_row.set_error)
@@ -200,6 +190,7 @@ class MainWindow(QMainWindow):
         self.sandbox_panel.client_chosen.connect(session.set_sandbox_client)
         self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
         self.history_pane.rerun_requested.connect(self._on_rerun)
+        self.history_pane.confirm_requested.connect(self.signup_flows.confirm_with_code)
         self.history_pane.export_requested.connect(c.export.export_history)
 
         self.diagnosis.connect()
@@ -210,12 +201,17 @@ class MainWindow(QMainWindow):
         a.batch.triggered.connect(self.open_batch_dialog)
         a.quit.triggered.connect(self.close)
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
+        a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
         a.about.triggered.connect(self._on_about)
-
         # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
         a.import_profiles.triggered.connect(self.profile_import.import_file)
         a.import_from_aws.triggered.connect(self.profile_import.import_from_aws)
         c.provisioning.problem_reported.connect(self.report)
+        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
+        a.toggle_view.toggled.connect(self.views.set_developer)
+        profiles.profiles_changed.connect(self.views.on_profiles_changed)
+        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
+        self._support.connect()
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
@@ -237,6 +233,7 @@ class MainWindow(QMainWindow):
         self.form.set_ready(session.ready)
         self.profile_bar.show_state(profile, ready=session.ready)
         self.sandbox_panel.client_combo.setEnabled(True)
+        self._support.refresh(profile, session.ready)
         if self.batch_dialog is not None:
             self.batch_dialog.refresh_profile()
 

@@ -79,7 +79,7 @@ def test_support_actions_change_the_user_and_land_in_the_history(
     with qtbot.waitSignal(window.controllers.diagnosis.action_finished, timeout=WAIT_MS) as done:
         window.diagnosis_card.confirm_button.click()
     confirmed = done.args[0]
-    assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.status is Status.DELIVERED
+    assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.status is Status.SUCCEEDED
     assert "stays unverified" in asked[1]
     attrs = harness.sandbox.user_attributes("alice") or {}
     assert attrs.get("email_verified") == "true"
@@ -107,6 +107,8 @@ def test_outcomes_are_exact_and_the_hedge_only_where_it_applies(
     details = window.history_pane.details
     qtbot.waitUntil(lambda: details.attempt is not None, timeout=WAIT_MS)
     assert "may be a simulated delivery" not in details.displayed_text()
+    fields = details.field_values()
+    assert fields["Diagnosis when sent"].startswith("alice UNCONFIRMED, enabled")
 
 
 def test_why_didnt_it_arrive_shows_the_bounce(

@@ -22,7 +22,10 @@ def _clean(out: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_diagnose_json_has_the_documented_shape(fresh_sandbox: Sandbox) -> None:
-    out = _on_sandbox(fresh_sandbox, "diagnose", "--username", "alice@example.com", "--json")
+    out = _on_sandbox(
+        fresh_sandbox, "diagnose", "--username", "alice@example.com", "--sandbox-client",
+        "protected", "--json",
+    )  # fmt: skip
     _clean(out)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)

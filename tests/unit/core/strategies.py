@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 
 from app.core.outcome import (
     Attempt,
+    AttemptKind,
     DecodedFailure,
     DeliveryDetails,
     DeliveryMedium,
     FailureKind,
+    Severity,
     Status,
 )
 
@@ -40,12 +42,14 @@ failures = st.builds(
     request_id=opt_text,
     http_status=http_statuses,
     retryable=st.booleans(),
+    severity=st.sampled_from(Severity),
 )
 
 
 @st.composite
 def attempts(draw: st.DrawFn, status: Status | None = None) -> Attempt:
-    """A pending, delivered or failed Attempt built the way the app builds them."""
+    """A pending, delivered, succeeded or failed Attempt, of any kind, built the way the app
+    builds them."""
     base = Attempt(
         profile=draw(any_text),
         username=draw(any_text),
@@ -60,6 +64,9 @@ def attempts(draw: st.DrawFn, status: Status | None = None) -> Attempt:
         started_at=draw(times),
         batch_id=draw(opt_text),
         notes=draw(any_text),
+        kind=draw(st.sampled_from(AttemptKind)),
+        user_attributes=tuple(draw(st.lists(st.tuples(any_text, any_text), max_size=3))),
+        confirmation_code=draw(any_text),
     )
     which = status or draw(st.sampled_from(Status))
     end = base.started_at + timedelta(milliseconds=draw(st.integers(0, 10**8)))
@@ -73,4 +80,8 @@ def attempts(draw: st.DrawFn, status: Status | None = None) -> Attempt:
         )
     if which is Status.FAILED:
         return base.failed(draw(failures), retries=draw(st.integers(0, 5)), finished_at=end)
+    if which is Status.SUCCEEDED:
+        return base.succeeded(
+            request_id=draw(opt_text), http_status=draw(http_statuses), finished_at=end
+        )
     return base

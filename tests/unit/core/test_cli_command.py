@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.cli_command import aws_cli_command
-from app.core.outcome import Attempt
+from app.core.outcome import Attempt, AttemptKind
 from app.core.request import ResendInput, validate
 from app.core.secrets import Secret, compute_secret_hash
+from app.core.signup import ConfirmInput, SignUpInput, validate_confirm, validate_signup
 
 
 def _attempt(**kw: object) -> Attempt:
@@ -27,10 +28,10 @@ def _attempt(**kw: object) -> Attempt:
     return Attempt(**values)  # type: ignore[arg-type]
 
 
-def _options(cmd: str) -> dict[str, str]:
+def _options(cmd: str, sub: str = "resend-confirmation-code") -> dict[str, str]:
     """The --option value pairs of a command, after the shell has split it."""
     argv = shlex.split(cmd)
-    assert argv[:3] == ["aws", "cognito-idp", "resend-confirmation-code"]
+    assert argv[:3] == ["aws", "cognito-idp", sub]
     opts: dict[str, str] = {}
     i = 3
     while i < len(argv):
@@ -154,11 +155,12 @@ def aws_cli() -> Iterator[Any]:
 
         def hook(params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]]:
             captured.append({"body": json.loads(params["body"]), "url": params["url"]})
-            return _Http(), {"CodeDeliveryDetails": {}}
+            return _Http(), {"CodeDeliveryDetails": {}, "UserConfirmed": False, "UserSub": "s"}
 
         # One driver for the module: creating it costs about a second.
         driver = clidriver.create_clidriver()
-        driver.session.register("before-call.cognito-idp.ResendConfirmationCode", hook)
+        for operation in ("ResendConfirmationCode", "SignUp", "ConfirmSignUp"):
+            driver.session.register(f"before-call.cognito-idp.{operation}", hook)
 
         def run(cmd: str) -> dict[str, Any]:
             captured.clear()
@@ -206,3 +208,36 @@ def test_aws_cli_sends_what_the_app_sends(aws_cli: Any, username: str) -> None:
     expected["SecretHash"] = "<SECRET_HASH>"
     assert sent["body"] == expected
     assert sent["url"].startswith("http://127.0.0.1:1")
+
+
+def test_sign_up_and_confirm_commands_name_their_call() -> None:
+    signup = _attempt(kind=AttemptKind.SIGNUP, user_attributes=(("email", "a@example.com"),))
+    opts = _options(aws_cli_command(signup), "sign-up")
+    assert opts["--password"] == "<PASSWORD>"
+    assert json.loads(opts["--user-attributes"]) == [{"Name": "email", "Value": "a@example.com"}]
+    confirm = _attempt(kind=AttemptKind.CONFIRM, confirmation_code="123456")
+    opts = _options(aws_cli_command(confirm), "confirm-sign-up")
+    assert opts["--confirmation-code"] == "123456" and "--password" not in opts
+    odd = _attempt(kind=AttemptKind.CONFIRM, confirmation_code="file://x")
+    opts = _options(aws_cli_command(odd), "confirm-sign-up")
+    assert json.loads(opts["--cli-input-json"]) == {"ConfirmationCode": "file://x"}
+
+
+@pytest.mark.parametrize("username", ["alice", "-rf", "file:///etc/passwd", "a$(x)`y`"])
+def test_aws_cli_signs_up_and_confirms_as_the_app_does(aws_cli: Any, username: str) -> None:
+    common = ResendInput(client_id="abc123", username=username, client_metadata=(("k", "v"),))
+    signup = validate_signup(
+        SignUpInput(common, password=Secret("<PASSWORD>"),
+                    user_attributes=[("email", "a@example.com"), ("name", "O'Brien $x")])
+    ).request  # fmt: skip
+    confirm = validate_confirm(ConfirmInput(common, "-123456")).request
+    assert signup is not None and confirm is not None
+    base = {"username": username, "endpoint_url": "http://127.0.0.1:1",
+            "client_metadata": (("k", "v"),)}  # fmt: skip
+    sent = aws_cli(aws_cli_command(_attempt(
+        kind=AttemptKind.SIGNUP, user_attributes=(("email", "a@example.com"),
+                                                  ("name", "O'Brien $x")), **base)))  # fmt: skip
+    assert sent["body"] == signup.to_api_params()
+    sent = aws_cli(aws_cli_command(_attempt(
+        kind=AttemptKind.CONFIRM, confirmation_code="-123456", **base)))  # fmt: skip
+    assert sent["body"] == confirm.to_api_params()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from app.core.errors import decode
 from app.core.outcome import (
     SIMULATED_DELIVERY_CAUTION,
     Attempt,
+    AttemptKind,
     DeliveryDetails,
     DeliveryMedium,
     Status,
@@ -101,3 +103,18 @@ def test_describe_any_attempt(a: Attempt) -> None:
     assert f"Attempt ID: {a.attempt_id}" in text
     if a.failure is not None:
         assert a.failure.aws_message in text and a.failure.code in text
+
+
+def test_information_and_sign_up_outcomes_read_as_such() -> None:
+    base = Attempt(profile="p", username="u", client_id="c", region="r")
+    info = base.failed(decode("InvalidParameterException", "User is already confirmed."))
+    assert describe_attempt(info).startswith(
+        "Outcome: Already confirmed (information: nothing is wrong)"
+    )
+    confirmed = replace(base, kind=AttemptKind.CONFIRM).succeeded(request_id="r", http_status=200)
+    assert describe_attempt(confirmed).startswith("Outcome: Confirmed")
+    signup = replace(base, kind=AttemptKind.SIGNUP).delivered(
+        DeliveryDetails("a***", DeliveryMedium.EMAIL, "email"), request_id="r", http_status=200
+    )
+    # SignUp created the user: its delivery is never a simulated one.
+    assert SIMULATED_DELIVERY_CAUTION not in describe_attempt(signup)

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 
 from app.core.errors import decode
-from app.core.outcome import Attempt, DeliveryDetails, DeliveryMedium, Status
+from app.core.outcome import (
+    Attempt,
+    AttemptKind,
+    DeliveryDetails,
+    DeliveryMedium,
+    Severity,
+    Status,
+)
 from app.core.serialize import AttemptFormatError, attempt_from_dict, attempt_to_dict
 
 from .strategies import attempts
@@ -100,9 +107,30 @@ def test_failure_round_trip_keeps_aws_words() -> None:
         "code": "NotAuthorizedException", "title": "Wrong client secret",
         "cause": failure.cause, "remedy": failure.remedy, "kind": "service",
         "aws_message": "Unable to verify secret hash for client abc", "request_id": "req-9",
-        "http_status": 400, "retryable": False,
+        "http_status": 400, "retryable": False, "severity": "error",
     }  # fmt: skip
     assert attempt_from_dict(d) == a
+
+
+def test_severity_round_trips_and_older_rows_read_as_error() -> None:
+    info = decode("InvalidParameterException", "User is already confirmed.")
+    a = _sample().failed(info)
+    d = attempt_to_dict(a)
+    assert isinstance(d["failure"], dict) and d["failure"]["severity"] == "info"
+    assert attempt_from_dict(d).failure == info
+    stored = d["failure"]
+    assert isinstance(stored, dict)
+    older = {**d, "failure": {k: v for k, v in stored.items() if k != "severity"}}
+    back = attempt_from_dict(older).failure
+    assert back is not None and back.severity is Severity.ERROR
+
+
+def test_succeeded_round_trips_with_its_label() -> None:
+    a = replace(_sample(), kind=AttemptKind.CONFIRM).succeeded(request_id="r", http_status=200)
+    d = attempt_to_dict(a)
+    assert d["status"] == "succeeded"
+    back = attempt_from_dict(d)
+    assert back == a and back.outcome_label == "Confirmed"
 
 
 def test_pending_has_no_outcome() -> None:

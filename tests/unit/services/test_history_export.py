@@ -27,9 +27,9 @@ def test_csv_header_is_the_documented_one() -> None:
     assert export_csv([], out) == 0
     assert out.getvalue() == (
         "time,profile,username,outcome,code,destination,medium,attribute,latency_ms,"
-        "request_id,http_status,retries,batch_id,metadata_keys,aws_message\r\n"
+        "request_id,http_status,retries,batch_id,metadata_keys,aws_message,kind\r\n"
     )
-    assert len(CSV_HEADER) == 15
+    assert len(CSV_HEADER) == 16
 
 
 def test_csv_rows() -> None:
@@ -55,6 +55,7 @@ def test_csv_rows() -> None:
         "batch_id": "b7",
         "metadata_keys": "template;n",
         "aws_message": "",
+        "kind": "resend",
     }
     assert rows[1]["outcome"] == "Attempt limit exceeded"
     assert rows[1]["code"] == "LimitExceededException"

@@ -521,7 +521,7 @@ def test_schema_1_file_is_upgraded_in_place(db_path: Path) -> None:
         assert s.recovered_from is None and s.count() == 1
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"attempts_text_by_time", "attempts_text_by_profile"} <= names
     finally:
