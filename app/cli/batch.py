@@ -201,8 +201,8 @@ class _Reporter:
         self._last = float("-inf")
         self._drawn = False
         self._lock = threading.Lock()
-        # Finished calls not yet committed (attempt_id -> line), and committed attempts
-        # whose result has not arrived yet (throttled tries that were retried stay here).
+        # Finished rows not yet committed (attempt_id -> line), and committed rows whose
+        # result has not arrived yet (a row is committed once: RowHistory).
         self._waiting: dict[str, str] = {}
         self._written: set[str] = set()
 
@@ -274,10 +274,12 @@ class _Reporter:
 
 
 def _progress_text(p: BatchProgress) -> str:
-    from app.core.batch_progress import format_duration
+    from app.core.batch_progress import failure_words, format_duration
 
     total = f"/{p.total:,}" if p.total is not None else ""
-    failed = ", ".join(f"{n:,} {code}" for code, n in p.failed[:3]) or "0 failed"
+    failed = f"{p.failed_count:,} failed"
+    if p.failed_count:
+        failed += f" ({failure_words(p)})"
     eta = f", ETA {format_duration(p.eta_s)}" if p.eta_s is not None else ""
     return (
         f"{COMMAND}: {p.state.value} {p.done:,}{total} done, {p.delivered:,} delivered, "
@@ -327,7 +329,7 @@ def _run_batch(
     import signal
 
     from app.core.batch_input import read_batch, rows_to_send
-    from app.services.batch_history import BufferedHistory
+    from app.services.batch_history import BufferedHistory, RowHistory
     from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings
 
     to_send, bad = counts
@@ -342,7 +344,9 @@ def _run_batch(
     reporter = _Reporter(args.json)
     # One writer thread commits the history: the resend threads never wait on a disk sync.
     buffer = BufferedHistory(history, on_written=reporter.written, writer_thread=True)
-    pipeline = stack.batch_pipeline(buffer)
+    # One history row per user: a throttled user's calls end up in one row (its retries).
+    row_history = RowHistory(buffer)
+    pipeline = stack.batch_pipeline(row_history)
     stack.batch_gateway().warm_up(target.profile.region, target.profile.endpoint_url)
     handle.seek(0)
     rows = rows_to_send(read_batch(handle), include_duplicates=args.send_duplicates)
@@ -350,6 +354,7 @@ def _run_batch(
         pipeline,
         settings,
         flush_history=buffer.flush,
+        row_history=row_history,
         on_progress=reporter.progress,
         on_result=reporter.result,
     )

@@ -33,7 +33,8 @@ class BatchProgress:
     """A snapshot for a progress bar: immutable, so it can cross threads and be kept.
 
     `total` is None while the number of rows is not known (a stream not counted first).
-    `failed` holds (error code, count) pairs, most frequent first.
+    `failed` holds (error code, count) pairs, most frequent first; `failed_titles` the
+    same counts by the failure's plain title ("User not found").
     """
 
     batch_id: str
@@ -48,6 +49,7 @@ class BatchProgress:
     rate_per_s: float
     rate_limit_per_s: float
     eta_s: float | None
+    failed_titles: tuple[tuple[str, int], ...] = ()
 
     @property
     def failed_count(self) -> int:
@@ -75,6 +77,7 @@ class BatchSummary:
     not_sent: int
     retries: int
     duration_s: float
+    failed_titles: tuple[tuple[str, int], ...] = ()
 
     @property
     def failed_count(self) -> int:
@@ -87,16 +90,43 @@ class BatchSummary:
         return next((k for k in KIND_SEVERITY if k in met), None)
 
     def describe(self) -> str:
-        """One paragraph for a person: what went out, what failed and why, how long it took."""
-        parts = [f"{self.delivered:,} delivered"]
-        parts += [f"{n:,} {code}" for code, n in self.failed]
-        if self.not_sent:
-            parts.append(f"{self.not_sent:,} not sent (cancelled)")
+        """One paragraph for a person: what went out, what failed and why, how long it took.
+
+        "Batch finished after 2.1 s: 19 users sent to; 12 delivered; 7 failed: 4 user not
+        found, 3 attempt limit exceeded."
+        """
         verb = "cancelled" if self.state is BatchState.CANCELLED else "finished"
-        return (
-            f"Batch {verb} after {format_duration(self.duration_s)}: {', '.join(parts)}"
-            f" ({self.sent:,} sent)."
-        )
+        parts = [f"{counted(self.sent, 'user')} sent to", f"{self.delivered:,} delivered"]
+        if self.failed_count:
+            parts.append(f"{self.failed_count:,} failed: {failure_words(self)}")
+        if self.not_sent:
+            parts.append(f"{counted(self.not_sent, 'user')} not sent (cancelled)")
+        text = f"Batch {verb} after {format_duration(self.duration_s)}: {'; '.join(parts)}."
+        if self.retries:
+            text += (
+                f" Cognito asked to slow down {counted(self.retries, 'time')}; "
+                "those users were sent again."
+            )
+        return text
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 user', '2 users', '1,000 rows': a number with the word that fits it."""
+    word = singular if n == 1 else (plural or singular + "s")
+    return f"{n:,} {word}"
+
+
+def plain_title(title: str) -> str:
+    """A catalog title inside a sentence: 'User not found' -> 'user not found' (SMS stays)."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def failure_words(summary: BatchSummary | BatchProgress) -> str:
+    """'4 user not found, 3 attempt limit exceeded': the failures by plain title."""
+    pairs = summary.failed_titles or summary.failed
+    return ", ".join(f"{n:,} {plain_title(title)}" for title, n in pairs)
 
 
 def format_duration(seconds: float) -> str:
@@ -130,6 +160,7 @@ class ProgressTracker:
         self.state = BatchState.RUNNING
         self.rate_limit_per_s = 0.0
         self._codes: Counter[str] = Counter()
+        self._titles: Counter[str] = Counter()
         self._kinds: Counter[FailureKind] = Counter()
         self._recent: deque[float] = deque()
 
@@ -144,6 +175,7 @@ class ProgressTracker:
         else:
             failure = attempt.failure
             self._codes[failure.code if failure else "UnknownError"] += 1
+            self._titles[failure.title if failure else "Failed"] += 1
             self._kinds[failure.kind if failure else FailureKind.SERVICE] += 1
         self._recent.append(now)
         self._trim(now)
@@ -180,6 +212,7 @@ class ProgressTracker:
             rate_per_s=rate,
             rate_limit_per_s=self.rate_limit_per_s,
             eta_s=eta,
+            failed_titles=tuple(self._titles.most_common()),
         )
 
     def summary(self, now: float, *, sent: int, not_sent: int) -> BatchSummary:
@@ -194,4 +227,5 @@ class ProgressTracker:
             not_sent=not_sent,
             retries=self.retries,
             duration_s=max(0.0, now - self.started_at),
+            failed_titles=tuple(self._titles.most_common()),
         )

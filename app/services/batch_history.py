@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from app.core.outcome import Attempt
+from app.services.history_sink import HistorySink
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +132,52 @@ class BufferedHistory:
     def pending(self) -> int:
         with self._lock:
             return len(self._rows)
+
+
+class RowHistory:
+    """The `HistorySink` of a batch's pipeline: one history row per user per batch run.
+
+    The pipeline records every call it makes, and a throttled row is called again; so each
+    call is held here until the runner `settle`s its row with the last call (its retries
+    and notes filled in) and only that reaches `sink`. `close` (the runner's end) writes
+    whatever is still held, a call whose row was abandoned when the batch was cancelled
+    from outside, and lets later calls through: no call is lost. Thread-safe.
+    """
+
+    def __init__(self, sink: HistorySink) -> None:
+        self._sink = sink
+        self._lock = threading.Lock()
+        self._held: dict[str, Attempt] = {}
+        self._closed = False
+
+    def append(self, attempt: Attempt, /) -> None:
+        with self._lock:
+            if not self._closed:
+                self._held[attempt.attempt_id] = attempt
+                return
+        self._sink.append(attempt)
+
+    def drop(self, attempt_id: str) -> None:
+        """Forget a call that the runner makes again (a throttled try)."""
+        with self._lock:
+            self._held.pop(attempt_id, None)
+
+    def settle(self, final: Attempt) -> None:
+        """Record `final`, the row's last call, in place of the call the pipeline held."""
+        with self._lock:
+            self._held.pop(final.attempt_id, None)
+        self._sink.append(final)
+
+    def close(self) -> int:
+        """Write what is still held and pass later calls straight through; returns how many."""
+        with self._lock:
+            self._closed = True
+            held, self._held = list(self._held.values()), {}
+        for attempt in held:
+            self._sink.append(attempt)
+        return len(held)
+
+    @property
+    def held(self) -> int:
+        with self._lock:
+            return len(self._held)

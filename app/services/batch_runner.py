@@ -7,7 +7,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from app.core.profile import ClientCredentials, Profile
 from app.core.request import ResendInput
 
 if TYPE_CHECKING:
+    from app.services.batch_history import RowHistory
     from app.services.cognito_gateway import GatewayConfig
     from app.services.pipeline import ResendPipeline
 
@@ -136,7 +137,10 @@ class BatchRunner:
     call runs in a thread of the runner's own pool (sized to the concurrency: the
     loop's default pool may be smaller) through the resend pipeline, which records it
     in the history with the batch's id. LimitExceeded and every other error are
-    recorded and the batch goes on; only TooManyRequests is retried.
+    recorded and the batch goes on; only TooManyRequests is retried. With `row_history`
+    (the pipeline's sink, see `RowHistory`) each row is recorded once, its throttled
+    calls counted in `Attempt.retries` and told in `Attempt.notes`; `on_result` gets
+    that record.
     """
 
     def __init__(
@@ -149,6 +153,7 @@ class BatchRunner:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         flush_history: Callable[[], object] | None = None,
+        row_history: RowHistory | None = None,
     ) -> None:
         self._resend = resend
         self._settings = settings
@@ -159,6 +164,9 @@ class BatchRunner:
         # BufferedHistory.flush when the pipeline writes through one: called when
         # the batch pauses and when it ends, so that no call is missing from the history.
         self._flush_history = flush_history
+        # The pipeline's sink when it writes through one: a row is then recorded once,
+        # with its throttled tries in `retries` and `notes`, not once per call.
+        self._row_history = row_history
         self._pool: ThreadPoolExecutor | None = None
         self._resume = asyncio.Event()
         self._resume.set()
@@ -253,6 +261,9 @@ class BatchRunner:
                 await asyncio.gather(*workers, return_exceptions=True)
                 raise
         finally:
+            if self._row_history is not None:
+                # Calls whose worker was cancelled from outside: still recorded.
+                self._row_history.close()
             if self._flush_history is not None:
                 await asyncio.get_running_loop().run_in_executor(pool, self._flush_quietly)
             self._pool = None
@@ -308,6 +319,7 @@ class BatchRunner:
         tracker = self._tracker
         assert tracker is not None
         retries = 0
+        waits: list[float] = []
         final: Attempt | None = None
         while True:
             if not await self._paced():
@@ -319,7 +331,7 @@ class BatchRunner:
             try:
                 loop = asyncio.get_running_loop()
                 final = await loop.run_in_executor(
-                    pool, self._resend.run, attempt, job.profile, raw, job.credentials
+                    pool, self._call, job, attempt, raw, tuple(waits)
                 )
             finally:
                 tracker.in_flight -= 1
@@ -331,6 +343,8 @@ class BatchRunner:
             tracker.rate_limit_per_s = self._pacer.rate
             if retries >= self._settings.max_throttle_retries or self._cancel.is_set():
                 break
+            if self._row_history is not None:
+                self._row_history.drop(final.attempt_id)  # sent again: this call is no record
             retries += 1
             tracker.retries += 1
             logger.info(
@@ -340,18 +354,35 @@ class BatchRunner:
                 retries,
                 self._pacer.rate,
             )
-            if not await self._sleep_unless_cancelled(self._backoff(retries)):
+            wait = self._backoff(retries)
+            if not await self._sleep_unless_cancelled(wait):
                 break
+            waits.append(wait)
             self._emit()
         tracker.rate_limit_per_s = self._pacer.rate
         if final is None:
             # Cancelled before its first call: the row was never sent.
             self._pulled -= 1
             return
+        if self._row_history is not None and _throttled(final):
+            # Throttled to the end (or cancelled before the next try): the row ends here.
+            final = _with_tries(final, waits)
+            self._row_history.settle(final)
         tracker.record(final, self._clock())
         if self._on_result is not None:
             self._on_result(row, final)
         self._emit()
+
+    def _call(
+        self, job: BatchJob, attempt: Attempt, raw: ResendInput, waits: tuple[float, ...]
+    ) -> Attempt:
+        """One call, in a pool thread; an answer that ends the row is recorded right here
+        (the history write stays off the loop's thread, as the pipeline's own would)."""
+        final = self._resend.run(attempt, job.profile, raw, job.credentials)
+        if self._row_history is not None and not _throttled(final):
+            final = _with_tries(final, waits)
+            self._row_history.settle(final)
+        return final
 
     def _flush_quietly(self) -> None:
         assert self._flush_history is not None
@@ -386,3 +417,19 @@ class BatchRunner:
 
 def _throttled(attempt: Attempt) -> bool:
     return attempt.failure is not None and attempt.failure.code == THROTTLE_CODE
+
+
+def _with_tries(final: Attempt, waits: Sequence[float]) -> Attempt:
+    """The row's record: its last call, with the throttled calls before it in retries and notes."""
+    if not waits:
+        return final
+    times = "once" if len(waits) == 1 else f"{len(waits)} times"
+    after = ", ".join(f"{w:.1f} s" for w in waits)
+    note = (
+        f"Cognito asked to slow down ({THROTTLE_CODE}) and the row was sent again {times}, "
+        f"after waiting {after}."
+    )
+    if _throttled(final):
+        note += " The last try was throttled too: given up."
+    notes = f"{note}\n\n{final.notes}" if final.notes else note
+    return replace(final, retries=final.retries + len(waits), notes=notes)

@@ -152,12 +152,23 @@ class WindowHarness:
     def settings(self) -> QSettings:
         return window_settings(self.paths.config_dir)
 
-    def open(self, factories: ServiceFactories | None = None, *, wait: bool = True) -> MainWindow:
+    def open(
+        self,
+        factories: ServiceFactories | None = None,
+        *,
+        wait: bool = True,
+        first_run: bool = False,
+    ) -> MainWindow:
+        """A window on `factories`. Unless `first_run`, a fresh config starts in the developer
+        view with the welcome page done (what the tests before the support view expect)."""
         from app.ui.controllers.composition import WindowControllers
 
-
+        settings = self.settings()
+        if not first_run and settings.value("view/mode") is None:
+            settings.setValue("view/mode", "developer")
+            settings.setValue("view/welcomeDone", "true")
         controllers = WindowControllers(factories or self.factories())
-        window = MainWindow(controllers, self.settings(), log_file=str(self.paths.log_file))
+        window = MainWindow(controllers, settings, log_file=str(self.paths.log_file))
         self.qtbot.addWidget(window)
         self.windows.append(window)
         window.show()

@@ -14,6 +14,7 @@ from app.core.batch_progress import BatchProgress, BatchState
 from app.core.outcome import Attempt, Status
 from app.core.profile import ClientCredentials, Profile
 from app.sandbox.server import Sandbox
+from app.services.batch_history import RowHistory
 from app.services.batch_runner import BatchJob, BatchRunner, BatchSettings, batch_gateway_config
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
 from app.services.credentials import CredentialResolver
@@ -31,6 +32,7 @@ class Rig:
     resend: ResendPipeline
     profile: Profile
     credentials: ClientCredentials
+    row_history: RowHistory
     progress: list[BatchProgress] = field(default_factory=list)
     results: list[tuple[BatchRow, Attempt]] = field(default_factory=list)
 
@@ -40,6 +42,7 @@ class Rig:
             settings,
             on_progress=self.progress.append,
             on_result=lambda row, a: self.results.append((row, a)),
+            row_history=self.row_history,
             **kw,  # type: ignore[arg-type]
         )
 
@@ -68,13 +71,16 @@ def rig(fresh_sandbox: Sandbox, tmp_path: Path) -> Iterator[Rig]:
     profile = Profile(
         name="Sandbox", region=info.region, endpoint_url=info.endpoint_url, builtin=True
     )
+    # As the CLI and the window build it: the pipeline writes through a RowHistory.
+    row_history = RowHistory(history)
     yield Rig(
         fresh_sandbox,
         history,
         # Batch tests pass credentials: no keyring at all.
-        ResendPipeline(gateway, history, CredentialResolver(None)),
+        ResendPipeline(gateway, row_history, CredentialResolver(None)),
         profile,
         ClientCredentials(client.client_id, None),
+        row_history,
     )
     history.close()
 
@@ -110,9 +116,10 @@ def test_throttled_rows_are_retried_and_slow_the_whole_batch(rig: Rig) -> None:
     summary = asyncio.run(rig.runner(settings).run(rig.job(QA_USERS[:3])))
     assert (summary.delivered, summary.failed_count, summary.retries) == (3, 0, 2)
     recorded = rig.history_of()
-    # Every call is in the history: two throttled answers, then three deliveries.
-    codes = sorted(a.failure.code if a.failure else "ok" for a in recorded)
-    assert codes == ["TooManyRequestsException"] * 2 + ["ok"] * 3
+    # One row per user: the two throttled answers are retries inside the rows.
+    assert sorted(a.username for a in recorded) == QA_USERS[:3]
+    assert all(a.status is Status.DELIVERED for a in recorded)
+    assert sum(a.retries for a in recorded) == 2
     limits = [p.rate_limit_per_s for p in rig.progress]
     assert min(limits) < 50.0 / 2  # halved twice
     assert rig.results[0][1].status is Status.DELIVERED
@@ -127,8 +134,9 @@ def test_throttle_retries_are_bounded(rig: Rig) -> None:
     assert summary.failed == (("TooManyRequestsException", 1),)
     assert (summary.delivered, summary.retries) == (1, 2)
     recorded = rig.history_of()
-    # 1 call + 2 retries for the first row, then one clean call for the second.
-    assert sorted(a.username for a in recorded) == ["qa-user-001"] * 3 + ["qa-user-002"]
+    # 1 call + 2 retries for the first row (one row), then one clean call for the second.
+    assert sorted(a.username for a in recorded) == ["qa-user-001", "qa-user-002"]
+    assert [a.retries for a in sorted(recorded, key=lambda a: a.username)] == [2, 0]
     assert rig.results[0][1].failure is not None
 
 
@@ -163,13 +171,14 @@ def test_buffered_history_holds_every_call_once_the_batch_ends(rig: Rig) -> None
     from app.services.batch_history import BufferedHistory
 
     buffer = BufferedHistory(rig.history, max_rows=4, max_delay_s=60.0)
-    service = ResendPipeline(rig.resend._gateway, buffer, CredentialResolver(None))
-    runner = BatchRunner(service, FAST, flush_history=buffer.flush)
+    row_history = RowHistory(buffer)
+    service = ResendPipeline(rig.resend._gateway, row_history, CredentialResolver(None))
+    runner = BatchRunner(service, FAST, flush_history=buffer.flush, row_history=row_history)
     rig.sandbox.inject("throttle")
     summary = asyncio.run(runner.run(rig.job(QA_USERS)))
     assert summary.delivered == 10
-    # 10 deliveries and 1 throttled call: 11 calls, none left in the buffer.
-    assert len(rig.history_of()) == 11 and buffer.pending == 0
+    # 11 calls (one throttled, sent again) are 10 rows, none left in the buffer.
+    assert len(rig.history_of()) == 10 and buffer.pending == 0 and row_history.held == 0
 
 
 def test_pause_holds_new_calls_and_resume_finishes(rig: Rig) -> None:
@@ -228,3 +237,49 @@ def test_cancel_while_paused_ends_at_once_without_more_calls(rig: Rig) -> None:
     summary = asyncio.run(scenario())
     assert summary.sent == 0 and summary.not_sent == 10  # type: ignore[attr-defined]
     assert rig.history_of() == []
+
+
+def test_a_throttled_user_is_one_history_row_with_its_retries(rig: Rig) -> None:
+    runner = rig.runner()
+    rig.sandbox.inject("throttle", "throttle")
+    summary = asyncio.run(runner.run(rig.job(["qa-user-001", "qa-user-002"])))
+    assert (summary.delivered, summary.retries) == (2, 2)
+    rows = rig.history_of()
+    # Before RowHistory: 4 rows (two throttled calls recorded besides the deliveries).
+    assert len(rows) == 2 and all(a.status is Status.DELIVERED for a in rows)
+    retried = [a for a in rows if a.retries]
+    assert sum(a.retries for a in rows) == 2 and retried
+    assert all("TooManyRequestsException" in a.notes for a in retried)
+    assert "sent again" in retried[0].notes
+    # The result reported is the row as recorded.
+    assert {a.attempt_id for _, a in rig.results} == {a.attempt_id for a in rows}
+    assert sum(a.retries for _, a in rig.results) == 2
+
+
+def test_a_user_throttled_to_the_end_is_one_failed_row(rig: Rig) -> None:
+    runner = rig.runner()
+    summary = asyncio.run(runner.run(rig.job(["fault-throttle", "qa-user-001"])))
+    assert summary.delivered == 1
+    assert summary.failed == (("TooManyRequestsException", 1),)
+    throttled = [a for a in rig.history_of() if a.username == "fault-throttle"]
+    assert len(throttled) == 1
+    assert throttled[0].retries == FAST.max_throttle_retries
+    assert "given up" in throttled[0].notes
+    assert len(rig.history_of()) == 2
+
+
+def test_row_history_writes_what_it_still_holds_when_closed() -> None:
+    from app.services.history_sink import MemoryHistory
+
+    sink = MemoryHistory()
+    rows = RowHistory(sink)
+    held = Attempt(profile="p", username="u", client_id="c", region="us-east-1")
+    dropped = Attempt(profile="p", username="v", client_id="c", region="us-east-1")
+    rows.append(held)
+    rows.append(dropped)
+    rows.drop(dropped.attempt_id)
+    assert sink.attempts == [] and rows.held == 1
+    assert rows.close() == 1 and sink.attempts == [held]
+    late = Attempt(profile="p", username="w", client_id="c", region="us-east-1")
+    rows.append(late)  # a call that lands after the batch ended passes straight through
+    assert sink.attempts == [held, late]

@@ -49,6 +49,9 @@ class BatchRequest:
     default_metadata: Metadata = ()
     # Typed in the main form for this session (keyring missing or locked).
     session_credentials: ClientCredentials | None = None
+    # Rows given as such (Retry failed: the failed users of the last batch) instead of
+    # the source's; each keeps the metadata it was sent with.
+    rows: tuple[BatchRow, ...] = ()
 
 
 class BatchController(QObject):
@@ -201,17 +204,21 @@ class BatchController(QObject):
             log.exception("could not prepare the batch")
             self.start_failed.emit("Could not start the batch", f"{type(exc).__name__}: {exc}")
             return None
-        rows = iter_rows(
-            request.source,
-            include_duplicates=request.include_duplicates,
-            default_metadata=request.default_metadata,
+        rows = (
+            iter(request.rows)
+            if request.rows
+            else iter_rows(
+                request.source,
+                include_duplicates=request.include_duplicates,
+                default_metadata=request.default_metadata,
+            )
         )
         job = BatchJob(profile, rows, creds, total=request.total, batch_id=new_batch_id())
         return runner, job, rows
 
     def _build_runner(self, request: BatchRequest, profile: Profile) -> BatchRunner:
         """Blocking (a botocore client costs ~200 ms of GIL time): runs in a worker thread."""
-        from app.services.batch_history import BufferedHistory
+        from app.services.batch_history import BufferedHistory, RowHistory
         from app.services.batch_runner import BatchRunner, BatchSettings
 
         factories, history = self._session.factories, self._session.history
@@ -224,9 +231,15 @@ class BatchController(QObject):
             concurrency=request.concurrency,
             rate_per_s=request.rate_per_s,
         )
-        resend = factories.batch_pipeline(buffer)
+        # One history row per user: a throttled user's calls end up in one row (its retries).
+        row_history = RowHistory(buffer)
+        resend = factories.batch_pipeline(row_history)
         return BatchRunner(
-            resend, settings, on_progress=self._on_progress, flush_history=buffer.flush
+            resend,
+            settings,
+            on_progress=self._on_progress,
+            flush_history=buffer.flush,
+            row_history=row_history,
         )
 
     # ------------------------------------------------------------------ reporting

@@ -42,6 +42,11 @@ class WindowControllers:
         self.signup = SignUpController(self.session, self.profiles, self.sandbox, self.tasks)
         self.trigger = TriggerController(self.session, self.profiles, self.tasks)
         self.export = ExportController(self.session, self.tasks)
+        # -- support view (issue 14): its own debounced diagnosis, so it never competes with
+        # the developer form's card for the one "newest request"; same admin services.
+        self.support_diagnosis = DiagnosisController(
+            self.tasks, self.admin.services, self.admin.target
+        )
         self._batch: BatchController | None = None
 
     def start(self) -> asyncio.Task[None]:

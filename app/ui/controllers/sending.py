@@ -86,6 +86,8 @@ class SendingController(QObject):
         prepared = self._with_verdict_basis(
             pipeline.prepare(profile, request.raw, resolved), request.profile_name
         )
+        if request.diagnosis is not None:  # the support view's, for the account it sends to
+            prepared = replace(prepared, diagnosis=request.diagnosis)
         self.attempt_started.emit(prepared.attempt)
         return self._tasks.spawn(self._finish_send(pipeline, prepared), send=True)
 

@@ -12,6 +12,7 @@ from app.core.request import ResendInput
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
+    from app.core.diagnosis import Diagnosis
     from app.services.cognito_gateway import CognitoGateway
     from app.services.history_sink import HistorySink
     from app.services.history_store import HistoryFilter, HistoryStore
@@ -59,6 +60,8 @@ class SendRequest:
     raw: ResendInput
     # Typed for this session only (keyring missing/locked); kept in memory, never stored.
     session_credentials: ClientCredentials | None = None
+    # The diagnosis shown for exactly this username: it makes the delivery verdict exact.
+    diagnosis: Diagnosis | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.batch_progress import BatchProgress, BatchState, BatchSummary
+from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, counted
+from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
 from app.services.batch_runner import (
     DEFAULT_CONCURRENCY,
@@ -34,9 +35,11 @@ from app.services.batch_runner import (
 )
 from app.ui.controllers.batch import BatchController, BatchRequest
 from app.ui.models.batch_input import BatchSource, InputSummary, Metadata, check_input
+from app.ui.models.batch_results import BatchResultsModel
 from app.ui.qt_util import name_widget
 from app.ui.widgets.batch_input_box import BatchInputBox
 from app.ui.widgets.batch_progress_box import BatchProgressBox
+from app.ui.widgets.batch_results_box import BatchResultsBox
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ class BatchDialog(QDialog):
         self._check_generation = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._batch_id: str | None = None
+        # The profile the listed results were sent with: Retry failed uses it again.
+        self._results_profile: str | None = None
         self.last_summary: BatchSummary | None = None
         # Replaced by tests and automation to answer without a modal box or a file dialog.
         self.confirm: Callable[[str, str], bool] = self._ask_yes_no
@@ -84,12 +89,14 @@ class BatchDialog(QDialog):
 
         self.input_box = BatchInputBox(self)
         self.progress_box = BatchProgressBox(self)
+        self.results = BatchResultsModel(self)
+        self.results_box = BatchResultsBox(self.results, self)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.input_box)
-        layout.addWidget(self._build_settings())
+        layout.addWidget(self.input_box, 1)
         layout.addWidget(self.progress_box)
+        layout.addWidget(self.results_box, 1)
         layout.addLayout(self._build_buttons())
-        self.resize(720, 720)
+        self.resize(760, 760)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -103,17 +110,21 @@ class BatchDialog(QDialog):
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.progress_box.export_button.clicked.connect(self._on_export_clicked)
         self.progress_box.show_history_button.clicked.connect(self._on_show_history_clicked)
+        self.results_box.retry_button.clicked.connect(self._on_retry_clicked)
+        self.results_box.copy_button.clicked.connect(self._on_copy_clicked)
         self.close_button.clicked.connect(self.close)
         batch.started.connect(self._on_started)
         batch.progressed.connect(self._on_progress)
         batch.finished.connect(self._on_finished)
+        batch.rows_recorded.connect(self._on_rows_recorded)
         batch.start_failed.connect(self._on_start_failed)
         self.refresh_profile()
         self._set_running(False)
 
     # ------------------------------------------------------------------ building
-    def _build_settings(self) -> QGroupBox:
-        box = QGroupBox("Pace", self)
+    def _build_pace(self) -> QHBoxLayout:
+        """Concurrency and rate ceiling, one line beside the Send button."""
+        box = self
         self.concurrency_spin = QSpinBox(self)
         name_widget(self.concurrency_spin, "batchConcurrencySpin")
         self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
@@ -129,10 +140,17 @@ class BatchDialog(QDialog):
             "The most calls per second; the default stays below Cognito's per-account quota, "
             "and throttling slows the batch down further"
         )
-        form = QFormLayout(box)
-        form.addRow("Concurrency", self.concurrency_spin)
-        form.addRow("Rate ceiling", self.rate_spin)
-        return box
+        row = QHBoxLayout()
+        concurrency = QLabel("Concurrency", box)
+        concurrency.setBuddy(self.concurrency_spin)
+        rate = QLabel("Rate ceiling", box)
+        rate.setBuddy(self.rate_spin)
+        row.addWidget(concurrency)
+        row.addWidget(self.concurrency_spin)
+        row.addSpacing(8)
+        row.addWidget(rate)
+        row.addWidget(self.rate_spin)
+        return row
 
     def _build_buttons(self) -> QHBoxLayout:
         self.start_button = QPushButton("Send", self)
@@ -150,7 +168,13 @@ class BatchDialog(QDialog):
         row.addWidget(self.pause_button)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
+        row.addLayout(self._build_pace())
+        row.addSpacing(16)
         row.addWidget(self.close_button)
+        # Tab follows the screen: the pace sits between Cancel batch and Close.
+        QWidget.setTabOrder(self.cancel_button, self.concurrency_spin)
+        QWidget.setTabOrder(self.concurrency_spin, self.rate_spin)
+        QWidget.setTabOrder(self.rate_spin, self.close_button)
         return row
 
     # ------------------------------------------------------------------ public API
@@ -179,6 +203,7 @@ class BatchDialog(QDialog):
         """Take rows from `path` (streamed, never loaded into the text box)."""
         self._source = BatchSource(path=path)
         self.input_box.show_file(path)
+        self._clear_results()
         self.check_now()
 
     def check_now(self) -> asyncio.Task[None]:
@@ -202,6 +227,7 @@ class BatchDialog(QDialog):
         self._source = BatchSource(text=self.input_box.input_edit.toPlainText())
         self.input_box.source_label.setText("")
         self._check = None
+        self._clear_results()
         self._update_start()
         self._debounce.start()
 
@@ -250,11 +276,65 @@ class BatchDialog(QDialog):
             ),
             session_credentials=self._session_credentials(),
         )
+        self.results.clear()
+        self._start(request)
+
+    def _on_retry_clicked(self) -> None:
+        """Send again to the failed users only: a new batch through the same runner."""
+        rows = self.results.retry_rows()
+        profile_name = self._results_profile
+        if not rows or profile_name is None or self._batch.running:
+            return
+        request = BatchRequest(
+            profile_name=profile_name,
+            source=self._source,
+            total=len(rows),
+            concurrency=self.concurrency_spin.value(),
+            rate_per_s=self.rate_spin.value(),
+            session_credentials=self._session_credentials(),
+            rows=rows,
+        )
+        # The retried users' new rows replace their failed ones; the delivered ones stay.
+        self.results.forget_failed()
+        self._start(request)
+
+    def _start(self, request: BatchRequest) -> None:
         self.last_summary = None
         self._batch_id = None
-        self.progress_box.reset(n)
-        self._batch.start(request)
+        self._results_profile = request.profile_name
+        self.progress_box.reset(request.total)
+        task = self._batch.start(request)
+        # `finished` comes while the batch's task is still running: once it is done,
+        # Send and Retry failed become available again.
+        task.add_done_callback(self._on_batch_done)
         self._set_running(True)
+
+    def _on_batch_done(self, _task: asyncio.Task[BatchSummary | None]) -> None:
+        # The window may have been closed and destroyed with the batch still landing.
+        if shiboken6.isValid(self) and not self._batch.running:
+            self._set_running(False)
+
+    def _clear_results(self) -> None:
+        """New input: the results shown were for another one."""
+        if self._batch.running:
+            return
+        self.results.clear()
+        self.progress_box.clear()
+        self.last_summary = None
+        self._batch_id = None
+        self._results_profile = None
+        self._set_running(False)
+
+    def _on_rows_recorded(self, rows: tuple[Attempt, ...]) -> None:
+        self.results.add(rows)
+        self.results_box.show_counts(running=self._batch.running)
+
+    def _on_copy_clicked(self) -> None:
+        names = self.results.failed_usernames()
+        if not names:
+            return
+        QGuiApplication.clipboard().setText("\n".join(names))
+        self.results_box.show_note(f"{counted(len(names), 'failed username')} copied.")
 
     def _on_pause_clicked(self) -> None:
         if self._batch.paused:
@@ -284,6 +364,7 @@ class BatchDialog(QDialog):
         done = not running and self._batch_id is not None
         self.progress_box.export_button.setEnabled(done)
         self.progress_box.show_history_button.setEnabled(self._batch_id is not None)
+        self.results_box.show_counts(running=running)
         self._update_start()
 
     def _on_started(self, batch_id: str) -> None:

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.batch_progress import counted
 from app.core.profile import Profile
 from app.ui.models.batch_input import InputSummary
 from app.ui.qt_util import name_widget, read_only_table
+from app.ui.widgets.compact_table import compact_rows
 
 
 class BatchInputBox(QGroupBox):
@@ -29,6 +31,9 @@ class BatchInputBox(QGroupBox):
         name_widget(self.profile_label, "batchProfileLabel")
         self.input_edit = QPlainTextEdit(self)
         name_widget(self.input_edit, "batchInputEdit")
+        # Usernames never hold a tab: Tab moves on to the next field, as everywhere else.
+        self.input_edit.setTabChangesFocus(True)
+        self.input_edit.setMinimumHeight(3 * self.input_edit.fontMetrics().lineSpacing() + 12)
         self.input_edit.setPlaceholderText(
             "One username per line, or paste CSV with a 'username' header row "
             "(optional 'metadata' JSON and 'metadata.KEY' columns)."
@@ -52,7 +57,11 @@ class BatchInputBox(QGroupBox):
         name_widget(self.problems_table, "batchProblemsTable")
         self.problems_table.setHorizontalHeaderLabels(["Line", "Username / row", "Problem"])
         read_only_table(self.problems_table)
-        self.problems_table.setMaximumHeight(150)
+        self.problems_table.setMinimumHeight(3 * compact_rows(self.problems_table))
+        self.problems_table.setMaximumHeight(6 * compact_rows(self.problems_table))
+        self._check: InputSummary | None = None
+        # The counts say what will be sent, so they follow the duplicates box.
+        self.duplicates_check.toggled.connect(self._show_counts)
 
         row = QHBoxLayout()
         row.addWidget(self.import_button)
@@ -84,6 +93,7 @@ class BatchInputBox(QGroupBox):
         self.source_label.setText(f"From file: {path} (type in the box to paste instead)")
 
     def show_check(self, check: InputSummary) -> None:
+        self._check = check
         table = self.problems_table
         table.setRowCount(0)
         if check.fatal:
@@ -97,12 +107,32 @@ class BatchInputBox(QGroupBox):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(r, c, item)
-        parts = [f"{check.valid:,} valid row(s)"]
-        if check.bad:
-            parts.append(f"{check.bad:,} bad row(s) that will not be sent")
-        if check.duplicates:
-            parts.append(f"{check.duplicates:,} duplicate(s)")
-        more = check.bad + check.duplicates - len(shown)
-        tail = f" (the first {len(shown):,} problems are listed; {more:,} more)" if more > 0 else ""
-        fix = " Fix the input, or send the valid rows." if check.bad else ""
-        self.check_label.setText(", ".join(parts) + "." + tail + fix)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        check = self._check
+        if check is None or check.fatal:
+            return
+        text = check_words(check, self.duplicates_check.isChecked())
+        more = check.bad + check.duplicates - len(check.problems)
+        if more > 0:
+            text += f" The first {len(check.problems):,} problems are listed; {more:,} more."
+        self.check_label.setText(text)
+
+
+def check_words(check: InputSummary, include_duplicates: bool) -> str:
+    """'19 valid rows will be sent. 1 duplicate is skipped. 1 bad row is not sent.'
+
+    The first number is the one on the Send button: valid rows are the rows that go out.
+    """
+    to_send = check.to_send(include_duplicates)
+    parts = [f"{counted(to_send, 'valid row')} will be sent"]
+    if check.duplicates and include_duplicates:
+        parts[0] += f", {counted(check.duplicates, 'duplicate')} included"
+    elif check.duplicates:
+        verb = "is" if check.duplicates == 1 else "are"
+        parts.append(f"{counted(check.duplicates, 'duplicate')} {verb} skipped")
+    if check.bad:
+        verb = "is" if check.bad == 1 else "are"
+        parts.append(f"{counted(check.bad, 'bad row')} {verb} not sent (listed below)")
+    return ". ".join(parts) + "."

@@ -1,4 +1,4 @@
-"""The batch window's progress box: bar, counts, failure codes, the summary, and its buttons."""
+"""The batch window's progress box: bar, counts and failures in words, the summary, its buttons."""
 
 from __future__ import annotations
 
@@ -9,22 +9,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.batch_progress import BatchProgress, BatchSummary, format_duration
-from app.ui.qt_util import name_widget, read_only_table
+from app.core.batch_progress import (
+    BatchProgress,
+    BatchState,
+    BatchSummary,
+    failure_words,
+    format_duration,
+)
+from app.ui.qt_util import name_widget
 
 
 def progress_text(p: BatchProgress) -> str:
+    """'Running · 7 / 19 done · 5 delivered · 2 failed: 2 user not found · 4.1 calls/s …'."""
     total = f" / {p.total:,}" if p.total is not None else ""
+    failed = f"{p.failed_count:,} failed"
+    if p.failed_count:
+        failed += f": {failure_words(p)}"
+    head = f"{p.state.value.capitalize()} · {p.done:,}{total} done · {p.delivered:,} delivered"
+    if p.state in (BatchState.FINISHED, BatchState.CANCELLED):
+        return f"{head} · {failed} · in {format_duration(p.elapsed_s)}"
     eta = f" · ETA {format_duration(p.eta_s)}" if p.eta_s is not None else ""
     return (
-        f"{p.state.value.capitalize()} · {p.done:,}{total} done · {p.delivered:,} delivered · "
-        f"{p.failed_count:,} failed · {p.in_flight} in flight · {p.rate_per_s:.1f} calls/s "
+        f"{head} · {failed} · {p.in_flight} in flight · {p.rate_per_s:.1f} calls/s "
         f"(ceiling {p.rate_limit_per_s:.1f}/s){eta}"
     )
 
@@ -42,11 +52,6 @@ class BatchProgressBox(QGroupBox):
         self.progress_label = QLabel("", self)
         name_widget(self.progress_label, "batchProgressLabel")
         self.progress_label.setWordWrap(True)
-        self.failures_table = QTableWidget(0, 2, self)
-        name_widget(self.failures_table, "batchFailuresTable")
-        self.failures_table.setHorizontalHeaderLabels(["Failure code", "Count"])
-        read_only_table(self.failures_table)
-        self.failures_table.setMaximumHeight(110)
         self.summary_label = QLabel("", self)
         name_widget(self.summary_label, "batchSummaryLabel")
         self.summary_label.setWordWrap(True)
@@ -62,39 +67,39 @@ class BatchProgressBox(QGroupBox):
         v = QVBoxLayout(self)
         v.addWidget(self.progress_bar)
         v.addWidget(self.progress_label)
-        v.addWidget(self.failures_table)
         v.addWidget(self.summary_label)
         v.addLayout(row)
 
     def reset(self, total: int) -> None:
         """A new batch of `total` rows is starting."""
-        self.summary_label.setText("")
-        self.failures_table.setRowCount(0)
+        self.clear()
         self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(0)
+        self.progress_label.show()
         self.progress_label.setText("Starting…")
 
+    def clear(self) -> None:
+        """Show no batch (new input replaced the one these results were for)."""
+        self.summary_label.setText("")
+        self.progress_label.setText("")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        for button in (self.export_button, self.show_history_button):
+            button.setToolTip("")
+
     def show_progress(self, p: BatchProgress) -> None:
+        self.progress_label.show()
         if p.total:
             self.progress_bar.setRange(0, p.total)
         self.progress_bar.setValue(min(p.done, p.total or p.done))
         self.progress_label.setText(progress_text(p))
-        self.show_failures(p.failed)
-
-    def show_failures(self, failed: tuple[tuple[str, int], ...]) -> None:
-        table = self.failures_table
-        table.setRowCount(len(failed))
-        for r, (code, n) in enumerate(failed):
-            table.setItem(r, 0, QTableWidgetItem(code))
-            table.setItem(r, 1, QTableWidgetItem(f"{n:,}"))
 
     def show_summary(self, summary: BatchSummary) -> None:
-        kinds = ", ".join(f"{n:,} {kind.value}" for kind, n in summary.failed_kinds)
-        text = summary.describe()
-        if kinds:
-            text += f" Failure kinds: {kinds}."
-        self.summary_label.setText(text + f"\nBatch id: {summary.batch_id}")
-        self.show_failures(summary.failed)
+        """The summary replaces the progress line: the same counts, said once."""
+        self.progress_label.hide()
+        self.summary_label.setText(summary.describe())
+        for button in (self.export_button, self.show_history_button):
+            button.setToolTip(f"Batch id {summary.batch_id}")
 
     def show_message(self, text: str) -> None:
+        self.progress_label.show()
         self.progress_label.setText(text)

@@ -21,6 +21,8 @@ class WindowActions:
     preview_event: QAction
     sign_up_test_user: QAction
     about: QAction
+    # -- views (issue 14): checked = the developer view
+    toggle_view: QAction
 
     @classmethod
     def create(cls, window: QMainWindow) -> WindowActions:
@@ -44,6 +46,9 @@ class WindowActions:
                 "&Sign up a test user…", "signUpTestUserAction", QKeySequence("Ctrl+U")
             ),
             about=action(f"&About {APP_NAME}"),
+            toggle_view=_checkable(
+                action("&Developer view", "viewToggleAction", QKeySequence("Ctrl+Shift+D"))
+            ),
         )
 
     def install(self, menu_bar: QMenuBar, dock_toggle: QAction) -> None:
@@ -54,8 +59,16 @@ class WindowActions:
         file_menu.addAction(self.batch)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        menu_bar.addMenu("&View").addAction(dock_toggle)
+        view_menu = menu_bar.addMenu("&View")
+        view_menu.addAction(self.toggle_view)
+        view_menu.addAction(dock_toggle)
         tools = menu_bar.addMenu("&Tools")
         tools.addAction(self.sign_up_test_user)
         tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
+
+
+def _checkable(act: QAction) -> QAction:
+    act.setCheckable(True)
+    act.setToolTip("Switch between the support view and the developer view (Ctrl+Shift+D)")
+    return act

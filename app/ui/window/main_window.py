@@ -1,4 +1,4 @@
-"""The main window: the profile bar, resend form, history pane and the Sandbox dock, wired once."""
+"""The main window: the profile bar, its views, the Sandbox dock; wired once."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -29,11 +27,10 @@ from app.ui.dialogs.about import show_about
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
-from app.ui.widgets.diagnosis_card import DiagnosisCard
-from app.ui.widgets.history_pane import HistoryPane
 from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.resend_form import ResendForm
 from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.widgets.view_stack import ViewStack
+from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
 from app.ui.window.diagnosis_part import DiagnosisPart
 from app.ui.window.preset_settings import (
@@ -43,7 +40,9 @@ from app.ui.window.preset_settings import (
 )
 from app.ui.window.profile_editing import ProfileEditing
 from app.ui.window.signup_flows import SignUpFlows
+from app.ui.window.support_flow import SupportFlow
 from app.ui.window.trigger_debugging import TriggerDebugging
+from app.ui.window.view_switching import ViewSwitching
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -100,37 +99,19 @@ class MainWindow(QMainWindow):
         self.profile_bar = ProfileBar(self)
         self.keyring_banner = Banner("keyringBanner", self)
         self.problem_banner = Banner("problemBanner", self)
-        self.form = ResendForm(self)
-        name_widget(self.form, "resendForm")
-        form_scroll = QScrollArea(self)
-        form_scroll.setWidgetResizable(True)
-        # The form reflows to the pane's width; only vertical scrolling makes sense.
-        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        form_scroll.setWidget(self.form)
-        form_scroll.setMinimumWidth(360)
         self.history_model = HistoryTableModel(None, self)
-        self.history_pane = HistoryPane(self.history_model, self)
-        # Beside the form: who the typed user is and whether a code will go out.
-        self.diagnosis_card = DiagnosisCard(self)
+        self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
+        self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
+        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
+        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
         self.arrival_dialog: ArrivalDialog | None = None
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        name_widget(self.splitter, "mainSplitter")
-        self.splitter.addWidget(form_scroll)
-        self.splitter.addWidget(self.diagnosis_card)
-        self.splitter.addWidget(self.history_pane)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.profile_bar)
-        layout.addWidget(self.keyring_banner)
-        layout.addWidget(self.problem_banner)
-        layout.addWidget(self.splitter, 1)
+        for strip in (self.header, self.keyring_banner, self.problem_banner):
+            layout.addWidget(strip)
+        layout.addWidget(self.view_stack, 1)
         self.setCentralWidget(central)
 
         self.sandbox_panel = SandboxPanel(self)
@@ -152,8 +133,11 @@ class MainWindow(QMainWindow):
         self.diagnosis = DiagnosisPart(self)
         self.signup_flows = SignUpFlows(self)
         self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
+        self.views = ViewSwitching(self, self._state)
+        self._support = SupportFlow(self)
         self._connect_signals()
         self._state.restore(self)
+        self.views.start()
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
         controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
         self.form.set_profile(None, keyring_usable=False)
@@ -210,6 +194,11 @@ class MainWindow(QMainWindow):
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
         a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
         a.about.triggered.connect(self._on_about)
+        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
+        a.toggle_view.toggled.connect(self.views.set_developer)
+        profiles.profiles_changed.connect(self.views.on_profiles_changed)
+        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
+        self._support.connect()
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
@@ -229,6 +218,7 @@ class MainWindow(QMainWindow):
         self.form.set_ready(session.ready)
         self.profile_bar.show_state(profile, ready=session.ready)
         self.sandbox_panel.client_combo.setEnabled(True)
+        self._support.refresh(profile, session.ready)
         if self.batch_dialog is not None:
             self.batch_dialog.refresh_profile()
 

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 # Wide enough for the users' "Delivers to" column on first run.
 SANDBOX_DOCK_WIDTH = 340
-FIRST_RUN_SPLIT = (430, 560)
+# The form, the diagnosis card, the history.
+FIRST_RUN_SPLIT = (420, 280, 560)
 
 
 class WindowState:
@@ -25,6 +26,30 @@ class WindowState:
 
     def last_profile(self) -> str:
         return str(self.settings.value("profile/last", "") or "")
+
+    # -- the views and the first run (issue 14) --------------------------------------
+    def view_mode(self, *, frozen: bool) -> str:
+        """The saved view; else support for the installed app and a first start (no window
+        saved yet), developer for a window that ran before views existed."""
+        saved = str(self.settings.value("view/mode", "") or "")
+        if saved in ("support", "developer"):
+            return saved
+        first_start = self.settings.value("window/geometry") is None
+        return "support" if frozen or first_start else "developer"
+
+    def save_view_mode(self, mode: str) -> None:
+        self.settings.setValue("view/mode", mode)
+        self.settings.sync()
+
+    def welcome_done(self) -> bool:
+        return str(self.settings.value("view/welcomeDone", "false")).lower() == "true"
+
+    def set_welcome_done(self) -> None:
+        self.settings.setValue("view/welcomeDone", "true")
+        self.settings.sync()
+
+    def sandbox_dock_wanted(self) -> bool:
+        return str(self.settings.value("view/sandboxDock", "true")).lower() == "true"
 
     def restore(self, window: MainWindow) -> None:
         s = self.settings
@@ -65,4 +90,5 @@ class WindowState:
             s.setValue("profile/last", profile)
         s.setValue("form/username", window.form.username_edit.text())
         s.setValue("sandbox/client", window.sandbox_panel.current_client())
+        s.setValue("view/sandboxDock", "true" if window.views.dock_visible_wanted() else "false")
         s.sync()

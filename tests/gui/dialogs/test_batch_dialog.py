@@ -31,7 +31,10 @@ REQUIRED_NAMES = (
     "batchShowInHistoryButton",
     "batchFormMetadataCheck",
     "batchSendDuplicatesCheck",
-    "batchFailuresTable",
+    "batchResultsTable",
+    "batchResultsCountLabel",
+    "batchRetryFailedButton",
+    "batchCopyFailedButton",
 )
 
 
@@ -55,6 +58,15 @@ def _start(h: WindowHarness, dialog: BatchDialog) -> None:
 
 def _finish(h: WindowHarness, dialog: BatchDialog) -> None:
     h.qtbot.waitUntil(lambda: dialog.last_summary is not None, timeout=WAIT_MS)
+
+
+def _run(h: WindowHarness, window: MainWindow, users: str) -> BatchDialog:
+    """Paste `users`, send them one at a time, and wait for the batch to end."""
+    dialog = _dialog(window, concurrency=1)
+    _paste(h, dialog, users)
+    _start(h, dialog)
+    _finish(h, dialog)
+    return dialog
 
 
 def _history(window: MainWindow, batch_id: str) -> list[Attempt]:
@@ -141,27 +153,26 @@ def test_throttled_rows_are_retried_and_delivered(
     assert summary is not None
     assert (summary.delivered, summary.failed_count, summary.retries) == (3, 0, 2)
     rows = _history(window, summary.batch_id)
-    throttled = [a for a in rows if a.failure and a.failure.code == "TooManyRequestsException"]
-    assert len(throttled) == 2 and len(rows) == 5
+    # One history row per user (it was 5: each throttled call had a row of its own).
+    assert sorted(a.username for a in rows) == QA_USERS[:3]
+    assert all(a.status is Status.DELIVERED for a in rows)
+    assert sum(a.retries for a in rows) == 2
     assert len(harness.sandbox.inbox()) == 3
 
 
 def test_limit_exceeded_row_is_marked_not_retried_and_the_batch_goes_on(
     harness: WindowHarness, window: MainWindow
 ) -> None:
-    dialog = _dialog(window, concurrency=1)
-    _paste(harness, dialog, "qa-user-001\nfault-limit\nqa-user-002")
-    _start(harness, dialog)
-    _finish(harness, dialog)
+    dialog = _run(harness, window, "qa-user-001\nfault-limit\nqa-user-002")
     summary = dialog.last_summary
     assert summary is not None
     assert summary.delivered == 2
     assert summary.failed == (("LimitExceededException", 1),) and summary.retries == 0
     limited = [a for a in _history(window, summary.batch_id) if a.username == "fault-limit"]
     assert len(limited) == 1  # one call: never retried
-    table = dialog.progress_box.failures_table
-    assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("LimitExceededException", "1")
-    assert "LimitExceededException" in dialog.progress_box.summary_label.text()
+    assert dialog.progress_box.progress_label.isHidden()  # the summary says it once
+    text = dialog.progress_box.summary_label.text()
+    assert "1 failed: 1 attempt limit exceeded" in text and "Exception" not in text
 
 
 def test_pause_then_resume(harness: WindowHarness, window: MainWindow) -> None:
@@ -277,3 +288,134 @@ def test_closing_the_window_while_running_neither_hangs_nor_loses_calls(
     assert summary is not None and summary.state is BatchState.CANCELLED
     reopened = harness.open()
     assert len(_history(reopened, batch_id)) == summary.sent >= 2
+
+
+# -- results: counts that agree, one row per user, retry and copy the failed users ---------
+
+MIXED = [
+    *QA_USERS[:6],
+    "qa-user-001",  # a duplicate: flagged, counted apart, skipped
+    "fault-throttle",  # throttled to the end: one failed row with its retries
+    "nobody-here",
+    "ghost-user",
+    "fault-limit",
+]
+
+
+def _results(dialog: BatchDialog) -> dict[str, tuple[str, str]]:
+    model = dialog.results
+    return {
+        model.index(r, 0).data(): (model.index(r, 1).data(), model.index(r, 2).data())
+        for r in range(model.rowCount())
+    }
+
+
+def test_counts_agree_and_each_user_is_one_result_and_one_history_row(
+    harness: WindowHarness, window: MainWindow
+) -> None:
+    harness.sandbox.inject("throttle")  # the first call is throttled, then sent again
+    dialog = _dialog(window, concurrency=1)
+    _paste(harness, dialog, "\n".join(MIXED))
+    label = dialog.input_box.check_label.text()
+    assert label.startswith("10 valid rows will be sent. 1 duplicate is skipped.")
+    assert dialog.start_button.text() == "Send 10 valid rows"
+    dialog.input_box.duplicates_check.setChecked(True)
+    assert dialog.input_box.check_label.text().startswith(
+        "11 valid rows will be sent, 1 duplicate included."
+    )
+    assert dialog.start_button.text() == "Send 11 valid rows"
+    dialog.input_box.duplicates_check.setChecked(False)
+
+    _start(harness, dialog)
+    _finish(harness, dialog)
+    summary = dialog.last_summary
+    assert summary is not None
+    assert (summary.sent, summary.delivered, summary.failed_count) == (10, 6, 4)
+    text = dialog.progress_box.summary_label.text()
+    assert "10 users sent to; 6 delivered; 4 failed: 2 user not found, " in text
+    assert "1 attempt limit exceeded" in text and "Exception" not in text
+
+    results = _results(dialog)
+    assert len(results) == 10 and set(results) == set(MIXED)
+    assert results["qa-user-002"][1].endswith("@example.com") or "*" in results["qa-user-002"][1]
+    assert results["nobody-here"] == ("User not found", "")
+    assert results["fault-limit"][0] == "Attempt limit exceeded"
+    assert results["fault-throttle"][0].startswith("Too many requests")
+    assert "sent again 4 times" in results["fault-throttle"][0]
+    counts = dialog.results_box.counts_label.text()
+    assert counts == "10 users: 6 delivered, 4 failed."
+
+    rows = _history(window, summary.batch_id)
+    assert sorted(a.username for a in rows) == sorted(MIXED[:6] + MIXED[7:])
+    throttled = [a for a in rows if a.username == "fault-throttle"]
+    assert len(throttled) == 1 and throttled[0].retries == 4
+    assert "TooManyRequestsException" in throttled[0].notes
+    assert sum(a.retries for a in rows) == 5  # the injected throttle is inside a row too
+
+
+def test_retry_failed_sends_again_to_the_failed_users_only(
+    harness: WindowHarness, window: MainWindow
+) -> None:
+    harness.sandbox.inject("delivery", "internal")  # the first two calls fail
+    dialog = _run(harness, window, "\n".join(QA_USERS[:4]))
+    first = dialog.last_summary
+    assert first is not None and (first.delivered, first.failed_count) == (2, 2)
+    failed = dialog.results.failed_usernames()
+    assert failed == QA_USERS[:2]
+    assert dialog.results_box.retry_button.isEnabled()
+
+    dialog.results_box.retry_button.click()
+    harness.qtbot.waitUntil(lambda: dialog.batch_id is not None, timeout=WAIT_MS)
+    _finish(harness, dialog)
+    again = dialog.last_summary
+    assert again is not None and again.batch_id != first.batch_id
+    assert (again.sent, again.delivered, again.failed_count) == (2, 2, 0)
+    retried = _history(window, again.batch_id)
+    assert sorted(a.username for a in retried) == failed  # only the failed users, recorded
+    results = _results(dialog)
+    assert len(results) == 4 and all(o.startswith("Code sent") for o, _ in results.values())
+    assert dialog.results_box.counts_label.text() == "4 users: 4 delivered, 0 failed."
+    assert not dialog.results_box.retry_button.isEnabled()
+    assert len(harness.sandbox.inbox()) == 4
+    # Once the batch's task is done, the same input can be sent again.
+    harness.qtbot.waitUntil(dialog.start_button.isEnabled, timeout=WAIT_MS)
+
+
+def test_copy_failed_usernames_puts_one_per_line_on_the_clipboard(
+    harness: WindowHarness, window: MainWindow
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    dialog = _run(harness, window, "qa-user-001\nnobody-here\nfault-limit\nqa-user-002")
+    QGuiApplication.clipboard().clear()
+    dialog.results_box.copy_button.click()
+    copied = QGuiApplication.clipboard().text()
+    assert copied == "nobody-here\nfault-limit"
+    assert "2 failed usernames copied." in dialog.results_box.counts_label.text()
+
+
+def test_new_input_clears_the_old_results(harness: WindowHarness, window: MainWindow) -> None:
+    dialog = _run(harness, window, "qa-user-001\nnobody-here")
+    assert dialog.results.rowCount() == 2 and dialog.progress_box.summary_label.text()
+    _paste(harness, dialog, "qa-user-003")
+    assert dialog.results.rowCount() == 0
+    assert dialog.progress_box.summary_label.text() == ""
+    assert dialog.progress_box.progress_label.text() == ""
+    assert dialog.results_box.counts_label.text() == "No results yet."
+    assert not dialog.results_box.retry_button.isEnabled()
+    assert not dialog.results_box.copy_button.isEnabled()
+    assert dialog.batch_id is None and not dialog.progress_box.export_button.isEnabled()
+
+
+def test_tab_leaves_the_paste_box(harness: WindowHarness, window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    dialog = _dialog(window)
+    dialog.activateWindow()
+    edit = dialog.input_box.input_edit
+    edit.setFocus()
+    harness.qtbot.waitUntil(edit.hasFocus, timeout=WAIT_MS)
+    QTest.keyClick(edit, Qt.Key.Key_Tab)
+    assert "\t" not in edit.toPlainText()
+    assert not edit.hasFocus()

@@ -52,28 +52,33 @@ def _image_stats(path: Path) -> tuple[int, int, int, int]:
     return image.width(), image.height(), len(colours), varied
 
 
-@pytest.mark.xvfb
-def test_window_screenshot_on_xvfb(tmp_path: Path) -> None:
+def run_on_xvfb(module: str, arg: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """`python -m module arg` on a fresh Xvfb (xcb); skips (fails under CI) without Xvfb."""
     if shutil.which("Xvfb") is None:
         reason = "Xvfb is not installed (Debian: apt-get install xvfb)"
         if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
             pytest.fail(f"CI is set but {reason}")
         pytest.skip(reason)
     xvfb, display = _start_xvfb()
-    out = tmp_path / "window.png"
     try:
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_API="pyside6")
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.gui.window.test_screenshot", str(out)],
+        return subprocess.run(
+            [sys.executable, "-m", module, arg],
             cwd=Path(__file__).resolve().parents[3],
             env=env,
             capture_output=True,
             text=True,
-            timeout=90,
+            timeout=timeout,
         )
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
+
+
+@pytest.mark.xvfb
+def test_window_screenshot_on_xvfb(tmp_path: Path) -> None:
+    out = tmp_path / "window.png"
+    result = run_on_xvfb("tests.gui.window.test_screenshot", str(out), 90)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "delivered alice" in result.stdout and "failed nobody-here" in result.stdout
     shutil.copyfile(out, LEAD_COPY)
@@ -110,9 +115,12 @@ def _drive(out: Path) -> int:
         paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
     )
     controllers = WindowControllers(factories)
+    settings = window_settings(paths.config_dir)
+    settings.setValue("view/mode", "developer")  # this shot is of the developer view
+    settings.setValue("view/welcomeDone", "true")
     window = MainWindow(
         controllers,
-        window_settings(paths.config_dir),
+        settings,
         log_file=str(paths.log_file),
         icon=app_icon(),
     )

@@ -112,7 +112,9 @@ def test_exit_code_is_the_worst_outcome_and_limit_is_not_retried(
     assert results["fault-limit"]["error_code"] == "LimitExceededException"
     # fault-throttle throttles every call: retried within the budget, then recorded.
     assert results["fault-throttle"]["error_code"] == "TooManyRequestsException"
-    assert "LimitExceededException" in out.stderr
+    # The summary says it in words: the code names are in the JSON lines.
+    assert "1 attempt limit exceeded" in out.stderr
+    assert "LimitExceededException" not in out.stderr
 
     out = batch(fresh_sandbox, "--file", "-", stdin="qa-user-006\nfault-drop\nfault-limit\n")
     assert out.returncode == 4  # network beats Cognito errors
@@ -140,3 +142,24 @@ def test_flags_out_of_range_are_refused(fresh_sandbox: Sandbox, tmp_path: Path) 
         out = batch(fresh_sandbox, "--file", str(f), flag, value)
         assert out.returncode == 2 and flag in out.stderr
     assert fresh_sandbox.inbox() == []
+
+
+def test_a_throttled_user_is_one_printed_line_and_one_history_row(
+    fresh_sandbox: Sandbox, tmp_path: Path, _fresh_xdg_dirs: dict[str, Path]
+) -> None:
+    f = tmp_path / "users.txt"
+    f.write_text("qa-user-001\nfault-throttle\nqa-user-002\n", encoding="utf-8")
+    out = batch(fresh_sandbox, "--file", str(f), "--json", "--concurrency", "1", "--rate", "200")
+    assert out.returncode != 0, out.stderr  # the throttled user failed in the end
+    results = json_lines(out)
+    assert sorted(str(r["username"]) for r in results) == [
+        "fault-throttle",
+        "qa-user-001",
+        "qa-user-002",
+    ]
+    throttled = next(r for r in results if r["username"] == "fault-throttle")
+    assert throttled["retries"] == 4 and "TooManyRequestsException" in str(throttled["notes"])
+    # Before: 1 + 4 retries = 5 rows for fault-throttle, 7 in all.
+    rows = history_rows(_fresh_xdg_dirs["XDG_DATA_HOME"])
+    assert sorted(u for u, _ in rows) == ["fault-throttle", "qa-user-001", "qa-user-002"]
+    assert "3 users sent to; 2 delivered; 1 failed: 1 too many requests" in out.stderr

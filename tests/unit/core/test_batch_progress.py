@@ -60,8 +60,9 @@ def test_summary_kinds_worst_first_and_description() -> None:
     assert dict(s.failed_kinds) == {FailureKind.SERVICE: 1, FailureKind.NETWORK: 1}
     text = s.describe()
     assert "cancelled after 1 min 15 s" in text
-    assert "1 delivered" in text and "1 LimitExceededException" in text
-    assert "3 not sent" in text
+    assert "1 delivered" in text and "LimitExceededException" not in text
+    assert "2 failed: 1 attempt limit exceeded, 1 " in text
+    assert "3 users sent to" in text and "3 users not sent (cancelled)" in text
 
 
 def test_all_delivered_has_no_worst_kind() -> None:
@@ -75,3 +76,23 @@ def test_format_duration() -> None:
     assert format_duration(42.4) == "42 s"
     assert format_duration(185) == "3 min 05 s"
     assert format_duration(3720) == "1 h 02 min"
+
+
+def test_summary_words_use_real_plurals_and_plain_titles() -> None:
+    from app.core.batch_progress import counted, plain_title
+
+    t = ProgressTracker("b", total=8, started_at=0.0)
+    not_found = _attempt().failed(decode("UserNotFoundException", "User does not exist."))
+    for a in [DELIVERED] + [not_found] * 4 + [LIMIT] * 3:
+        t.record(a, 1.0)
+    t.retries = 1
+    text = t.summary(2.0, sent=8, not_sent=0).describe()
+    assert text.startswith("Batch finished after 2.0 s: 8 users sent to; 1 delivered; ")
+    assert "7 failed: 4 user not found, 3 attempt limit exceeded." in text
+    assert "slow down 1 time;" in text
+    assert (counted(1, "user"), counted(2, "user"), counted(1000, "row")) == (
+        "1 user",
+        "2 users",
+        "1,000 rows",
+    )
+    assert plain_title("SMS role lacks permission") == "SMS role lacks permission"
