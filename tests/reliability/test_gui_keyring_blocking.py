@@ -178,6 +178,7 @@ def test_use_for_this_session_only_shows_the_session_fields(
     )
     service = f"cognito-resend-test-{uuid.uuid4().hex}"
     window = harness.open(harness.factories(secret_store=lambda: SecretStore(service)))
+    window.window_actions.toggle_view.setChecked(False)  # the support view: no form
     assert window.select_profile(PROFILE)
     harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
     assert not window.form.session_box.isVisible()
@@ -185,6 +186,7 @@ def test_use_for_this_session_only_shows_the_session_fields(
     assert button is not None
     button.click()  # type: ignore[attr-defined]
     harness.qtbot.waitUntil(window.form.session_box.isVisible, timeout=WAIT_MS)
+    assert window.window_actions.toggle_view.isChecked()  # the developer view, its form
     assert not window.keyring_banner.isVisible()
     client = info.client("secret")
     window.form.session_client_id_edit.setText(client.client_id)

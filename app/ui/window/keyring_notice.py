@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.ui.widgets.banner import BannerAction
@@ -24,9 +25,16 @@ _SANDBOX_NOTE = (
 class KeyringNotice:
     """Posts the keyring's status to its banner channel (withdrawn once the keyring works)."""
 
-    def __init__(self, session: Session, channel: BannerChannel) -> None:
+    def __init__(
+        self,
+        session: Session,
+        channel: BannerChannel,
+        show_session_fields: Callable[[], None] = lambda: None,
+    ) -> None:
         self._session = session
         self._channel = channel
+        # Where the session-only fields are (the developer view's form): brought on screen.
+        self._show_session_fields = show_session_fields
 
     def show(self, status: KeyringStatus) -> None:
         if status.usable or self._session.session_only:
@@ -54,3 +62,4 @@ class KeyringNotice:
     def _session_only(self) -> None:
         self._channel.hide()
         self._session.use_session_only()
+        self._show_session_fields()

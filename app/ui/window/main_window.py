@@ -104,7 +104,12 @@ class MainWindow(QMainWindow):
         self.banners = BannerManager(Banner("banner", self))
         self.keyring_banner = self.banners.channel("keyring")
         self.problem_banner = self.banners.channel("problem")
-        self._keyring_notice = KeyringNotice(controllers.session, self.keyring_banner)
+        self._keyring_notice = KeyringNotice(
+            controllers.session,
+            self.keyring_banner,
+            # The session-only fields live in the developer view's form.
+            lambda: self.window_actions.toggle_view.setChecked(True),
+        )
         # The keyring is asked only when a saved profile needs it; until then, say so.
         self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
         self.history_model = HistoryTableModel(None, self)
