@@ -24,6 +24,7 @@ from app.core.outcome import Status
 from app.core.profile import Profile
 from app.services.profile_repository import ProfileRepository
 from app.services.secret_store import SecretStore
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WAIT_MS, WindowHarness
 
 pytestmark = pytest.mark.timeout(120)
@@ -164,23 +165,35 @@ def test_a_blocking_keyring_never_blocks_the_window_or_the_sandbox(
     print("gaps over 100 ms (s since start, ms):",
           [(round(t - meter.started, 2), round(g)) for t, g in meter.gaps])
     assert worst_blocked < WORST_GAP_MS, worst_blocked
-    for thread in gate.threads:
-        thread.join(timeout=5)
-    assert not any(t.is_alive() for t in gate.threads)
+    _no_keyring_thread_left(blocking_keyring, window)
 
 
-def test_use_for_this_session_only_shows_the_session_fields(
-    harness: WindowHarness, blocking_keyring: BlockingKeyring
-) -> None:
+def _open_on_blocked_profile(harness: WindowHarness) -> MainWindow:
+    """A window whose saved profile's keyring read blocks; the banner says it waits."""
     info = harness.sandbox.info
     ProfileRepository(harness.paths.profiles_file).save(
         Profile(PROFILE, info.region, info.endpoint_url, has_secret=True)
     )
     service = f"cognito-resend-test-{uuid.uuid4().hex}"
     window = harness.open(harness.factories(secret_store=lambda: SecretStore(service)))
-    window.window_actions.toggle_view.setChecked(False)  # the support view: no form
     assert window.select_profile(PROFILE)
     harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
+    return window
+
+
+def _no_keyring_thread_left(backend: BlockingKeyring, window: MainWindow) -> None:
+    backend.release.set()
+    threads = window.controllers.session.keyring_gate.threads
+    for thread in threads:
+        thread.join(timeout=5)
+    assert not any(t.is_alive() for t in threads)
+
+
+def test_use_for_this_session_only_shows_the_session_fields(
+    harness: WindowHarness, blocking_keyring: BlockingKeyring
+) -> None:
+    window = _open_on_blocked_profile(harness)
+    window.window_actions.toggle_view.setChecked(False)  # the support view: no form
     assert not window.form.session_box.isVisible()
     button = window.keyring_banner.button("keyringSessionOnlyButton")
     assert button is not None
@@ -188,34 +201,21 @@ def test_use_for_this_session_only_shows_the_session_fields(
     harness.qtbot.waitUntil(window.form.session_box.isVisible, timeout=WAIT_MS)
     assert window.window_actions.toggle_view.isChecked()  # the developer view, its form
     assert not window.keyring_banner.isVisible()
-    client = info.client("secret")
+    client = harness.sandbox.info.client("secret")
     window.form.session_client_id_edit.setText(client.client_id)
     window.form.session_secret_edit.setText(client.client_secret or "")
     final = harness.send(window, "alice", profile=PROFILE)
     assert final.status is Status.DELIVERED and final.used_secret_hash
-    blocking_keyring.release.set()
-    for thread in window.controllers.session.keyring_gate.threads:
-        thread.join(timeout=5)
+    _no_keyring_thread_left(blocking_keyring, window)
 
 
 def test_closing_while_the_keyring_blocks_does_not_wait_for_it(
     harness: WindowHarness, blocking_keyring: BlockingKeyring
 ) -> None:
-    info = harness.sandbox.info
-    ProfileRepository(harness.paths.profiles_file).save(
-        Profile(PROFILE, info.region, info.endpoint_url, has_secret=True)
-    )
-    service = f"cognito-resend-test-{uuid.uuid4().hex}"
-    window = harness.open(harness.factories(secret_store=lambda: SecretStore(service)))
-    assert window.select_profile(PROFILE)
-    harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
-    gate = window.controllers.session.keyring_gate
-    assert gate.stuck
+    window = _open_on_blocked_profile(harness)
+    assert window.controllers.session.keyring_gate.stuck
     started = time.perf_counter()
     harness.close(window)
     closed_in = time.perf_counter() - started
     assert closed_in < 5, closed_in  # not the 15 s drain, not the 30 s block
-    blocking_keyring.release.set()
-    for thread in gate.threads:
-        thread.join(timeout=5)
-    assert not any(t.is_alive() for t in gate.threads)
+    _no_keyring_thread_left(blocking_keyring, window)
