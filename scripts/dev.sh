@@ -52,8 +52,10 @@ DEBS_QT=(libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
     libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0
     libxcb-xfixes0 libxcb-xkb1 libx11-xcb1)
 DEBS_RUN=("${DEBS_QT[@]}" dbus gnome-keyring)
-# Tests: also a real X server, dbus-launch, and objdump for PyInstaller.
-DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils chromium)
+# Tests: also a real X server, dbus-launch, objdump for PyInstaller, the browser test's
+# Chromium, and ICU's tools plus a C compiler, with which the bundle's ICU data is trimmed
+# (packaging/icu_trim.py; without them the bundle keeps the full 32 MB library).
+DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils chromium icu-devtools gcc)
 DEBS_PACKAGE=("${DEBS_TEST[@]}")
 
 debs_for() {
