@@ -23,7 +23,7 @@ from bench.common import (
     tiny,
 )
 
-TARGET_RATIO = 0.6
+TARGET_RATIO = 0.5
 
 # What a careful hand-written script costs: boto3, one unsigned client, one call.
 BARE_BOTO3 = """

@@ -34,12 +34,32 @@ SUITES: dict[str, list[str]] = {
     "history": ["bench_window.py", "history"],
     "memory": ["bench_window.py", "memory"],
     "diagnosis": ["bench_diagnosis.py"],
+    "batch": ["bench_batch.py"],
+    "sandbox": ["bench_sandbox.py"],
+    "bundle": ["bench_bundle.py"],
 }
+# Printed (then one JSON object: {name: why}) by a benchmark that cannot run here; the
+# runner records it under meta.skipped instead of failing (bench_bundle under BENCH_TINY
+# when no bundle has been built).
+SKIP_PREFIX = "BENCH_SKIPPED "
 TIMEOUT_S = 1800
 
 
-def run_suite(name: str, argv: list[str]) -> tuple[list[dict[str, Any]], str | None]:
+def skipped_in(stdout: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in stdout.splitlines():
+        if line.startswith(SKIP_PREFIX):
+            found.update(json.loads(line[len(SKIP_PREFIX):]))
+    return found
+
+
+def run_suite(
+    name: str, argv: list[str], skipped: dict[str, str]
+) -> tuple[list[dict[str, Any]], str | None]:
     cmd = [sys.executable, str(BENCH / argv[0]), *argv[1:]]
+    if not (BENCH / argv[0]).exists():  # bench_diagnosis.py comes with the diagnosis branch
+        skipped[name] = f"bench/{argv[0]} is not on this branch"
+        return [], None
     print(f"[bench] {name}: {' '.join(argv)} ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     try:
@@ -48,7 +68,11 @@ def run_suite(name: str, argv: list[str]) -> tuple[list[dict[str, Any]], str | N
         return [], f"timed out after {TIMEOUT_S} s"
     took = time.perf_counter() - t0
     results = parse_results(proc.stdout)
+    skips = skipped_in(proc.stdout)
+    skipped.update(skips)
     print(f"[bench] {name}: {len(results)} result(s) in {took:.1f} s", file=sys.stderr)
+    if proc.returncode == 0 and not results and skips:
+        return results, None
     if proc.returncode != 0 or not results:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-8:]
         return results, f"exit {proc.returncode}: " + " | ".join(tail)
@@ -87,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load_average()
     benchmarks: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
+    skipped: dict[str, str] = {}
     for name in chosen:
-        results, error = run_suite(name, SUITES[name])
+        results, error = run_suite(name, SUITES[name], skipped)
         for r in results:
             missing = [k for k in REQUIRED_KEYS if k not in r]
             if missing:
@@ -111,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": load_before,
             "load_average_after": load_average(),
             "errors": errors,
+            "skipped": skipped,
         },
         "benchmarks": benchmarks,
     }
@@ -119,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(benchmarks))
     print(f"load average before {load_before}, after {doc['meta']['load_average_after']}; "
           f"{os.cpu_count()} CPUs; written to {args.out}")
+    for name, why in skipped.items():
+        print(f"SKIPPED {name}: {why}")
     for name, why in errors.items():
         print(f"ERROR {name}: {why}")
     return 1 if errors else 0

@@ -52,8 +52,10 @@ DEBS_QT=(libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
     libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0
     libxcb-xfixes0 libxcb-xkb1 libx11-xcb1)
 DEBS_RUN=("${DEBS_QT[@]}" dbus gnome-keyring)
-# Tests: also a real X server, dbus-launch, and objdump for PyInstaller.
-DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils chromium)
+# Tests: also a real X server, dbus-launch, objdump for PyInstaller, the browser test's
+# Chromium, and ICU's tools plus a C compiler, with which the bundle's ICU data is trimmed
+# (packaging/icu_trim.py; without them the bundle keeps the full 32 MB library).
+DEBS_TEST=("${DEBS_RUN[@]}" xvfb xauth dbus-x11 binutils chromium icu-devtools gcc)
 DEBS_PACKAGE=("${DEBS_TEST[@]}")
 
 debs_for() {
@@ -264,16 +266,17 @@ lint_steps() {
 }
 
 # The whole suite runs on DEV_TEST_WORKERS pytest-xdist workers (default 2: 224 s instead
-# of ~290 s on 2 cores), each test file on one worker (--dist loadfile: a file's session
-# fixtures, e.g. the packaging test's one bundle build, are built once). A subset (any
-# pytest arguments) runs in one process unless DEV_TEST_WORKERS is set.
+# of ~290 s on 2 cores), by groups (--dist loadgroup; tests/conftest.py groups them): each
+# test file on one worker, so a file's session fixtures (the packaging test's one bundle
+# build) are built once, and every real-keyring test on one worker, never two at once. A
+# subset (any pytest arguments) runs in one process unless DEV_TEST_WORKERS is set.
 run_pytest() {
     local workers=${DEV_TEST_WORKERS:-}
     if [ -z "$workers" ]; then
         if [ $# -eq 0 ]; then workers=2; else workers=0; fi
     fi
     local xdist=()
-    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadfile)
+    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadgroup)
     local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 ${xdist[@]+"${xdist[@]}"} "$@")
     local rc=0
     if command -v dbus-run-session >/dev/null 2>&1; then

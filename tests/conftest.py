@@ -55,6 +55,26 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _group_for_xdist(items)
+    _deepen(items)
+
+
+def _group_for_xdist(items: list[pytest.Item]) -> None:
+    """Workers (scripts/dev.sh: ``-n 2 --dist loadgroup``) take whole groups: every test
+    that reaches the one real Secret Service shares a group, so two never talk to the
+    daemon at once (seen in a CI-style run: three secret-scan tests on two workers ended
+    with the keyring unavailable, exit 5; each passed alone); every other test stays with
+    its file, as
+    ``--dist loadfile`` would keep it, so a file's session fixtures are built once."""
+    for item in items:
+        real = item.get_closest_marker("keyring") is not None or "real_keyring" in getattr(
+            item, "fixturenames", ()
+        )
+        group = "real-keyring" if real else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _deepen(items: list[pytest.Item]) -> None:
     """Under ``deep``, properties that name their own ``max_examples`` run DEEP_FACTOR
     times as many too (a profile alone only changes those that do not)."""
     if settings().max_examples < 100 * DEEP_FACTOR:

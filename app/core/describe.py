@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.core.advice import from_aws, remedy_for
 from app.core.outcome import Attempt, AttemptKind, Severity, Status
 from app.core.verdict import delivery_note
 
@@ -55,8 +56,11 @@ def describe_attempt(a: Attempt) -> str:
         f = a.failure
         lines.append(f"What happened: {f.title}")
         lines.append(f"Why: {f.cause}")
-        lines.append(f"What to do: {f.remedy}")
-        lines.append(f"AWS message: {f.aws_message or '(none)'}")
+        lines.append(f"What to do: {remedy_for(f, a.endpoint_url)}")
+        if from_aws(f):
+            lines.append(f"AWS message: {f.aws_message or '(none)'}")
+        elif f.aws_message:
+            lines.append(f"Details: {f.aws_message}")
         lines.append(f"Error code: {f.code}")
         lines.append("Retry: " + ("may help" if f.retryable else "not advised"))
 

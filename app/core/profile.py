@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
 from urllib.parse import urlsplit
 
 from app.core.secrets import Secret
@@ -56,7 +58,21 @@ class ProfileProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        # People read this: the form's label, never the field's code name.
+        return f"{PROFILE_FIELD_LABELS.get(self.field, self.field)}: {self.message}"
+
+
+# The profile form's labels, for messages a person reads.
+PROFILE_FIELD_LABELS: Final = MappingProxyType(
+    {
+        "name": "Name",
+        "region": "Region",
+        "endpoint_url": "Endpoint URL",
+        "user_pool_id": "User pool ID",
+        "client_id": "Client ID",
+        "client_secret": "Client secret",
+    }
+)
 
 
 def validate_profile_name(name: str) -> list[ProfileProblem]:

@@ -38,6 +38,9 @@ class StackSettings:
     gateway: GatewayConfig | None = None  # None: GatewayConfig()'s defaults
     # False: a cheap check on open, the caller runs `verify()` later (the window).
     full_history_check: bool = True
+    # True: the history commits on a writer thread and reads wait for it (the window);
+    # False: `append` commits before it returns (the CLI prints only what is on disk).
+    history_write_behind: bool = False
 
 
 class _Once(Generic[T]):
@@ -136,8 +139,12 @@ class Composition:
     def _build_history(self) -> HistoryStore:
         from app.services.history_store import HistoryStore
 
-        full = self._settings.full_history_check
-        return HistoryStore(self._paths().history_db, full_check=full)
+        settings = self._settings
+        return HistoryStore(
+            self._paths().history_db,
+            full_check=settings.full_history_check,
+            write_behind=settings.history_write_behind,
+        )
 
     def _build_profiles(self) -> ProfileRepository:
         from app.services.profile_repository import ProfileRepository

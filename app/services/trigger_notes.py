@@ -36,12 +36,26 @@ def exit_status_text(run: TriggerRun) -> str:
     return str(run.exit_code)
 
 
+def run_result_text(run: TriggerRun) -> str | None:
+    """How the handler itself ended, when that is not what its exit status says."""
+    message = run.error_message or ""
+    if run.error_type != "UserLambdaValidationException":
+        return None
+    # The runner reports an exception as a result and exits 0; "Exit status: 0" above a
+    # traceback read as success.
+    detail = message.removeprefix("CustomMessage failed with error ").removesuffix(".")
+    if "Unable to import module" in detail or "missing on module" in detail:
+        return f"the handler could not be loaded: {detail}"
+    return f"the handler raised an exception: {detail} (traceback under stderr)"
+
+
 def trigger_run_notes(run: TriggerRun) -> str:
     """Plain text for `Attempt.notes`, capped to a few KB whatever the handler printed."""
+    result = run_result_text(run)
     lines = [
         f"Local CustomMessage trigger: {run.handler}",
         f"Duration: {run.duration_ms:.0f} ms",
-        f"Exit status: {exit_status_text(run)}",
+        f"Result: {result}" if result else f"Exit status: {exit_status_text(run)}",
     ]
     if run.error_type is not None:
         lines.append(f"Cognito answered: {run.error_type}: {run.error_message or ''}")

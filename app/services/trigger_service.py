@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from app.core.profile import Profile
 from app.core.trigger_event import EventPreview, preview_custom_message_event
+from app.services.handler_check import handler_problem, plain_refusal
 
 if TYPE_CHECKING:
     from app.sandbox.control import SandboxControl
@@ -57,10 +58,13 @@ class TriggerService:
         detaches); returns the handler as the sandbox resolved it."""
         from app.sandbox.control import SandboxControlError
 
+        problem = handler_problem(handler) if handler is not None else None
+        if problem is not None:
+            raise TriggerServiceError(problem)
         try:
             return self._control(sandbox_url).set_custom_message_trigger(handler)
         except SandboxControlError as exc:
-            raise TriggerServiceError(str(exc)) from exc
+            raise TriggerServiceError(plain_refusal(str(exc))) from exc
 
     def attached(self, sandbox_url: str) -> str | None:
         from app.sandbox.control import SandboxControlError

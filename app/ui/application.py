@@ -52,7 +52,10 @@ def default_factories(
 
     # A cheap check on open (header, schema, newest rows) so the history paints at once;
     # the full quick_check runs after start-up (the Session verifies it).
-    stack = Composition(StackSettings(paths, gateway_config, full_history_check=False))
+    # Write-behind: a resend's history commit is not on its worker's path (reads wait).
+    stack = Composition(
+        StackSettings(paths, gateway_config, full_history_check=False, history_write_behind=True)
+    )
 
     def regions() -> list[str]:
         from app.services.regions import cognito_regions

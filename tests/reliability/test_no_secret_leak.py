@@ -41,7 +41,7 @@ from app.sandbox.server import Sandbox
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
 from app.services.credentials import CredentialResolver
 from app.services.history_store import HistoryFilter, HistoryStore
-from app.services.logging_setup import configure_logging
+from app.services.logging_setup import configure_logging, file_handler, flush_logs
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
 from app.services.resend_service import ResendService
@@ -182,21 +182,21 @@ def test_a_whole_session_leaves_no_secret_anywhere(
         outputs["log records (raw, before redaction)"] = caplog.text
         needles = [secret, WRONG_SECRET, *hashes, *passwords]
         roots = [*xdg_roots(), exports]
+        flush_logs()  # the log file is searched too; a background thread writes it
         hits_open = scan(roots, needles, outputs)
         history.close()
         hits_closed = scan(roots, needles)
         assert hits_open == [] and hits_closed == [], hits_open + hits_closed
 
         # -- 6: the log itself ------------------------------------------------------------------
+        flush_logs()  # a background thread writes the file
         log_text = paths.log_file.read_text(encoding="utf-8")
         assert "profile='Leaky'" in log_text  # the session really was logged
         assert META_VALUE not in log_text and META_VALUE not in caplog.text
         for name in ("botocore", "boto3", "urllib3"):
             assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING
-        handler = next(
-            h for h in logging.getLogger().handlers
-            if isinstance(h, logging.handlers.RotatingFileHandler)
-        )
+        handler = file_handler()
+        assert handler is not None
         assert Path(handler.baseFilename) == paths.log_file
         assert handler.maxBytes > 0 and handler.backupCount > 0
         assert paths.log_file.is_relative_to(platformdirs.user_log_path(APP_ID, appauthor=False))

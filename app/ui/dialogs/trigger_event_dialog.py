@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.trigger_event import EventPreview
+from app.ui import theme
 from app.ui.qt_util import name_widget
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class TriggerEventDialog(QDialog):
         self.note_label = QLabel(" ".join(notes), self)
         name_widget(self.note_label, "triggerEventNote")
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("color: #8a6d00;")
+        warning = theme.text_color(self.note_label.palette(), theme.Tone.WARNING)
+        self.note_label.setStyleSheet(theme.color_style(warning))
         self.note_label.setVisible(bool(notes))
 
         self.text = QPlainTextEdit(self)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.core.outcome import Attempt, Severity, Status
+from app.ui import theme
 
 COL_TIME = 0
 COL_PROFILE = 1
@@ -30,7 +31,7 @@ HEADERS = (
     "Request ID",
 )
 HEADER_TIPS = (
-    "When the attempt started (local time)",
+    "When the attempt started (hover a cell for the exact local time)",
     "The profile (app client) it was sent through",
     "The username (or alias) the code was resent to",
     "Delivered, the failure's short title, or Pending…",
@@ -40,6 +41,8 @@ HEADER_TIPS = (
     "How long the call took, retries included",
     "AWS request id, for support cases and CloudTrail",
 )
+# What matters shows by default; the rest is one right-click on the header away.
+DEFAULT_HIDDEN = frozenset({COL_PROFILE, COL_MEDIUM, COL_ATTRIBUTE, COL_LATENCY, COL_REQUEST_ID})
 
 
 def format_time(moment: datetime | None) -> str:
@@ -51,6 +54,28 @@ def format_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
+    """"just now", "2 min ago", "3 h ago", "yesterday 14:02", else the local date."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    seconds = (now - moment).total_seconds()
+    if seconds < 45:
+        return "just now"
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min ago"
+    local, today = moment.astimezone(), now.astimezone().date()
+    if seconds < 6 * 3600 or local.date() == today:
+        return f"{int(seconds // 3600)} h ago"
+    if (today - local.date()).days == 1:
+        return local.strftime("yesterday %H:%M")
+    if local.year == today.year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
 def format_latency(ms: float | None) -> str:
     if ms is None:
         return ""
@@ -59,36 +84,28 @@ def format_latency(ms: float | None) -> str:
     return f"{ms / 1000:,.1f} s"
 
 
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
-
-
 def outcome_color(a: Attempt) -> QColor:
     """An attempt's colour: an information outcome ("already confirmed") is not a red
-    failure, it reads as a neutral blue."""
+    failure, it reads as a neutral blue (from the palette, at 4.5:1)."""
     if a.status is Status.FAILED and a.failure is not None and a.failure.severity is Severity.INFO:
-        dark = _is_dark(QGuiApplication.palette() if QGuiApplication.instance() else QPalette())
-        return QColor("#58a6ff" if dark else "#0969da")
+        app = QGuiApplication.instance()
+        palette = QGuiApplication.palette() if app is not None else QPalette()
+        return theme.text_color(palette, theme.Tone.INFO)
     return status_color(a.status)
 
 
 def status_color(status: Status) -> QColor:
-    """Green / red / grey that read well on the current palette's base colour."""
+    """Green / red / muted, computed from the application palette to read at 4.5:1."""
     app = QGuiApplication.instance()
     palette = QGuiApplication.palette() if app is not None else QPalette()
-    dark = _is_dark(palette)
-    if status in (Status.DELIVERED, Status.SUCCEEDED):
-        return QColor("#3fb950" if dark else "#1a7f37")
-    if status is Status.FAILED:
-        return QColor("#f85149" if dark else "#cf222e")
-    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+    return theme.status_color(palette, status)
 
 
-def cell_text(a: Attempt, col: int) -> str:
+def cell_text(a: Attempt, col: int, now: datetime | None = None) -> str:
     """What a cell shows."""
     d = a.delivery
     if col == COL_TIME:
-        return format_time(a.started_at)
+        return relative_time(a.started_at, now)
     if col == COL_PROFILE:
         return a.profile
     if col == COL_USERNAME:
@@ -107,10 +124,11 @@ def cell_text(a: Attempt, col: int) -> str:
         return a.request_id or ""
     return ""
 
+
 def cell_tooltip(a: Attempt, col: int) -> str:
     """A cell's tooltip: the full value where the cell shortens it."""
     if col == COL_TIME:
-        return a.started_at.astimezone().isoformat(sep=" ", timespec="milliseconds")
+        return format_time(a.started_at)
     if col == COL_OUTCOME and a.failure is not None:
         f = a.failure
         parts = [f"{f.title} ({f.code})"]

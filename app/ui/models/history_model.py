@@ -31,6 +31,7 @@ from app.services.history_store import HistoryFilter, HistoryStoreError
 from app.ui.models.history_columns import (
     COL_LATENCY,
     COL_OUTCOME,
+    COL_TIME,
     HEADER_TIPS,
     HEADERS,
     cell_text,
@@ -44,6 +45,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 AttemptRole = Qt.ItemDataRole.UserRole + 1
 
+# "2 min ago" ages: a view repaints the time column this often (see refresh_times).
+CLOCK_MS = 30_000
 PAGE_SIZE = 100  # a screen shows ~30 rows; a smaller page paints sooner
 # Rows added on top during a session beyond this many pages trigger a reload from the
 # store, which keeps the loaded rows (and the memory they hold) bounded.
@@ -214,6 +217,14 @@ class HistoryTableModel(QAbstractTableModel):
         log.warning("history not readable: %s", exc)
         self.last_error = str(exc)
         self.load_failed.emit(self.last_error)
+
+    def refresh_times(self) -> None:
+        """Tell views the relative times changed (loaded rows only); a view's timer calls it."""
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(
+                self.index(0, COL_TIME), self.index(last, COL_TIME), [Qt.ItemDataRole.DisplayRole]
+            )
 
     # ----------------------------------------------------------------- live updates
     def add_pending(self, a: Attempt) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -16,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.advice import message_heading, remedy_for
 from app.core.outcome import Attempt, AttemptKind, Severity, Status
 from app.core.verdict import delivery_note
 from app.ui.models.history_columns import format_latency, format_time, outcome_color
 from app.ui.qt_util import name_widget
 
-EMPTY_TEXT = "Select an attempt to see its details"
+EMPTY_TEXT = "Select an attempt to see its details."
 
 # The form's rows, in display order; a row whose value is empty is hidden.
 # What the title says while each kind of call is pending.
@@ -120,11 +120,15 @@ class DetailsPanel(QWidget):
         self._empty = QLabel(EMPTY_TEXT)
         self._empty.setObjectName("detailsEmpty")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)  # a long hint must not widen the pane
         self._empty.setEnabled(False)  # the disabled palette greys it: a hint, not content
         self._stack.addWidget(self._empty)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Long ids are cut at the edge (whole in their tooltip and in Copy details), never
+        # scrolled sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget()
         scroll.setWidget(content)
@@ -158,10 +162,14 @@ class DetailsPanel(QWidget):
         self._remedy = _label(name="detailsRemedy")
 
         self._aws_heading = _label("AWS said:", name="detailsAwsHeading")
-        self._aws_message = QPlainTextEdit()
-        name_widget(self._aws_message, "detailsAwsMessage")
-        self._aws_message.setReadOnly(True)
+        # A wrapping label, not a text box: its height follows its width, so a second (or
+        # fifth) line is never cut off.
+        self._aws_message = _label(name="detailsAwsMessage")
         self._aws_message.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._aws_message.setFrameShape(QFrame.Shape.StyledPanel)
+        self._aws_message.setMargin(4)
+        self._aws_message.setAutoFillBackground(True)
+        self._aws_message.setBackgroundRole(QPalette.ColorRole.Base)
 
         self._form_host = QWidget()
         self._form = QFormLayout(self._form_host)
@@ -187,6 +195,11 @@ class DetailsPanel(QWidget):
         self.show_attempt(None)
 
     # ----------------------------------------------------------------- public
+    def set_empty_text(self, text: str) -> None:
+        """What the panel says when no attempt is selected (the pane knows if there are any)."""
+        if text != self._empty.text():
+            self._empty.setText(text)
+
     @property
     def attempt(self) -> Attempt | None:
         return self._attempt
@@ -241,7 +254,7 @@ class DetailsPanel(QWidget):
             parts.append(self._caution.text())
         parts += [w.text() for w in (self._cause, self._remedy) if not w.isHidden()]
         if not self._aws_message.isHidden():
-            parts.append(self._aws_message.toPlainText())
+            parts.append(self._aws_message.text())
         parts.extend(f"{k}: {v}" for k, v in self.field_values().items())
         return "\n".join(p for p in parts if p)
 
@@ -277,32 +290,20 @@ class DetailsPanel(QWidget):
             a.status is not Status.DELIVERED or a.kind is not AttemptKind.RESEND
         )
         self._cause.setText(f"Why: {f.cause}" if f else "")
-        self._remedy.setText(f"What to do: {f.remedy}" if f else "")
+        self._remedy.setText(f"What to do: {remedy_for(f, a.endpoint_url)}" if f else "")
         self._cause.setHidden(f is None)
         self._remedy.setHidden(f is None)
         has_message = f is not None and bool(f.aws_message)
         self._aws_heading.setHidden(not has_message)
         self._aws_message.setHidden(not has_message)
-        self._aws_message.setPlainText(f.aws_message if f else "")
-        if has_message:
-            self._fit_aws_message()
+        if f is not None:
+            self._aws_heading.setText(message_heading(f))
+        self._aws_message.setText(f.aws_message if f else "")
         self._fill_form(a)
 
     def _on_why_clicked(self) -> None:
         if self._attempt is not None:
             self.why_not_arrived_requested.emit(self._attempt)
-
-    def _fit_aws_message(self) -> None:
-        # Most AWS messages are one line: size the box to its text (up to ~5 lines) so a
-        # short message does not leave a tall empty box above the details.
-        metrics = self._aws_message.fontMetrics()
-        width = max(200, self._aws_message.viewport().width() - 8)
-        text = self._aws_message.toPlainText()
-        lines = sum(
-            max(1, -(-metrics.horizontalAdvance(line) // width)) for line in text.splitlines()
-        )
-        frame = 2 * self._aws_message.frameWidth() + 10
-        self._aws_message.setFixedHeight(min(5, max(1, lines)) * metrics.lineSpacing() + frame)
 
     def _build_form_rows(self) -> None:
         # Every row exists once, in display order; filling only sets texts and hides the
@@ -312,6 +313,8 @@ class DetailsPanel(QWidget):
         self._fields: dict[str, QLabel] = {}
         for key in _FORM_KEYS:
             field = _label(name="detailsField_" + key.replace(" ", ""), wrap=key in _WRAPPED)
+            if key not in _WRAPPED:
+                field.setMinimumWidth(1)  # a one-line value may be cut; it never widens
             if key == "Notes":
                 # A local trigger's stdout/stderr: tracebacks line up only in a fixed font.
                 field.setFont(fixed)
@@ -365,5 +368,7 @@ class DetailsPanel(QWidget):
             value = values.get(key, "")
             if value and field.text() != value:
                 field.setText(value)
+                if key not in _WRAPPED:
+                    field.setToolTip(value)
             if self._form.isRowVisible(field) != bool(value):
                 self._form.setRowVisible(field, bool(value))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import struct
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelection,
     QModelIndex,
     QPoint,
@@ -15,18 +13,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QSplitter,
     QTableView,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,40 +32,29 @@ from app.core.outcome import Attempt, AttemptKind, Status
 from app.services.history_store import HistoryFilter
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import name_widget
-from app.ui.widgets.details_panel import DetailsPanel
-from app.ui.widgets.history_view import make_history_view
+from app.ui.widgets.details_panel import EMPTY_TEXT, DetailsPanel
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.history_actions import HistoryActions
+from app.ui.widgets.history_filter_row import (
+    FILTER_DEBOUNCE_MS,
+    KIND_CHOICES,
+    NO_ATTEMPTS_TEXT,
+    STATUS_CHOICES,
+    HistoryFilterRow,
+    count_text,
+    no_match_text,
+)
+from app.ui.widgets.history_layout import pack_layout, unpack_layout
+from app.ui.widgets.history_view import fit_scroll_policy, make_history_view
 
 log = logging.getLogger(__name__)
 
-FILTER_DEBOUNCE_MS = 70  # long enough to skip the query between keystrokes of a word
-# Combo label → HistoryFilter.status.
-STATUS_CHOICES: tuple[tuple[str, Status | None], ...] = (
-    ("All", None),
-    ("Delivered", Status.DELIVERED),
-    ("Failed", Status.FAILED),
-    ("Pending", Status.PENDING),
-)
-# Combo label → HistoryFilter.kind.
-KIND_CHOICES: tuple[tuple[str, AttemptKind | None], ...] = (
-    ("All kinds", None),
-    ("Resends", AttemptKind.RESEND),
-    ("Sign-ups", AttemptKind.SIGNUP),
-    ("Confirmations", AttemptKind.CONFIRM),
-)
 # The kinds whose delivered attempt sent a confirmation code the user can confirm with.
 _CONFIRMABLE = (AttemptKind.RESEND, AttemptKind.SIGNUP)
 EXPORT_FORMATS = {"csv": "CSV files (*.csv)", "json": "JSON files (*.json)"}
-# saveState's bytes: magic, version, splitter state length; then the two Qt states.
-# An unknown magic or version is ignored (the default layout stays).
-_STATE_HEAD = struct.Struct(">4sHI")
-_STATE_MAGIC = b"CRhp"
-_STATE_VERSION = 1
 # (format, suggested file name) → chosen path, or None when cancelled.
 ExportPathChooser = Callable[[str, str], str | None]
-
-
-def count_text(n: int) -> str:
-    return f"{n:,} attempt" + ("" if n == 1 else "s")
+__all__ = ["KIND_CHOICES", "NO_ATTEMPTS_TEXT", "STATUS_CHOICES", "HistoryPane", "no_match_text"]
 
 
 class HistoryPane(QWidget):
@@ -112,7 +96,7 @@ class HistoryPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._filter_row)
+        layout.addWidget(self._filter_bar)
         layout.addWidget(self._toolbar)
         layout.addWidget(self._splitter, 1)
 
@@ -138,113 +122,36 @@ class HistoryPane(QWidget):
 
     # ----------------------------------------------------------------- building
     def _build_filter_row(self) -> None:
-        self._filter_edit = QLineEdit()
-        name_widget(self._filter_edit, "historyFilterEdit")
-        self._filter_edit.setPlaceholderText("Filter by username, profile or outcome")
-        self._filter_edit.setClearButtonEnabled(True)
-        self._status_combo = QComboBox()
-        name_widget(self._status_combo, "historyStatusCombo")
-        for label, _status in STATUS_CHOICES:
-            self._status_combo.addItem(label)
-        self._kind_combo = QComboBox()
-        name_widget(self._kind_combo, "historyKindCombo")
-        for label, _kind in KIND_CHOICES:
-            self._kind_combo.addItem(label)
-        self._count_label = QLabel()
-        name_widget(self._count_label, "historyCountLabel")
-        self._filter_row = QHBoxLayout()
-        self._filter_row.setContentsMargins(4, 4, 4, 0)
-        self._filter_row.addWidget(self._filter_edit, 1)
-        self._filter_row.addWidget(self._status_combo)
-        self._filter_row.addWidget(self._kind_combo)
-        self._batch_button = QToolButton()
-        name_widget(self._batch_button, "historyBatchFilterButton")
-        self._batch_button.setToolTip("Showing one batch only; click to show every attempt")
+        bar = self._filter_bar = HistoryFilterRow(self)
+        self._filter_edit, self._count_label = bar.filter_edit, bar.count_label
+        self._status_combo, self._kind_combo = bar.status_combo, bar.kind_combo
+        self._batch_button = bar.batch_button
         self._batch_button.clicked.connect(lambda: self.show_batch(None))
-        self._batch_button.hide()
-        self._filter_row.addWidget(self._batch_button)
-        self._filter_row.addWidget(self._count_label)
 
     def _build_view(self) -> None:
         self._view = make_history_view(self._model)
         self._view.customContextMenuRequested.connect(self._show_context_menu)
-
-    def _make_action(
-        self, name: str, text: str, tip: str, shortcut: QKeySequence | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-            keys = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({keys})")
-            # Shortcuts work while the pane (table or details) has focus; the filter box
-            # keeps its own Ctrl+C because a focused line edit takes it first.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        return action
+        self.empty_state = EmptyState(self._view, "historyEmptyState", NO_ATTEMPTS_TEXT)
 
     def _build_actions(self) -> None:
-        self.rerun_action = self._make_action(
-            "rerunAction", "Re-run", "Send this attempt again with the same inputs",
-            QKeySequence("Ctrl+R"),
-        )
-        self.confirm_action = self._make_action(
-            "confirmWithCodeAction", "Confirm with code…",
-            "Confirm this user's sign-up with the code that was sent (ConfirmSignUp)",
-            QKeySequence("Ctrl+Shift+K"),
-        )
-        self.copy_cli_action = self._make_action(
-            "copyCliAction", "Copy as AWS CLI",
-            "Copy an equivalent aws cognito-idp command (the SecretHash is a placeholder)",
-            QKeySequence("Ctrl+Shift+C"),
-        )
-        self.copy_details_action = self._make_action(
-            "copyDetailsAction", "Copy details", "Copy this attempt's details as text",
-            QKeySequence(QKeySequence.StandardKey.Copy),
-        )
-        self.export_csv_action = self._make_action(
-            "exportCsvAction", "Export CSV…", "Save the filtered history as a CSV file"
-        )
-        self.export_json_action = self._make_action(
-            "exportJsonAction", "Export JSON…", "Save the filtered history as a JSON file"
-        )
+        actions = HistoryActions.create(self)
+        self.rerun_action = actions.rerun
+        self.confirm_action = actions.confirm
+        self.copy_cli_action = actions.copy_cli
+        self.copy_details_action = actions.copy_details
+        self.export_csv_action = actions.export_csv
+        self.export_json_action = actions.export_json
         self.rerun_action.triggered.connect(self._on_rerun)
         self.confirm_action.triggered.connect(self._on_confirm)
         self.copy_cli_action.triggered.connect(self.copy_cli_command)
         self.copy_details_action.triggered.connect(self.copy_details)
         self.export_csv_action.triggered.connect(lambda: self.export("csv"))
         self.export_json_action.triggered.connect(lambda: self.export("json"))
-
-        self._toolbar = QToolBar("History actions")
-        name_widget(self._toolbar, "historyToolbar")
-        self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self._row_actions():
-            self._toolbar.addAction(action)
-        self._toolbar.addSeparator()
-        self._toolbar.addAction(self.export_csv_action)
-        self._toolbar.addAction(self.export_json_action)
-        # Actions only fire by shortcut when a widget of the pane holds them.
-        self.addActions([*self._row_actions(), self.export_csv_action, self.export_json_action])
-
-    def _row_actions(self) -> list[QAction]:
-        return [
-            self.rerun_action,
-            self.confirm_action,
-            self.copy_cli_action,
-            self.copy_details_action,
-        ]
+        self._actions = actions
+        self._toolbar = actions.toolbar(self)
 
     def build_context_menu(self) -> QMenu:
-        menu = QMenu(self)
-        menu.setObjectName("historyContextMenu")
-        for action in self._row_actions():
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.export_csv_action)
-        menu.addAction(self.export_json_action)
-        return menu
+        return self._actions.context_menu(self)
 
     # ----------------------------------------------------------------- public API
     @property
@@ -276,15 +183,7 @@ class HistoryPane(QWidget):
         return self._count_label
 
     def current_filter(self) -> HistoryFilter:
-        # By index: Qt hands a StrEnum item back as a plain str.
-        index = max(self._status_combo.currentIndex(), 0)
-        kind = KIND_CHOICES[max(self._kind_combo.currentIndex(), 0)][1]
-        return HistoryFilter(
-            text=self._filter_edit.text().strip(),
-            status=STATUS_CHOICES[index][1],
-            batch_id=self._batch_id,
-            kind=kind,
-        )
+        return self._filter_bar.current_filter(self._batch_id)
 
     @property
     def batch_filter(self) -> str | None:
@@ -361,23 +260,14 @@ class HistoryPane(QWidget):
         return True
 
     def saveState(self) -> bytes:
-        """The splitter and column layout, for QSettings."""
-        splitter = bytes(self._splitter.saveState().data())
-        header = bytes(self._view.horizontalHeader().saveState().data())
-        return _STATE_HEAD.pack(_STATE_MAGIC, _STATE_VERSION, len(splitter)) + splitter + header
+        """The splitter and column layout (hidden columns included), for QSettings."""
+        return pack_layout(self._splitter, self._view.horizontalHeader())
 
     def restoreState(self, state: bytes) -> bool:
         """Restore what saveState gave; False (and nothing changed) for anything else."""
-        state = bytes(state)
-        if len(state) < _STATE_HEAD.size:
-            return False
-        magic, version, split_len = _STATE_HEAD.unpack_from(state)
-        body = state[_STATE_HEAD.size :]
-        if magic != _STATE_MAGIC or version != _STATE_VERSION or split_len > len(body):
-            return False
-        splitter, header = body[:split_len], body[split_len:]
-        ok = self._splitter.restoreState(QByteArray(splitter))
-        return self._view.horizontalHeader().restoreState(QByteArray(header)) and ok
+        ok = unpack_layout(bytes(state), self._splitter, self._view.horizontalHeader())
+        fit_scroll_policy(self._view)
+        return ok
 
     # ----------------------------------------------------------------- slots
     def _apply_filter(self) -> None:
@@ -458,10 +348,26 @@ class HistoryPane(QWidget):
         if shown == self._count_shown:
             return
         self._count_shown = shown
+        self._show_empty_state(text, has_rows)
         self._count_label.setToolTip(tip)
         self._count_label.setText(text)
         self.export_csv_action.setEnabled(has_rows)
         self.export_json_action.setEnabled(has_rows)
+
+    def _show_empty_state(self, count: str, has_rows: bool) -> None:
+        flt = self._model.current_filter()
+        if self._model.last_error:
+            hint = f"The history cannot be read: {self._model.last_error}"
+        elif self._model.store is None:
+            hint = "Loading history…"
+        elif flt.text or flt.status is not None or flt.batch_id:
+            hint = no_match_text(flt)
+        else:
+            hint = NO_ATTEMPTS_TEXT
+        self.empty_state.set_text(hint)
+        self._details.set_empty_text(
+            EMPTY_TEXT if has_rows else "Send a code and what happened is explained here."
+        )
 
     def _update_actions(self) -> None:
         a = self.current_attempt()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.request import MetadataParseError, parse_metadata_json
+from app.ui import theme
 from app.ui.qt_util import name_widget
+from app.ui.widgets.empty_state import EmptyState
 
-_ERROR_BRUSH = QBrush(QColor("#fde2e1"))
+EMPTY_TEXT = "No metadata — Add a row or paste JSON. Only the pool's Lambda triggers see it."
 
 
 def _tool_button(text: str, parent: QWidget) -> QToolButton:
@@ -52,6 +54,8 @@ class MetadataTable(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(96)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.empty_state = EmptyState(self.table, "clientMetadataEmptyState", EMPTY_TEXT)
         self.table.setToolTip(
             "Key/value pairs passed only to the pool's Lambda triggers (e.g. CustomMessage). "
             "Cognito does not store or validate them; keys must be unique."
@@ -141,6 +145,7 @@ class MetadataTable(QWidget):
     def mark_errors(self, row_errors: dict[int, str]) -> None:
         """Tint rows that have a problem and put the reason in their tooltip."""
         self._row_errors = row_errors
+        error_brush = QBrush(theme.invalid_row_color(self.table.palette()))
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
             for col in (0, 1):
@@ -149,7 +154,7 @@ class MetadataTable(QWidget):
                     item = QTableWidgetItem("")
                     self.table.setItem(row, col, item)
                 problem = row_errors.get(row)
-                item.setBackground(_ERROR_BRUSH if problem else QBrush())
+                item.setBackground(error_brush if problem else QBrush())
                 item.setToolTip(problem or "")
         self.table.blockSignals(False)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.profile import Profile
+from app.ui import theme
 from app.ui.qt_util import name_widget
+from app.ui.widgets.elided_label import ElidedLabel
 
 
 class ProfileBar(QWidget):
@@ -23,7 +25,11 @@ class ProfileBar(QWidget):
         name_widget(self, "profileBar")
         self.profile_selector = QComboBox(self)
         name_widget(self.profile_selector, "profileSelector")
-        self.profile_selector.setMinimumWidth(200)
+        # Long profile names shorten in the closed box; the list shows them whole.
+        self.profile_selector.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile_selector.setMinimumContentsLength(14)
         self.profile_selector.setToolTip("The app client to send through.")
         self.profile_selector.setPlaceholderText("Loading profiles…")
         self.add_profile_button = QPushButton("Add…", self)
@@ -37,11 +43,21 @@ class ProfileBar(QWidget):
         self.batch_button = QPushButton("Batch…", self)
         name_widget(self.batch_button, "batchButton")
         self.batch_button.setToolTip("Resend to many users with this profile (Ctrl+B)")
-        self.profile_info = QLabel(self)
+        for b in (
+            self.add_profile_button,
+            self.edit_profile_button,
+            self.delete_profile_button,
+            self.batch_button,
+        ):
+            # The style's 80 px minimum is wider than these words: let a narrow window take it.
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20)
+        # Both labels shorten (full text in the tooltip): they must never widen the window.
+        self.profile_info = ElidedLabel("", self, mode=Qt.TextElideMode.ElideMiddle)
         name_widget(self.profile_info, "profileInfoLabel")
-        self.profile_info.setStyleSheet("color: palette(mid);")
-        self.keyring_status_label = QLabel("Keyring: checking…", self)
+        self.profile_info.setStyleSheet(theme.color_style(theme.muted_text(self.palette())))
+        self.keyring_status_label = ElidedLabel("Keyring: checking…", self)
         name_widget(self.keyring_status_label, "keyringStatusLabel")
+        self.keyring_status_label.setAlignment(Qt.AlignmentFlag.AlignRight)
 
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
@@ -51,8 +67,8 @@ class ProfileBar(QWidget):
         bar.addWidget(self.edit_profile_button)
         bar.addWidget(self.delete_profile_button)
         bar.addWidget(self.batch_button)
-        bar.addWidget(self.profile_info, 1)
-        bar.addWidget(self.keyring_status_label)
+        bar.addWidget(self.profile_info, 3)
+        bar.addWidget(self.keyring_status_label, 2)
 
         self.profile_selector.currentIndexChanged.connect(lambda _i: self.profile_selected.emit())
         self.add_profile_button.clicked.connect(self.add_requested)
@@ -88,12 +104,11 @@ class ProfileBar(QWidget):
         self.delete_profile_button.setEnabled(editable)
         self.add_profile_button.setEnabled(ready)
         if profile is None:
-            self.profile_info.setText("")
+            self.profile_info.set_full_text("")
         else:
             where = profile.endpoint_url or "AWS"
-            self.profile_info.setText(f"{profile.region} · {where}")
+            self.profile_info.set_full_text(f"{profile.region} · {where}")
 
     def show_keyring(self, backend_name: str, *, usable: bool, message: str) -> None:
         mark = "✔" if usable else "⚠"
-        self.keyring_status_label.setText(f"Keyring: {backend_name} {mark}")
-        self.keyring_status_label.setToolTip(message)
+        self.keyring_status_label.set_full_text(f"Keyring: {backend_name} {mark}", message)

@@ -1,7 +1,9 @@
-"""The resend form: username, client metadata, analytics and user-context fields, and Send.
+"""The resend form: username and Send first, then the optional sections, collapsed.
 
 It validates as you type with `app.core.request.form_errors`, marks each bad field with
 its reason, and keeps Send disabled until the form is valid and the services are ready.
+Client metadata, the analytics endpoint and the user context data are folded away until
+opened (or until they hold a value or a problem), so Send sits right under Username.
 """
 
 from __future__ import annotations
@@ -9,14 +11,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,20 +23,32 @@ from PySide6.QtWidgets import (
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, MetadataPreset, Profile
 from app.core.request import Field, FieldError, ResendInput, form_errors, validate_client_id
-from app.core.secrets import Secret
+from app.core.words import counted
+from app.ui import theme
 from app.ui.qt_util import name_widget
+from app.ui.widgets.collapsible import Section
 from app.ui.widgets.preset_bar import PresetBar
+from app.ui.widgets.session_credentials_box import SessionCredentialsBox
 
-_INVALID_STYLE = "border: 1px solid #c62828; border-radius: 3px; background: #fff6f6;"
 
-
-def _error_label(name: str, parent: QWidget) -> QLabel:
+def _error_label(name: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     name_widget(label, name)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b71c1c;")
+    label.setStyleSheet(theme.color_style(theme.text_color(label.palette(), theme.Tone.ERROR)))
     label.setVisible(False)
     return label
+
+
+def _focusable(parent: QWidget) -> list[QWidget]:
+    """`parent`'s descendants that Tab can reach, in the order they were made."""
+    tab = Qt.FocusPolicy.TabFocus
+    top = parent.window()
+    return [
+        w
+        for w in parent.findChildren(QWidget)
+        if w.focusPolicy() & tab == tab and w.window() is top  # not a menu or popup
+    ]
 
 
 class ResendForm(QWidget):
@@ -63,14 +74,49 @@ class ResendForm(QWidget):
         self.username_edit.setClearButtonEnabled(True)
         self.username_edit.setToolTip(
             "The user to resend the code to: the username or an alias (email or phone) the "
-            "pool accepts for sign-in. 1–128 characters, no spaces."
+            "pool accepts for sign-in. 1–128 characters, no spaces. Enter sends."
         )
         self.username_error = _error_label("usernameError", self)
+
+        # Session-only credentials: shown when the keyring cannot give this profile's id.
+        self.session_box = SessionCredentialsBox(_error_label("sessionCredentialsError"), self)
+        self.session_client_id_edit = self.session_box.client_id_edit
+        self.session_secret_edit = self.session_box.secret_edit
+        self.session_show_secret = self.session_box.show_secret
+        self.session_error = self.session_box.error_label
+
+        self.send_button = QPushButton("Send code", self)
+        name_widget(self.send_button, "sendButton")
+        self.send_button.setDefault(True)
+        self.send_button.setEnabled(False)
+        self.send_button.setMinimumWidth(120)
+        self.send_button.setToolTip(
+            "Resend the confirmation code (Enter in Username, or Ctrl+Return)."
+        )
+        self.send_button.clicked.connect(self._on_send_clicked)
+        self.send_hint = QLabel(self)
+        name_widget(self.send_hint, "sendHint")
+        self.send_hint.setWordWrap(True)
+        self.secret_hash_note = QLabel(self)
+        name_widget(self.secret_hash_note, "secretHashNote")
+        self.secret_hash_note.setWordWrap(True)
+        self.secret_hash_note.setToolTip(
+            "A SecretHash is required when the app client has a secret. It is computed "
+            "from the secret, the username and the client ID, and never shown."
+        )
+        muted = theme.color_style(theme.muted_text(self.palette()))
+        for note in (self.send_hint, self.secret_hash_note):
+            note.setStyleSheet(muted)
 
         self.metadata = MetadataTable(self)
         self.metadata_error = _error_label("clientMetadataError", self)
         self.presets = PresetBar(self.metadata.current_pairs, self)
         self.presets.picked.connect(self._on_preset_picked)
+        metadata_box = self._with_error(self.metadata, self.metadata_error)
+        metadata_layout = metadata_box.layout()
+        assert isinstance(metadata_layout, QVBoxLayout)
+        metadata_layout.insertWidget(0, self.presets)
+        self.metadata_section = Section("Client metadata", metadata_box, "metadataToggle", self)
 
         self.analytics_edit = QLineEdit(self)
         name_widget(self.analytics_edit, "analyticsEndpointEdit")
@@ -80,6 +126,12 @@ class ResendForm(QWidget):
             "sends analytics to Pinpoint. Leave empty otherwise."
         )
         self.analytics_error = _error_label("analyticsEndpointError", self)
+        self.analytics_section = Section(
+            "Analytics endpoint ID",
+            self._with_error(self.analytics_edit, self.analytics_error),
+            "analyticsToggle",
+            self,
+        )
 
         self.ip_edit = QLineEdit(self)
         name_widget(self.ip_edit, "ipAddressEdit")
@@ -97,101 +149,35 @@ class ResendForm(QWidget):
             "collected on the user's device, passed through unchanged."
         )
         self.encoded_error = _error_label("encodedDataError", self)
-
-        self.advanced_toggle = QToolButton(self)
-        name_widget(self.advanced_toggle, "advancedToggle")
-        self.advanced_toggle.setText("User context data (advanced)")
-        self.advanced_toggle.setCheckable(True)
-        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.advanced_toggle.setAutoRaise(True)
-        self.advanced_toggle.toggled.connect(self._on_advanced_toggled)
         self.advanced_box = QWidget(self)
         adv = QFormLayout(self.advanced_box)
         adv.setContentsMargins(16, 0, 0, 0)
+        adv.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         adv.addRow("IP address", self._with_error(self.ip_edit, self.ip_error))
         adv.addRow("Encoded data", self._with_error(self.encoded_edit, self.encoded_error))
-        self.advanced_box.setVisible(False)
-
-        # Session-only credentials: shown when the keyring cannot give this profile's id.
-        self.session_box = QGroupBox("Client credentials for this session only", self)
-        name_widget(self.session_box, "sessionCredentialsBox")
-        self.session_client_id_edit = QLineEdit(self.session_box)
-        name_widget(self.session_client_id_edit, "sessionClientIdEdit")
-        self.session_client_id_edit.setToolTip(
-            "The app client ID, kept in memory until you quit; never written anywhere."
+        self.advanced_section = Section(
+            "User context data (advanced)", self.advanced_box, "advancedToggle", self
         )
-        self.session_secret_edit = QLineEdit(self.session_box)
-        name_widget(self.session_secret_edit, "sessionClientSecretEdit")
-        self.session_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.session_secret_edit.setPlaceholderText("only if the app client has a secret")
-        self.session_secret_edit.setToolTip(
-            "The app client secret, used to compute the SecretHash; kept in memory only."
-        )
-        self.session_show_secret = QCheckBox("Show", self.session_box)
-        name_widget(self.session_show_secret, "sessionShowSecretCheck")
-        self.session_show_secret.toggled.connect(
-            lambda on: self.session_secret_edit.setEchoMode(
-                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-            )
-        )
-        self.session_error = _error_label("sessionCredentialsError", self.session_box)
-        secret_row = QHBoxLayout()
-        secret_row.addWidget(self.session_secret_edit, 1)
-        secret_row.addWidget(self.session_show_secret)
-        sess = QFormLayout(self.session_box)
-        sess.addRow("Client ID", self.session_client_id_edit)
-        sess.addRow("Client secret", secret_row)
-        sess.addRow(self.session_error)
-        self.session_box.setVisible(False)
-
-        self.secret_hash_note = QLabel(self)
-        name_widget(self.secret_hash_note, "secretHashNote")
-        self.secret_hash_note.setWordWrap(True)
-        self.secret_hash_note.setStyleSheet("color: palette(dark);")
-        self.secret_hash_note.setToolTip(
-            "A SecretHash is required when the app client has a secret. It is computed "
-            "from the secret, the username and the client ID, and never shown."
-        )
-
-        self.send_button = QPushButton("Send code", self)
-        name_widget(self.send_button, "sendButton")
-        self.send_button.setDefault(True)
-        self.send_button.setEnabled(False)
-        self.send_button.setMinimumWidth(120)
-        self.send_button.setToolTip("Resend the confirmation code (Ctrl+Return).")
-        self.send_button.clicked.connect(self._on_send_clicked)
-        self.send_hint = QLabel(self)
-        name_widget(self.send_hint, "sendHint")
-        self.send_hint.setWordWrap(True)
-        self.send_hint.setStyleSheet("color: palette(mid);")
+        self.advanced_toggle = self.advanced_section.toggle
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # In a narrow pane a field moves under its label instead of being clipped.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Username", self._with_error(self.username_edit, self.username_error))
-        metadata_box = self._with_error(self.metadata, self.metadata_error)
-        metadata_layout = metadata_box.layout()
-        assert isinstance(metadata_layout, QVBoxLayout)
-        metadata_layout.insertWidget(0, self.presets)
-        form.addRow("Client metadata", metadata_box)
-        form.addRow(
-            "Analytics endpoint ID", self._with_error(self.analytics_edit, self.analytics_error)
-        )
-
         send_row = QHBoxLayout()
         send_row.addWidget(self.send_hint, 1)
         send_row.addWidget(self.send_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.advanced_toggle)
-        layout.addWidget(self.advanced_box)
         layout.addWidget(self.session_box)
-        layout.addWidget(self.secret_hash_note)
-        layout.addStretch(1)
         layout.addLayout(send_row)
+        layout.addWidget(self.secret_hash_note)
+        for section in (self.metadata_section, self.analytics_section, self.advanced_section):
+            layout.addWidget(section)
+        layout.addStretch(1)
+        self._set_tab_order()
 
         for edit in (self.analytics_edit, self.ip_edit, self.encoded_edit):
             edit.textChanged.connect(self.revalidate)
@@ -199,6 +185,7 @@ class ResendForm(QWidget):
             edit.textChanged.connect(self.revalidate)
         self.username_edit.textEdited.connect(self._on_username_edited)
         self.username_edit.textChanged.connect(self.revalidate)
+        self.username_edit.returnPressed.connect(self._on_send_clicked)
         self.metadata.changed.connect(self.revalidate)
 
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
@@ -206,6 +193,26 @@ class ResendForm(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self._on_send_clicked)
         self.revalidate()
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the screen: Username, the session fields, Send, then each section."""
+        chain: list[QWidget] = [
+            self.username_edit,
+            self.session_client_id_edit,
+            self.session_secret_edit,
+            self.session_show_secret,
+            self.send_button,
+            self.metadata_section.toggle,
+            *_focusable(self.presets),
+            *_focusable(self.metadata),
+            self.analytics_section.toggle,
+            self.analytics_edit,
+            self.advanced_toggle,
+            self.ip_edit,
+            self.encoded_edit,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     @staticmethod
     def _with_error(field: QWidget, error: QLabel) -> QWidget:
@@ -272,10 +279,7 @@ class ResendForm(QWidget):
         """Credentials typed for this session (only when the keyring cannot supply them)."""
         if not self._session_needed:
             return None
-        secret = self.session_secret_edit.text()
-        return ClientCredentials(
-            self.session_client_id_edit.text().strip(), Secret(secret) if secret else None
-        )
+        return self.session_box.credentials()
 
     def errors(self) -> list[FieldError]:
         errors = list(form_errors(self.values()))
@@ -304,8 +308,11 @@ class ResendForm(QWidget):
         self.encoded_edit.setText(attempt.encoded_data)
         if attempt.ip_address or attempt.encoded_data:
             self.advanced_toggle.setChecked(True)
+        if attempt.analytics_endpoint_id:
+            self.analytics_section.set_expanded(True)
 
     def _on_preset_picked(self, preset: MetadataPreset) -> None:
+        self.metadata_section.set_expanded(True)
         self.metadata.mode_button.setChecked(False)
         self.metadata.set_pairs(list(preset.pairs))
 
@@ -328,12 +335,17 @@ class ResendForm(QWidget):
         self._show(self.encoded_edit, self.encoded_error, by_field.get(Field.ENCODED_DATA, []))
         if by_field.get(Field.IP_ADDRESS) or by_field.get(Field.ENCODED_DATA):
             self.advanced_toggle.setChecked(True)
+        if by_field.get(Field.ANALYTICS_ENDPOINT_ID):
+            self.analytics_section.set_expanded(True)
         self._show(
             None,
             self.session_error,
             by_field.get(Field.CLIENT_ID, []) if self.session_client_id_edit.text() else [],
         )
         meta = by_field.get(Field.CLIENT_METADATA, [])
+        if meta:
+            self.metadata_section.set_expanded(True)
+        self._update_summaries()
         self.metadata.mark_errors({e.row: e.message for e in meta if e.row is not None})
         self._show(
             self.metadata.json_edit if self.metadata.in_json_mode() else None,
@@ -355,10 +367,12 @@ class ResendForm(QWidget):
             hint = "Choose a profile to send."
         elif not self.username_edit.text().strip():
             hint = "Type a username to send."
+        elif self._session_needed and not self.session_client_id_edit.text().strip():
+            hint = "Type the app client ID above (kept for this session only) to send."
         elif errors:
-            hint = f"Fix {len(errors)} problem(s) above to send."
+            hint = f"Fix {counted(len(errors), 'problem')} above to send."
         else:
-            hint = "Ctrl+Return sends."
+            hint = "Enter or Ctrl+Return sends."
         self.send_hint.setText(hint)
 
     @staticmethod
@@ -367,16 +381,19 @@ class ResendForm(QWidget):
         label.setText(text)
         label.setVisible(bool(text))
         if field is not None:
-            field.setStyleSheet(_INVALID_STYLE if text else "")
+            field.setStyleSheet(theme.invalid_field_style(field.palette()) if text else "")
             field.setToolTip(field.toolTip().split("\n\n⚠")[0] + (f"\n\n⚠ {text}" if text else ""))
 
     # ------------------------------------------------------------------ slots
     def _on_username_edited(self, _text: str) -> None:
         self._username_touched = True
 
-    def _on_advanced_toggled(self, on: bool) -> None:
-        self.advanced_box.setVisible(on)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+    def _update_summaries(self) -> None:
+        keys = [k for k, _v in self.metadata.current_pairs() if k]
+        self.metadata_section.set_summary(counted(len(keys), "key") if keys else "")
+        self.analytics_section.set_summary("set" if self.analytics_edit.text() else "")
+        context = self.ip_edit.text() or self.encoded_edit.text()
+        self.advanced_section.set_summary("set" if context else "")
 
     def _on_send_clicked(self) -> None:
         if self.send_button.isEnabled():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.qt_util import name_widget
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.trigger_row import TriggerRow
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ CLIENT_LABELS = {
     "no-verify": "no-verify — a pool that verifies nothing: Cognito refuses to resend",
     "link": "link — a pool that confirms by link, not by code",
 }
+INBOX_EMPTY_TEXT = "No codes sent yet — send one and it shows here."
 
 
 def _table(name: str, headers: Sequence[str], parent: QWidget) -> QTableWidget:
@@ -46,7 +48,13 @@ def _table(name: str, headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table.verticalHeader().setDefaultSectionSize(22)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    # The last column takes what is left (its text elides): no sideways scrolling in the drawer.
+    table.horizontalHeader().setSectionResizeMode(
+        len(headers) - 1, QHeaderView.ResizeMode.Stretch
+    )
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return table
 
 
@@ -74,16 +82,21 @@ class SandboxPanel(QWidget):
         self.client_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.client_combo.setMinimumContentsLength(14)
+        self.client_combo.setMinimumContentsLength(10)
         self.client_combo.currentIndexChanged.connect(self._on_client_changed)
 
         self.users_table = _table("sandboxUsersTable", ["User", "Status", "Delivers to"], self)
         self.users_table.setToolTip("Double-click a user to put the name in the form.")
+        # FORCE_CHANGE_PASSWORD would push "Delivers to" out of the drawer: the status elides.
+        status = self.users_table.horizontalHeader()
+        status.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        status.resizeSection(1, 112)
         self.users_table.cellDoubleClicked.connect(self._on_user_double_clicked)
         self.inbox_table = _table(
             "sandboxInboxTable", ["Sent", "User", "Code", "Medium", "To"], self
         )
         self.inbox_table.setToolTip("The codes the sandbox 'sent' (nothing leaves this computer).")
+        self.inbox_empty = EmptyState(self.inbox_table, "sandboxInboxEmptyState", INBOX_EMPTY_TEXT)
 
         self.refresh_button = QPushButton("Refresh inbox", self)
         name_widget(self.refresh_button, "sandboxRefreshButton")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import theme
 from app.ui.qt_util import name_widget
 
 DEFAULT_FUNCTION = "handler"
@@ -81,12 +82,14 @@ class TriggerRow(QGroupBox):
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.handler_edit, 1)
         edit_row.addWidget(self.browse_button)
+        # The status on a line of its own: beside the buttons it made the drawer wider.
         button_row = QHBoxLayout()
-        button_row.addWidget(self.status_label, 1)
+        button_row.addStretch(1)
         button_row.addWidget(self.attach_button)
         button_row.addWidget(self.detach_button)
         layout = QVBoxLayout(self)
         layout.addLayout(edit_row)
+        layout.addWidget(self.status_label)
         layout.addLayout(button_row)
         self.set_trigger(None)
 
@@ -107,7 +110,8 @@ class TriggerRow(QGroupBox):
 
     def set_error(self, why: str) -> None:
         self.status_label.setText(f"not changed: {why}")
-        self.status_label.setStyleSheet("color: #b71c1c;")
+        error = theme.text_color(self.status_label.palette(), theme.Tone.ERROR)
+        self.status_label.setStyleSheet(theme.color_style(error))
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy

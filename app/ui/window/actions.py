@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QMainWindow, QMenuBar, QPlainTextEdit
 
 from app import APP_NAME
 
@@ -35,6 +36,8 @@ class WindowActions:
                 act.setObjectName(name)
             if shortcut is not None:
                 act.setShortcut(shortcut)
+                # Anywhere in the window, a text field's focus included (see TextFieldShortcuts).
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             return act
 
         return cls(
@@ -76,6 +79,46 @@ class WindowActions:
         tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
 
+    def all(self) -> list[QAction]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def keep_over_text_fields(self, window: QMainWindow) -> TextFieldShortcuts:
+        """Make these shortcuts win over the window's text fields' own key bindings."""
+        guard = TextFieldShortcuts(
+            [a.shortcut() for a in self.all() if not a.shortcut().isEmpty()], window
+        )
+        for kind in (QLineEdit, QPlainTextEdit, QAbstractSpinBox):
+            for field in window.findChildren(kind):
+                field.installEventFilter(guard)
+        return guard
+
+
+class TextFieldShortcuts(QObject):
+    """An event filter: a text field does not claim a key the window's menu uses.
+
+    A focused QLineEdit claims Ctrl+E (end of line, on X11) and other keys through
+    ShortcutOverride, so the menu's Ctrl+E did nothing while typing a username.
+    """
+
+    def __init__(self, sequences: list[QKeySequence], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sequences = sequences
+
+    def claims(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        return any(
+            pressed.matches(s) is QKeySequence.SequenceMatch.ExactMatch for s in self._sequences
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self.claims(event)
+        ):
+            event.ignore()  # not overridden: the shortcut map gets the key
+            return True
+        return False
 
 def _checkable(act: QAction) -> QAction:
     act.setCheckable(True)

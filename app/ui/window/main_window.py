@@ -46,6 +46,7 @@ from app.ui.window.signup_flows import SignUpFlows
 from app.ui.window.support_flow import SupportFlow
 from app.ui.window.trigger_debugging import TriggerDebugging
 from app.ui.window.view_switching import ViewSwitching
+from app.ui.window.window_fit import fit_and_keyboard
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.views = ViewSwitching(self, self._state)
         self._support = SupportFlow(self)
         self._connect_signals()
+        fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
         self._state.restore(self)
         self.views.start()
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QSplitter
 
 if TYPE_CHECKING:
     from app.ui.window.main_window import MainWindow
@@ -16,6 +17,8 @@ log = logging.getLogger(__name__)
 SANDBOX_DOCK_WIDTH = 340
 # The form, the diagnosis card, the history.
 FIRST_RUN_SPLIT = (420, 280, 560)
+# The history table over the details of the selected attempt.
+FIRST_RUN_HISTORY_SPLIT = (240, 360)
 
 
 class WindowState:
@@ -71,11 +74,17 @@ class WindowState:
         else:
             window.splitter.setSizes(list(FIRST_RUN_SPLIT))
         pane = s.value("window/history")
+        restored = False
         if pane is not None:
             try:
-                window.history_pane.restoreState(bytes(pane))
+                restored = window.history_pane.restoreState(bytes(pane))
             except Exception:  # a layout from another version is not worth an error
                 log.info("ignoring saved history layout")
+        if not restored:
+            # A few rows, then room for the explanation (the table's own hint takes most).
+            split = window.history_pane.findChild(QSplitter, "historySplitter")
+            if split is not None:
+                split.setSizes(list(FIRST_RUN_HISTORY_SPLIT))
         window.form.set_username(str(s.value("form/username", "") or ""))
         window.sandbox_panel.set_client(str(s.value("sandbox/client", "public")))
 

@@ -28,6 +28,7 @@ from app.ui.models.history_columns import (
     COL_REQUEST_ID,
     COL_TIME,
     COL_USERNAME,
+    relative_time,
 )
 from app.ui.models.history_model import AttemptRole, HistoryTableModel
 
@@ -189,14 +190,31 @@ def test_columns_rows_and_display(qapp, store: HistoryStore) -> None:
     assert show(0, COL_LATENCY) == "2,500 ms"
 
 
-def test_time_is_local_iso_like(qapp, store: HistoryStore) -> None:
+def test_time_is_relative_with_the_exact_local_time_in_the_tooltip(
+    qapp, store: HistoryStore
+) -> None:
+    # Issue 14: the cell says "2 min ago"; the exact local time is one hover away.
     a = deliver(start("alice"))
     store.append(a)
     model = HistoryTableModel(store)
     text = model.data(model.index(0, COL_TIME))
-    assert isinstance(text, str)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", text)
-    assert text == a.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    tip = model.data(model.index(0, COL_TIME), Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(text, str) and isinstance(tip, str)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", tip)
+    assert tip == a.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert text == relative_time(a.started_at)
+
+
+def test_relative_time_words() -> None:
+    now = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+    assert relative_time(now - timedelta(seconds=10), now) == "just now"
+    assert relative_time(now - timedelta(minutes=1), now) == "1 min ago"
+    assert relative_time(now - timedelta(minutes=2, seconds=5), now) == "2 min ago"
+    assert relative_time(now - timedelta(hours=3), now) == "3 h ago"
+    assert relative_time(now - timedelta(days=400), now) == (
+        (now - timedelta(days=400)).astimezone().strftime("%Y-%m-%d")
+    )
+    assert relative_time(None, now) == ""
 
 
 def test_roles(qapp, store: HistoryStore) -> None:

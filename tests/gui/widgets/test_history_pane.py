@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
 from app.core.describe import describe_attempt
 from app.core.outcome import SIMULATED_DELIVERY_CAUTION, Attempt, DeliveryMedium, Status
 from app.services.history_store import HistoryFilter, HistoryStore
+from app.ui.models.history_columns import COL_LATENCY
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.widgets.details_panel import EMPTY_TEXT, DetailsPanel
 from app.ui.widgets.history_pane import HistoryPane
@@ -267,12 +268,16 @@ def test_export_signal_carries_the_filter(qtbot, pane: HistoryPane, tmp_path: Pa
 
 
 def test_layout_state_round_trips(qtbot, pane: HistoryPane, store: HistoryStore) -> None:
-    pane.view.horizontalHeader().resizeSection(2, 333)
+    # Column 0 (Time) is resizable; Username and the other default columns stretch (issue 14).
+    pane.view.horizontalHeader().resizeSection(0, 133)
+    pane.view.horizontalHeader().setSectionHidden(COL_LATENCY, False)  # shown on demand
     state = pane.saveState()
     other = HistoryPane(HistoryTableModel(store))
     qtbot.addWidget(other)
+    assert other.view.horizontalHeader().isSectionHidden(COL_LATENCY)
     assert other.restoreState(state)
-    assert other.view.horizontalHeader().sectionSize(2) == 333
+    assert other.view.horizontalHeader().sectionSize(0) == 133
+    assert not other.view.horizontalHeader().isSectionHidden(COL_LATENCY)
     assert not other.restoreState(b"not a saved state")
 
 

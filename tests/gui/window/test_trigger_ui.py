@@ -130,6 +130,24 @@ def test_unusable_handler_is_refused_with_the_reason(detached: WindowHarness) ->
     assert h.sandbox.custom_message_trigger is None
 
 
+def test_a_bad_handler_path_or_function_is_said_plainly(detached: WindowHarness) -> None:
+    # Issue 14: the file/function problem in plain words, never the sandbox's "HTTP 400".
+    h = detached
+    window = h.open()
+    row = window.sandbox_panel.trigger_row
+    row.handler_edit.setText(f"{HANDLERS}:no_such_function")
+    row.attach_button.click()
+    h.qtbot.waitUntil(lambda: row.status_label.text().startswith("not changed:"), timeout=WAIT_MS)
+    text = row.status_label.text()
+    assert "handlers.py has no function “no_such_function”" in text
+    assert "HTTP" not in text
+    row.handler_edit.setText(f"{TRIGGERS}/missing.py:h")
+    row.attach_button.click()
+    h.qtbot.waitUntil(lambda: "missing.py" in row.status_label.text(), timeout=WAIT_MS)
+    assert "HTTP" not in row.status_label.text()
+    assert h.sandbox.custom_message_trigger is None
+
+
 def test_a_trigger_attached_elsewhere_shows_when_the_window_opens(
     detached: WindowHarness,
 ) -> None:
@@ -167,7 +185,12 @@ def test_a_trigger_attached_elsewhere_shows_when_the_window_opens(
             "alice",
             {},
             "UserLambdaValidationException",
-            ["stdout:\nabout to refuse", "ValueError: Sign-ups from this domain are closed"],
+            [
+                "stdout:\nabout to refuse",
+                "ValueError: Sign-ups from this domain are closed",
+                # Issue 14: it says that it raised, not "Exit status: 0" above the traceback.
+                "Result: the handler raised an exception: Sign-ups from this domain are closed",
+            ],
         ),
         (
             "no_code",

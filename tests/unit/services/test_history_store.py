@@ -578,3 +578,135 @@ def test_cheap_open_still_moves_a_non_database_aside(db_path: Path, content: byt
         assert s.recovered_from is not None
         assert s.recovered_from.read_bytes() == content
         assert s.count() == 0
+
+
+# -- write-behind (the window's store) ------------------------------------------------------
+
+
+def _on_disk(db: Path) -> int:
+    raw = sqlite3.connect(db)
+    try:
+        return int(raw.execute("SELECT count(*) FROM attempts").fetchone()[0])
+    finally:
+        raw.close()
+
+
+def test_write_behind_reads_its_own_writes_and_flush_commits(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    store = HistoryStore(db, write_behind=True)
+    try:
+        for i in range(50):
+            store.append(make_attempt(i))
+        # Every read waits for what was appended before it.
+        assert store.count() == 50
+        assert store.page(HistoryFilter(), 0, 1)[0].started_at == make_attempt(49).started_at
+        store.append(make_attempt(50))
+        assert store.flush(10)
+        assert _on_disk(db) == 51  # another connection sees it: committed
+    finally:
+        store.close()
+
+
+def test_write_behind_close_commits_what_is_queued(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    store = HistoryStore(db, write_behind=True)
+    for i in range(20):
+        store.append(make_attempt(i))
+    store.close()
+    assert _on_disk(db) == 20
+    with pytest.raises(HistoryStoreError):
+        store.append(make_attempt(99))
+
+
+def test_write_behind_gathers_appends_into_few_transactions(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3", write_behind=True)
+    calls: list[int] = []
+    real = store.append_many
+
+    def counting(attempts):  # type: ignore[no-untyped-def]
+        rows = list(attempts)
+        calls.append(len(rows))
+        return real(rows)
+
+    store.append_many = counting  # type: ignore[method-assign]
+    try:
+        for i in range(200):
+            store.append(make_attempt(i))
+        assert store.flush(10)
+        assert sum(calls) == 200 and len(calls) < 20, calls
+    finally:
+        store.close()
+
+
+def test_write_behind_failure_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3", write_behind=True)
+
+    def broken(attempts):  # type: ignore[no-untyped-def]
+        raise HistoryStoreError("disk full")
+
+    store.append_many = broken  # type: ignore[method-assign]
+    try:
+        store.append(make_attempt(1))
+        assert store.flush(10)  # done, not hung
+        assert "could not record 1 attempt" in caplog.text
+    finally:
+        store.close()
+
+
+def test_without_write_behind_append_commits_before_it_returns(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    with HistoryStore(db) as store:
+        store.append(make_attempt(1))
+        assert _on_disk(db) == 1
+        assert store.flush(0)
+
+
+# -- the trigram index of the text filter ---------------------------------------------------
+
+
+def test_text_filter_through_the_trigram_index_agrees_with_the_scan(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    try:
+        assert store._search_index  # this SQLite has FTS5 with the trigram tokenizer
+        store.append_many(
+            make_attempt(i, username=f"User{i:04d}_x%@Example.com", profile=f"P{i % 3}",
+                         kind=("delivered", "limit", "notfound")[i % 3])
+            for i in range(600)
+        )
+        # An upsert (PENDING -> final) keeps the index in step: the old text is gone.
+        first = store.page(HistoryFilter(text="user0001"), 0, 10)[0]
+        store.append(replace(first, username="renamed-one"))
+        for needle in ("user0001", "USER00", "0_x%", "%", "_", "ex", "limit", "p1", "zzz",
+                       "renamed", "user0001_x%@example.com"):
+            for profile in (None, "P1"):
+                flt = HistoryFilter(text=needle, profile=profile)
+                indexed = store._use_search_index(flt)
+                store._search_index = False  # the scan, for comparison
+                want = (store.count(flt), [a.attempt_id for a in store.page(flt, 0, 50)])
+                store._search_index = True
+                store._search_plan.clear()
+                got = (store.count(flt), [a.attempt_id for a in store.page(flt, 0, 50)])
+                assert got == want, (needle, profile, indexed)
+        assert store._use_search_index(HistoryFilter(text="user0001"))
+        assert not store._use_search_index(HistoryFilter(text="ex"))  # too short for it
+        assert not store._use_search_index(HistoryFilter(text="0_x%"))  # wildcards
+    finally:
+        store.close()
+
+
+def test_an_old_history_gets_the_trigram_index_on_open(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    with HistoryStore(db) as store:
+        store.append_many(make_attempt(i) for i in range(50))
+    raw = sqlite3.connect(db)
+    for name in ("attempts_search_ai", "attempts_search_ad", "attempts_search_au"):
+        raw.execute(f"DROP TRIGGER {name}")
+    raw.execute("DROP TABLE attempts_search")
+    raw.commit()
+    raw.close()
+    with HistoryStore(db) as store:
+        assert store._search_index
+        flt = HistoryFilter(text=make_attempt(7).username[:12])
+        assert store._use_search_index(flt) and store.count(flt) >= 1

@@ -117,8 +117,10 @@ def test_invalid_profile_lists_every_problem(repo: ProfileRepository, path: Path
     fields = {p.field for p in info.value.problems}
     assert fields == {"name", "region", "endpoint_url", "user_pool_id"}
     text = str(info.value)
-    assert "region: must look like an AWS region" in text
-    assert "endpoint_url:" in text and "user_pool_id:" in text
+    assert "Region: must look like an AWS region" in text
+    # The labels a person reads, never the code names (issue 14).
+    assert "Endpoint URL:" in text and "User pool ID:" in text
+    assert "endpoint_url" not in text and "user_pool_id" not in text
     assert not path.exists()
 
 
@@ -191,7 +193,7 @@ CORRUPT = [
     (b'{"version": 1, "profiles": {}}', "'profiles' should be a list"),
     (b'{"version": 1, "profiles": [{"name": 3, "region": "us-east-1"}]}', "'name' should be text"),
     (b'{"version": 1, "profiles": [{"name": "a"}]}', "has no 'region'"),
-    (b'{"version": 1, "profiles": [{"name": "a", "region": "x"}]}', "region: must look like"),
+    (b'{"version": 1, "profiles": [{"name": "a", "region": "x"}]}', "Region: must look like"),
     (
         b'{"version": 1, "profiles": [{"name": "a", "region": "us-east-1", "has_secret": 1}]}',
         "'has_secret' should be true or false",
