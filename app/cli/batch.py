@@ -36,6 +36,7 @@ from app.cli.common import (
     stored_target,
 )
 from app.core.profile import SANDBOX_PROFILE_NAME
+from app.core.words import counted
 
 if TYPE_CHECKING:
     from app.core.batch_input import BatchRow
@@ -167,12 +168,12 @@ def _check_input(handle: IO[bytes], args: argparse.Namespace) -> tuple[int, int]
     to_send = check.to_send(include_duplicates=args.send_duplicates)
     if check.bad and not args.skip_invalid:
         fail(
-            f"{check.bad:,} bad row(s) listed above; nothing was sent. Fix the file, or pass "
-            f"--skip-invalid to send the {to_send:,} valid row(s)."
+            f"{counted(check.bad, 'bad row')} listed above; nothing was sent. Fix the file, "
+            f"or pass --skip-invalid to send the {counted(to_send, 'valid row')}."
         )
     if check.duplicates and not args.send_duplicates:
         say(
-            f"{COMMAND}: {check.duplicates:,} duplicate row(s) will be skipped "
+            f"{COMMAND}: {counted(check.duplicates, 'duplicate row')} will be skipped "
             "(--send-duplicates)"
         )
     if to_send == 0:
@@ -368,7 +369,7 @@ def _run_batch(
         return await runner.run(BatchJob(target.profile, rows, credentials, total=to_send))
 
     say(
-        f"{COMMAND}: sending {to_send:,} row(s) with profile {target.profile.name!r}, "
+        f"{COMMAND}: sending {counted(to_send, 'row')} with profile {target.profile.name!r}, "
         f"concurrency {settings.concurrency}, at most {settings.rate_per_s:g}/s"
     )
     summary = asyncio.run(main())

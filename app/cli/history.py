@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from app.cli.args import SubParsers, add_json_flag, whole_number
 from app.cli.common import EXIT_FAILURE, EXIT_OK, app_paths, cli_stack, fail, print_json, say
 from app.core.outcome import AttemptKind
+from app.core.words import counted
 
 if TYPE_CHECKING:
     from app.services.history_store import HistoryStore
@@ -102,7 +103,7 @@ def _export(args: argparse.Namespace) -> int:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            say(f"history: exported {count} resend(s) to {target}")
+            say(f"history: exported {counted(count, 'attempt')} to {target}")
     finally:
         store.close()
     return EXIT_OK

@@ -94,6 +94,10 @@ def add_parser(sub: SubParsers) -> None:
     add_json_flag(show)
     rm = psub.add_parser("remove", help="remove a profile and its keyring entries")
     rm.add_argument("name", metavar="NAME")
+    # Team provisioning: export, import, import-aws (their own module).
+    from app.cli import profiles_transfer
+
+    profiles_transfer.add_parsers(psub)
 
 
 def _read_secret(args: argparse.Namespace) -> Secret | None:
@@ -294,6 +298,10 @@ def run(args: argparse.Namespace) -> int:
     stack = cli_stack(app_paths())
     try:
         actions = {"add": _add, "set": _set, "list": _list, "show": _show, "remove": _remove}
+        if args.action not in actions:
+            from app.cli import profiles_transfer
+
+            return profiles_transfer.run(args, stack)
         return actions[args.action](args, stack)
     finally:
         stack.close()

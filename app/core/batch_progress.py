@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.core.outcome import Attempt, FailureKind, Status
+from app.core.words import counted
 
 # Completions inside this window set the displayed rate: recent enough to follow a
 # slow-down, long enough not to jump with every answer.
@@ -108,12 +109,6 @@ class BatchSummary:
                 "those users were sent again."
             )
         return text
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """'1 user', '2 users', '1,000 rows': a number with the word that fits it."""
-    word = singular if n == 1 else (plural or singular + "s")
-    return f"{n:,} {word}"
 
 
 def plain_title(title: str) -> str:

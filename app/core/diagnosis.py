@@ -17,6 +17,7 @@ from app.core.diagnosis_input import (
 )
 from app.core.masking import mask_destination
 from app.core.outcome import Attempt, AttemptKind, DeliveryMedium, Status
+from app.core.words import counted
 
 # Cognito's built-in email: at most 50 messages a day per account (COGNITO.md, quotas page).
 DEFAULT_EMAIL_DAILY_CAP = 50
@@ -508,8 +509,8 @@ class _Rules:
         self.add(
             Code.RECENT_ATTEMPTS,
             severity,
-            f"{len(mine)} resend(s) in the last hour",
-            f"This app sent {len(mine)} resend(s) for this user in the last hour "
+            f"{counted(len(mine), 'resend')} in the last hour",
+            f"This app sent {counted(len(mine), 'resend')} for this user in the last hour "
             f"({delivered} delivered).",
             remedy,
         )

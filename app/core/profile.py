@@ -147,3 +147,27 @@ def validate_profile(profile: Profile) -> list[ProfileProblem]:
         *validate_user_pool_id(profile.user_pool_id),
         *validate_aws_profile(profile.aws_profile),
     ]
+
+
+def region_of_pool(pool_id: str | None) -> str | None:
+    """The region a user pool ID names (the part before "_"), or None if it names none."""
+    if not pool_id or "_" not in pool_id:
+        return None
+    region = pool_id.split("_", 1)[0].strip()
+    return region if _REGION_RE.fullmatch(region) else None
+
+
+def validate_pool_region(region: str, pool_id: str | None) -> list[ProfileProblem]:
+    """A pool ID from one region with another region: refused (the call would miss the pool).
+
+    Kept out of `validate_profile`, so a profiles file written before this check still loads.
+    """
+    pool_region = region_of_pool(pool_id)
+    if pool_region is None or pool_region == region.strip():
+        return []
+    return [
+        ProfileProblem(
+            "region",
+            f"is {region.strip()!r} but the user pool ID is in {pool_region!r}; use {pool_region}",
+        )
+    ]

@@ -263,6 +263,23 @@ def profile_to_json(p: Profile) -> dict[str, object]:
     return data
 
 
+class ProfileRecordError(ValueError):
+    """One profile record (in the profiles file or an export file) that is not valid."""
+
+
+def profile_from_record(item: object, where: str) -> Profile:
+    """A profile record as the profiles file stores it; ProfileRecordError says what is wrong."""
+    try:
+        profile = _profile_from_json(item, where)
+    except _CorruptFileError as exc:
+        raise ProfileRecordError(str(exc)) from None
+    problems = validate_profile(profile)
+    if problems:
+        listed = "; ".join(str(p) for p in problems)
+        raise ProfileRecordError(f"{where} ({profile.name!r}) is not valid: {listed}")
+    return profile
+
+
 def _parse(raw: bytes) -> list[Profile]:
     try:
         data: Any = json.loads(raw.decode("utf-8"))

@@ -58,6 +58,7 @@ class KeyringProblem(Enum):
     LOCKED = "locked"  # the keyring exists but is locked and was not unlocked
     FAILED = "failed"  # the keyring answered with an error
     NOT_FOUND = "not_found"  # the profile's client ID is not in the keyring
+    PENDING = "pending"  # the keyring has not answered yet (a system prompt may be open)
 
 
 class SecretStoreError(Exception):

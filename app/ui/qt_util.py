@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -44,7 +45,9 @@ async def dialog_result(dialog: Any) -> bool:
     try:
         return bool(await done == 1)
     finally:
-        dialog.deleteLater()
+        # Already gone when its parent window closed while the answer was awaited.
+        with contextlib.suppress(RuntimeError):
+            dialog.deleteLater()
 
 
 def ok_cancel_buttons(

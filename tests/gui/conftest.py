@@ -186,6 +186,14 @@ class WindowHarness:
         if window in self.windows:
             self.windows.remove(window)
 
+    def keyring_checked(self, window: MainWindow) -> Any:
+        """Probe the keyring as a stored profile's first use does; its KeyringStatus."""
+        session = window.controllers.session
+        task = session.check_keyring()
+        assert task is not None, "the services are not built yet"
+        self.qtbot.waitUntil(task.done, timeout=WAIT_MS)
+        return task.result()
+
     def send(self, window: MainWindow, username: str, *, profile: str = "Sandbox") -> Any:
         """Type a username, click Send, and return the finished attempt."""
         assert window.select_profile(profile)

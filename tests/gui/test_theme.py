@@ -7,6 +7,7 @@ contrast is taken between its background and the strongest glyph pixel.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
@@ -126,3 +127,25 @@ def test_rendered_trigger_error(qtbot: QtBot, themed: QPalette) -> None:
 def test_contrast_formula_matches_wcag() -> None:
     assert theme.contrast_ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
     assert theme.contrast_ratio(QColor("#767676"), QColor("#ffffff")) == pytest.approx(4.54, 0.01)
+
+
+def test_diagnosis_findings_read_at_aa(themed: QPalette) -> None:
+    """The card's finding titles take their colour from the palette, not fixed hex."""
+    import re
+
+    from app.core.diagnosis import Code, Finding, Severity
+    from app.ui.widgets.diagnosis_card import findings_html
+
+    @dataclass(frozen=True)
+    class _Diag:
+        findings: tuple[Finding, ...]
+
+    found = tuple(
+        Finding(Code.RECENT_ATTEMPTS, s, "title", "detail", "remedy") for s in Severity
+    )
+    html = findings_html(_Diag(found), themed)  # type: ignore[arg-type]
+    colours = re.findall(r"color:(#[0-9a-f]{6})", html)
+    assert len(colours) == 3
+    window = themed.color(QPalette.ColorRole.Window)
+    for colour in colours:
+        assert theme.contrast_ratio(QColor(colour), window) >= theme.AA_NORMAL, colour

@@ -118,8 +118,9 @@ def test_keyring_trouble_at_start_banner_sandbox_and_session_credentials(
     ProfileRepository(harness.paths.profiles_file).save(_profile(harness))
     service = "cognito-resend-test-" + uuid.uuid4().hex
     window = harness.open(harness.factories(secret_store=lambda: SecretStore(service, backend)))
-
-    assert window.keyring_banner.isVisible()
+    assert window.controllers.session.keyring_status is None  # not asked at start-up
+    assert window.select_profile(PROFILE)  # a stored profile: now it is asked
+    harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
     banner = window.keyring_banner.text()
     assert title in banner and advice in banner, banner
     assert "Sandbox profile still works" in banner or "sandbox" in banner.lower(), banner
@@ -154,7 +155,7 @@ def test_keyring_trouble_after_start_gives_a_decoded_attempt(
     backend = TurnsBad()
     service = "cognito-resend-test-" + uuid.uuid4().hex
     window = harness.open(harness.factories(secret_store=lambda: SecretStore(service, backend)))
-    assert window.controllers.session.keyring_usable and not window.keyring_banner.isVisible()
+    assert harness.keyring_checked(window).usable and not window.keyring_banner.isVisible()
     client = harness.sandbox.info.client("secret")
     task = window.controllers.profiles.save_profile(
         ProfileEdit(_profile(harness), client.client_id, Secret(client.client_secret or ""))
@@ -181,7 +182,7 @@ def test_secret_deleted_outside_the_app_is_explained_in_the_window(
     window = harness.open(
         harness.factories(secret_store=lambda: SecretStore(real_keyring.service))
     )
-    assert window.controllers.session.keyring_usable
+    assert harness.keyring_checked(window).usable
     client = harness.sandbox.info.client("secret")
     secret = client.client_secret or ""
     task = window.controllers.profiles.save_profile(

@@ -165,7 +165,7 @@ def test_a_window_session_leaves_no_secret_anywhere(
     window = harness.open(
         harness.factories(secret_store=lambda: SecretStore(real_keyring.service))
     )
-    assert window.controllers.session.keyring_usable
+    assert harness.keyring_checked(window).usable
     assert "Secret Service" in window.profile_bar.keyring_status_label.text()
     reporter = install_error_reporter(asyncio.get_event_loop(), lambda: window)
 

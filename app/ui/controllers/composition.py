@@ -9,6 +9,7 @@ from app.ui.controllers.admin_access import AdminAccess
 from app.ui.controllers.diagnosis import DiagnosisController
 from app.ui.controllers.export import ExportController
 from app.ui.controllers.profiles import ProfilesController
+from app.ui.controllers.provisioning import ProvisioningController
 from app.ui.controllers.sandbox import SandboxController
 from app.ui.controllers.sending import SendingController
 from app.ui.controllers.session import Session
@@ -48,6 +49,8 @@ class WindowControllers:
             self.tasks, self.admin.services, self.admin.target
         )
         self._batch: BatchController | None = None
+        # Team provisioning (keyring14): import an exported file or from an AWS account.
+        self.provisioning = ProvisioningController(self.session, self.tasks)
 
     def start(self) -> asyncio.Task[None]:
         """Load the services in the background (`session.services_ready` says when done)."""

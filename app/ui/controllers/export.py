@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.words import counted
 from app.ui.controllers.session import Session
 from app.ui.controllers.tasks import TaskGroup
 
@@ -44,5 +45,5 @@ class ExportController(QObject):
             log.warning("export to %s failed: %s", path, exc)
             self.problem_reported.emit("Export failed", f"Could not write {path}: {exc}")
             return
-        self.status_changed.emit(f"Exported {n} attempt(s) to {path}")
+        self.status_changed.emit(f"Exported {counted(n, 'attempt')} to {path}")
         self.export_finished.emit(path, n)

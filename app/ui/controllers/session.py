@@ -1,4 +1,10 @@
-"""The window's session: builds the services off the UI thread, holds them, closes them."""
+"""The window's session: builds the services off the UI thread, holds them, closes them.
+
+The keyring is not touched at start-up: its status is checked when a stored profile first
+needs it (`check_keyring`), every keyring call goes through one `KeyringGate` (time-boxed,
+on daemon threads), and nothing else waits for it, so a system prompt never blocks the
+window or the Sandbox.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from app.core.profile import ClientCredentials, Profile
 from app.services.credentials import ResolvedCredentials
 from app.services.sandbox_profile import SANDBOX_CLIENT_NAMES
+from app.ui.controllers.keyring_gate import KeyringGate, KeyringNotAnsweringError
 from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.types import ServiceFactories
 
@@ -43,11 +50,20 @@ class Session(QObject):
     problem_reported = Signal(str, str)  # title, plain-language text
 
     def __init__(
-        self, factories: ServiceFactories, tasks: TaskGroup, parent: QObject | None = None
+        self,
+        factories: ServiceFactories,
+        tasks: TaskGroup,
+        parent: QObject | None = None,
+        *,
+        keyring_gate: KeyringGate | None = None,
     ) -> None:
         super().__init__(parent)
         self.factories = factories
         self._tasks = tasks
+        self.keyring_gate = keyring_gate or KeyringGate()
+        # The person chose to type credentials for this session instead of the keyring.
+        self._session_only = False
+        self._probe: asyncio.Task[KeyringStatus | None] | None = None
         self.secrets: SecretStore | None = None
         self.gateway: CognitoGateway | None = None
         self.history: HistoryStore | None = None
@@ -69,7 +85,52 @@ class Session(QObject):
 
     @property
     def keyring_usable(self) -> bool:
-        return self.keyring_status is not None and self.keyring_status.usable
+        """False once the keyring is known not to work (or session-only was chosen); an
+        unchecked or still-answering keyring counts as usable: a send will find out."""
+        if self._session_only:
+            return False
+        status = self.keyring_status
+        return status is None or status.usable or _is_pending(status)
+
+    @property
+    def session_only(self) -> bool:
+        return self._session_only
+
+    def use_session_only(self) -> None:
+        """Type credentials in the form for this session instead of reading the keyring."""
+        self._session_only = True
+        if self.keyring_status is not None:
+            self.keyring_status_changed.emit(self.keyring_status)
+
+    def check_keyring(self, *, again: bool = False) -> asyncio.Task[KeyringStatus | None] | None:
+        """Probe the keyring in the background (once, or `again`); None before the services.
+
+        Emits `keyring_status_changed`: a "pending" status when it has not answered within
+        the gate's patience, the real one once it does."""
+        if self.secrets is None or self._tasks.closing:
+            return None
+        if self._probe is not None and (not self._probe.done() or not again):
+            return self._probe
+        if again:
+            self._session_only = False
+        self._probe = self._tasks.spawn(self._check_keyring(self.secrets))
+        return self._probe
+
+    async def _check_keyring(self, secrets: SecretStore) -> KeyringStatus | None:
+        while not self._tasks.closing:
+            try:
+                status: KeyringStatus = await self.keyring_gate.call(secrets.status)
+            except KeyringNotAnsweringError as exc:
+                self._set_keyring_status(pending_status(str(exc)))
+                await self.keyring_gate.answered()  # the prompt was answered (or dismissed)
+                continue
+            self._set_keyring_status(status)
+            return status
+        return None
+
+    def _set_keyring_status(self, status: KeyringStatus) -> None:
+        self.keyring_status = status
+        self.keyring_status_changed.emit(status)
 
     @property
     def sandbox_client(self) -> str:
@@ -103,14 +164,24 @@ class Session(QObject):
             return ResolvedCredentials(None, "Services are still starting; try again.")
         if typed is not None or (profile.builtin and self.sandbox is not None):
             return pipeline.resolver.resolve(profile, typed)  # no keyring: no I/O
-        return await self._tasks.blocking(pipeline.resolver.resolve, profile, typed)
+        try:
+            resolved = await self.keyring_gate.call(pipeline.resolver.resolve, profile, typed)
+        except KeyringNotAnsweringError as exc:
+            self.check_keyring()  # the banner follows the keyring until it answers
+            return ResolvedCredentials(None, f"Profile '{profile.name}': {exc}")
+        if self.keyring_status is None or _is_pending(self.keyring_status):
+            self.check_keyring(again=True)
+        return resolved
 
     async def stored_client_id(self, name: str) -> str | None:
         """A stored profile's client id from the keyring (off the UI thread), or None."""
         pipeline = self.pipeline
         if pipeline is None:
             return None
-        return await self._tasks.blocking(pipeline.resolver.stored_client_id, name)
+        try:
+            return await self.keyring_gate.call(pipeline.resolver.stored_client_id, name)
+        except KeyringNotAnsweringError:
+            return None
 
     # ------------------------------------------------------------------ start-up
     def start(self) -> asyncio.Task[None]:
@@ -159,11 +230,10 @@ class Session(QObject):
         self.signup_pipeline = SignUpPipeline(
             gateway, history, self.pipeline.resolver, self.trigger_service()
         )
-        status, user_profiles, problem = await blocking(_status_and_profiles, secrets, repo)
+        # No keyring call here: it is checked when a stored profile first needs it.
+        user_profiles, problem = await blocking(_list_profiles, repo)
         if problem:
             self.problem_reported.emit("Profiles file unreadable", problem)
-        self.keyring_status = status
-        self.keyring_status_changed.emit(status)
         self.profiles_loaded.emit(user_profiles)
         # Warming the client costs ~200 ms of GIL time; do it now rather than on first Send.
         sb = self.sandbox_info
@@ -249,6 +319,10 @@ class Session(QObject):
     # ------------------------------------------------------------------ shutdown
     async def aclose(self, timeout: float = 15.0) -> None:
         """Let in-flight work end (its timeouts are short), then close the services."""
+        if self._probe is not None and not self._probe.done():
+            # A probe waiting for a prompt has no deadline: closing does not wait for it
+            # (its daemon thread ends when the keyring answers, or with the process).
+            self._probe.cancel()
         await self._tasks.drain(timeout)
         history, sandbox = self.history, self.sandbox
         self.history = None
@@ -266,15 +340,23 @@ class Session(QObject):
             log.warning("error while closing services", exc_info=True)
 
 
-def _status_and_profiles(
-    secrets: SecretStore, repo: ProfileRepository
-) -> tuple[KeyringStatus, list[Profile], str | None]:
-    status = secrets.status()
+def _list_profiles(repo: ProfileRepository) -> tuple[list[Profile], str | None]:
     try:
-        return status, repo.list(), None
+        return repo.list(), None
     except Exception as exc:  # ProfileFileError: a damaged file is moved aside
         log.warning("profiles file unreadable: %s", exc)
-        return status, [], str(exc)
+        return [], str(exc)
+
+
+def pending_status(message: str) -> KeyringStatus:
+    """The status shown while the keyring has not answered (a system prompt may be open)."""
+    from app.services.secret_store import KeyringProblem, KeyringStatus
+
+    return KeyringStatus("waiting for the keyring", False, message, KeyringProblem.PENDING)
+
+
+def _is_pending(status: KeyringStatus) -> bool:
+    return getattr(status.problem, "value", None) == "pending"
 
 
 async def _nothing() -> None:

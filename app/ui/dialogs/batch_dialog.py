@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, counted
+from app.core.batch_progress import BatchProgress, BatchState, BatchSummary
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
+from app.core.words import counted
 from app.services.batch_runner import (
     DEFAULT_CONCURRENCY,
     DEFAULT_RATE_PER_S,

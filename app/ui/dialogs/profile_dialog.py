@@ -17,15 +17,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.profile import Profile, validate_profile
+from app.core.profile import (
+    Profile,
+    ProfileProblem,
+    region_of_pool,
+    validate_pool_region,
+    validate_profile,
+)
 from app.core.request import validate_client_id
 from app.core.secrets import Secret
 from app.ui.controllers.types import ProfileEdit
 from app.ui.qt_util import name_widget
 
+ERROR_COLOUR = "#b71c1c"
+_OUTLINE = f"border: 2px solid {ERROR_COLOUR}; border-radius: 3px;"
+# The form's labels: an error names its field in these words, never the internal name.
+FIELD_LABELS = {
+    "user_pool_id": "User pool ID",
+    "region": "Region",
+    "name": "Name",
+    "endpoint_url": "Endpoint URL",
+    "client_id": "Client ID",
+    "presets": "Metadata presets",
+    "aws_profile": "AWS profile",
+}
+_OBJECT_NAMES = {
+    "user_pool_id": "profilePoolId",
+    "region": "profileRegion",
+    "name": "profileName",
+    "endpoint_url": "profileEndpoint",
+    "client_id": "profileClientId",
+}
+
+
+def field_sentence(problem: ProfileProblem) -> str:
+    """"Name is required" -- a problem in the words of its field's label."""
+    label = FIELD_LABELS.get(problem.field, problem.field.replace("_", " ").capitalize())
+    message = problem.message
+    if message.startswith("“"):
+        return f"{label}: {message}"
+    return f"{label} {message}"
+
 
 class ProfileDialog(QDialog):
-    """Collects a `ProfileEdit`; OK stays disabled while a field is invalid."""
+    """Collects a `ProfileEdit`; "Save profile" stays disabled while a field is invalid."""
 
     def __init__(
         self,
@@ -40,9 +75,10 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         name_widget(self, "profileDialog")
         self._existing = existing
+        self._reached: set[QWidget] = set()  # fields typed in (or tabbed out of) once
         self._taken = {n.casefold() for n in taken_names}
         self.setWindowTitle("Edit profile" if existing else "Add profile")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
 
         self.name_edit = QLineEdit(self)
         name_widget(self.name_edit, "profileNameEdit")
@@ -61,7 +97,8 @@ class ProfileDialog(QDialog):
         self.endpoint_edit.setToolTip("Only for a local emulator or a proxy; leave empty for AWS.")
         self.pool_edit = QLineEdit(self)
         name_widget(self.pool_edit, "profilePoolIdEdit")
-        self.pool_edit.setPlaceholderText("optional, e.g. eu-west-1_AbC123xyz")
+        self.pool_edit.setPlaceholderText("e.g. eu-west-1_AbC123xyz — fills in the region")
+        self.pool_edit.setToolTip("The user pool ID (General settings); its region fills in.")
         self.client_id_edit = QLineEdit(self)
         name_widget(self.client_id_edit, "profileClientIdEdit")
         self.client_id_edit.setToolTip("The app client ID (App integration → App clients).")
@@ -79,10 +116,6 @@ class ProfileDialog(QDialog):
         self.remove_secret.setVisible(bool(existing and existing.has_secret))
         self.remove_secret.toggled.connect(self._validate)
 
-        self.error_label = QLabel(self)
-        name_widget(self.error_label, "profileErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b71c1c;")
         self.keyring_note = QLabel(self)
         name_widget(self.keyring_note, "profileKeyringNote")
         self.keyring_note.setWordWrap(True)
@@ -93,32 +126,41 @@ class ProfileDialog(QDialog):
                 "The keyring is unavailable: the profile is saved, but its client ID and "
                 "secret are not. Type them in the form for this session."
             )
-            self.keyring_note.setStyleSheet("color: #8a6d00;")
+            self.keyring_note.setStyleSheet("color: #6b5500;")
 
         secret_row = QHBoxLayout()
         secret_row.addWidget(self.secret_edit, 1)
         secret_row.addWidget(self.show_secret)
+        # Each field's error sits right under it, in the words of the field's label.
+        self.field_errors: dict[str, QLabel] = {}
+        self._fields: dict[str, QWidget] = {
+            "user_pool_id": self.pool_edit,
+            "region": self.region_combo,
+            "name": self.name_edit,
+            "endpoint_url": self.endpoint_edit,
+            "client_id": self.client_id_edit,
+        }
         form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("Region", self.region_combo)
-        form.addRow("Endpoint URL", self.endpoint_edit)
-        form.addRow("User pool ID", self.pool_edit)
-        form.addRow("Client ID", self.client_id_edit)
+        self._add_row(form, "user_pool_id", self.pool_edit)
+        self._add_row(form, "region", self.region_combo)
+        self._add_row(form, "name", self.name_edit)
+        self._add_row(form, "endpoint_url", self.endpoint_edit)
+        self._add_row(form, "client_id", self.client_id_edit)
         form.addRow("Client secret", secret_row)
         form.addRow("", self.remove_secret)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        name_widget(self.ok_button, "profileOkButton")
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.ok_button.setText("Save profile")
+        name_widget(self.ok_button, "profileSaveButton")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.keyring_note)
-        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
         if existing is not None:
@@ -131,11 +173,26 @@ class ProfileDialog(QDialog):
                 self.secret_edit.setPlaceholderText("stored; leave empty to keep it")
         else:
             self.region_combo.setCurrentText("us-east-1")
+        self.pool_edit.textChanged.connect(self._on_pool_edited)
         for edit in (self.name_edit, self.endpoint_edit, self.pool_edit, self.client_id_edit):
             edit.textChanged.connect(self._validate)
         self.secret_edit.textChanged.connect(self._validate)
         self.region_combo.currentTextChanged.connect(self._validate)
         self._validate()
+        self.pool_edit.setFocus()
+
+    def _add_row(self, form: QFormLayout, field: str, widget: QWidget) -> None:
+        error = QLabel(self)
+        name_widget(error, f"{_OBJECT_NAMES[field]}Error")
+        error.setWordWrap(True)
+        error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        error.setVisible(False)
+        self.field_errors[field] = error
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        form.addRow(FIELD_LABELS[field], column)
 
     def set_regions(self, regions: Sequence[str]) -> None:
         current = self.region_combo.currentText()
@@ -157,20 +214,69 @@ class ProfileDialog(QDialog):
             presets=base.presets if base else (),
         )
 
-    def problems(self) -> list[str]:
+    def field_problems(self) -> dict[str, list[str]]:
+        """Each field's problems, as sentences that start with the field's label."""
         profile = self._profile()
-        out = [str(p) for p in validate_profile(profile)]
-        out += [str(e) for e in validate_client_id(self.client_id_edit.text().strip())]
+        found = [*validate_profile(profile), *validate_pool_region(profile.region,
+                                                                   profile.user_pool_id)]
+        found += [
+            ProfileProblem("client_id", e.message)
+            for e in validate_client_id(self.client_id_edit.text().strip())
+        ]
         old = self._existing.name if self._existing else None
         if profile.name.casefold() in self._taken and profile.name != old:
-            out.append(f"name: “{profile.name}” is already used by another profile")
+            found.append(ProfileProblem("name", f"“{profile.name}” is already used by another "
+                                                "profile"))
+        out: dict[str, list[str]] = {}
+        for problem in found:
+            out.setdefault(problem.field, []).append(field_sentence(problem))
         return out
 
+    def problems(self) -> list[str]:
+        return [text for texts in self.field_problems().values() for text in texts]
+
     def _validate(self) -> None:
-        problems = self.problems()
-        touched = any(w.text() for w in (self.name_edit, self.client_id_edit, self.endpoint_edit))
-        self.error_label.setText("\n".join(problems) if touched else "")
-        self.ok_button.setEnabled(not problems)
+        by_field = self.field_problems()
+        grown = False
+        for field, label in self.field_errors.items():
+            widget = self._fields[field]
+            # An empty field the person has not reached yet is not shouted at.
+            texts = by_field.get(field, []) if self._touched(widget) else []
+            text = "\n".join(texts)
+            grown = grown or (text != label.text())
+            label.setText(text)
+            label.setVisible(bool(texts))
+            widget.setStyleSheet(_OUTLINE if texts else "")
+            widget.setProperty("invalid", bool(texts))
+        if grown and self.isVisible():
+            # A wrapped message needs its lines: let the dialog grow (or shrink) to fit.
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self.resize(self.width(), self.heightForWidth(self.width()))
+        self.ok_button.setEnabled(not by_field)
+
+    def _touched(self, widget: QWidget) -> bool:
+        if isinstance(widget, QLineEdit):
+            if widget.text():
+                self._reached.add(widget)  # typed in, then maybe cleared: it was reached
+            return widget in self._reached
+        return True
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # A field left with Tab counts as reached: its "is required" shows from then on.
+        current = self.focusWidget()
+        if isinstance(current, QLineEdit):
+            self._reached.add(current)
+        moved = super().focusNextPrevChild(forward)
+        self._validate()
+        return moved
+
+    def _on_pool_edited(self, text: str) -> None:
+        """The region follows the pool ID (the part before "_"); typing another is refused."""
+        region = region_of_pool(text.strip())
+        if region and region != self.region_combo.currentText().strip():
+            self.region_combo.setCurrentText(region)
 
     def _on_show_secret_toggled(self, on: bool) -> None:
         self.secret_edit.setEchoMode(

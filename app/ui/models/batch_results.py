@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.core.batch_input import BatchRow
-from app.core.batch_progress import counted
 from app.core.outcome import Attempt, DeliveryMedium, Status
+from app.core.words import counted
 from app.ui.models.history_columns import status_color
 
 ModelIndex = QModelIndex | QPersistentModelIndex

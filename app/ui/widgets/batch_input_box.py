@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.batch_progress import counted
 from app.core.profile import Profile
+from app.core.words import counted
 from app.ui.models.batch_input import InputSummary
 from app.ui.qt_util import name_widget, read_only_table
 from app.ui.widgets.compact_table import compact_rows

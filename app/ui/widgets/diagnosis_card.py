@@ -5,13 +5,15 @@ from __future__ import annotations
 from html import escape as _escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.diagnosis import Diagnosis, NextStep, Severity
 from app.ui.qt_util import name_widget
+from app.ui.theme import Tone, text_color
 
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "⚠", Severity.INFO: "ℹ"}
-_COLOUR = {Severity.ERROR: "#b3261e", Severity.WARNING: "#8a5a00", Severity.INFO: "#2f5b8a"}
+_TONE = {Severity.ERROR: Tone.ERROR, Severity.WARNING: Tone.WARNING, Severity.INFO: Tone.INFO}
 
 
 def escape(text: str) -> str:
@@ -28,12 +30,14 @@ def _headline(d: Diagnosis) -> str:
     return f"Cannot tell yet: {p.reason}" if p.reason else "Cannot tell yet"
 
 
-def findings_html(d: Diagnosis) -> str:
-    """The findings as small rich text (escaped: details quote what the user typed)."""
+def findings_html(d: Diagnosis, palette: QPalette) -> str:
+    """The findings as small rich text (escaped: details quote what the user typed), each
+    title in its severity's colour as `palette` makes it readable (light or dark theme)."""
+    colours = {s: text_color(palette, tone).name() for s, tone in _TONE.items()}
     rows = []
     for f in d.findings:
         rows.append(
-            f"<p style='margin:0 0 6px 0'><b style='color:{_COLOUR[f.severity]}'>"
+            f"<p style='margin:0 0 6px 0'><b style='color:{colours[f.severity]}'>"
             f"{_MARK[f.severity]} {escape(f.title)}</b><br>{escape(f.detail)}<br>"
             f"<i>{escape(f.remedy)}</i></p>"
         )
@@ -124,7 +128,7 @@ class DiagnosisCard(QFrame):
             self.user.setText("Several users: " + ", ".join(d.matches))
         else:
             self.user.setText("")
-        self.findings.setText(findings_html(d))
+        self.findings.setText(findings_html(d, self.palette()))
         self.not_checked.setText(not_checked_text(d))
         self._buttons(d)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, MetadataPreset, Profile
 from app.core.request import Field, FieldError, ResendInput, form_errors, validate_client_id
+from app.core.words import counted
 from app.ui import theme
 from app.ui.qt_util import name_widget
 from app.ui.widgets.collapsible import Section
@@ -48,10 +49,6 @@ def _focusable(parent: QWidget) -> list[QWidget]:
         for w in parent.findChildren(QWidget)
         if w.focusPolicy() & tab == tab and w.window() is top  # not a menu or popup
     ]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 class ResendForm(QWidget):
@@ -373,7 +370,7 @@ class ResendForm(QWidget):
         elif self._session_needed and not self.session_client_id_edit.text().strip():
             hint = "Type the app client ID above (kept for this session only) to send."
         elif errors:
-            hint = f"Fix {_plural(len(errors), 'problem')} above to send."
+            hint = f"Fix {counted(len(errors), 'problem')} above to send."
         else:
             hint = "Enter or Ctrl+Return sends."
         self.send_hint.setText(hint)
@@ -393,7 +390,7 @@ class ResendForm(QWidget):
 
     def _update_summaries(self) -> None:
         keys = [k for k, _v in self.metadata.current_pairs() if k]
-        self.metadata_section.set_summary(_plural(len(keys), "key") if keys else "")
+        self.metadata_section.set_summary(counted(len(keys), "key") if keys else "")
         self.analytics_section.set_summary("set" if self.analytics_edit.text() else "")
         context = self.ip_edit.text() or self.encoded_edit.text()
         self.advanced_section.set_summary("set" if context else "")

@@ -24,6 +24,9 @@ class WindowActions:
     about: QAction
     # -- views (issue 14): checked = the developer view
     toggle_view: QAction
+    # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
+    import_profiles: QAction
+    import_from_aws: QAction
 
     @classmethod
     def create(cls, window: QMainWindow) -> WindowActions:
@@ -52,6 +55,8 @@ class WindowActions:
             toggle_view=_checkable(
                 action("&Developer view", "viewToggleAction", QKeySequence("Ctrl+Shift+D"))
             ),
+            import_profiles=action("&Import profiles…", "importProfilesAction"),
+            import_from_aws=action("Import from an &AWS account…", "importFromAwsAction"),
         )
 
     def install(self, menu_bar: QMenuBar, dock_toggle: QAction) -> None:
@@ -60,6 +65,10 @@ class WindowActions:
         file_menu.addAction(self.export_csv)
         file_menu.addAction(self.export_json)
         file_menu.addAction(self.batch)
+        # Team provisioning (keyring14)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_profiles)
+        file_menu.addAction(self.import_from_aws)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         view_menu = menu_bar.addMenu("&View")

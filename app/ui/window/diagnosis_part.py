@@ -43,11 +43,21 @@ class DiagnosisPart:
         w.history_pane.details.why_not_arrived_requested.connect(self.why_not_arrived)
 
     def request(self, *_: object) -> None:
-        """The username or the profile changed: diagnose again once typing pauses."""
+        """The username or the profile changed: diagnose again once typing pauses.
+
+        A username the form refuses (the API's own rules) is not looked up: no user can
+        have it, and the form already says what is wrong."""
+        from app.core.request import validate_username
+
         w = self._window
         name = w.current_profile_name()
-        if name:
-            w.controllers.diagnosis.request(name, w.form.username_edit.text())
+        if not name:
+            return
+        text = w.form.username_edit.text().strip()
+        refused = validate_username(text) if text else []
+        w.controllers.diagnosis.request(name, "" if refused else text)
+        if refused:
+            w.diagnosis_card.show_idle(f"Username: {refused[0].message}")
 
     def _on_ready(self, result: DiagnosisResult) -> None:
         w = self._window

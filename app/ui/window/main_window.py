@@ -27,18 +27,21 @@ from app.ui.dialogs.about import show_about
 from app.ui.models.history_model import HistoryTableModel
 from app.ui.qt_util import async_slot, name_widget
 from app.ui.widgets.banner import Banner
+from app.ui.widgets.banner_manager import BannerManager
 from app.ui.widgets.profile_bar import ProfileBar
 from app.ui.widgets.sandbox_panel import SandboxPanel
 from app.ui.widgets.view_stack import ViewStack
 from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
 from app.ui.window.diagnosis_part import DiagnosisPart
+from app.ui.window.keyring_notice import KeyringNotice
 from app.ui.window.preset_settings import (
     load_sandbox_presets,
     save_sandbox_presets,
     should_warn_now,
 )
 from app.ui.window.profile_editing import ProfileEditing
+from app.ui.window.profile_import import ProfileImport
 from app.ui.window.signup_flows import SignUpFlows
 from app.ui.window.support_flow import SupportFlow
 from app.ui.window.trigger_debugging import TriggerDebugging
@@ -79,7 +82,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         # The dialogs offer these; the session replaces them with the live list.
         self.regions: list[str] = list(FALLBACK_REGIONS)
-        self._keyring_backend = "(checking…)"
+        self._keyring_backend = "(not asked yet)"
         self._in_flight = 0
         # Built on first use (File → Batch resend…) and kept: it shows the last batch.
         self.batch_dialog: BatchDialog | None = None
@@ -98,8 +101,18 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
 
         self.profile_bar = ProfileBar(self)
-        self.keyring_banner = Banner("keyringBanner", self)
-        self.problem_banner = Banner("problemBanner", self)
+        # One banner, one line at a time: the keyring and problems post to channels of it.
+        self.banners = BannerManager(Banner("banner", self))
+        self.keyring_banner = self.banners.channel("keyring")
+        self.problem_banner = self.banners.channel("problem")
+        self._keyring_notice = KeyringNotice(
+            controllers.session,
+            self.keyring_banner,
+            # The session-only fields live in the developer view's form.
+            lambda: self.window_actions.toggle_view.setChecked(True),
+        )
+        # The keyring is asked only when a saved profile needs it; until then, say so.
+        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
         self.history_model = HistoryTableModel(None, self)
         self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
         self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
@@ -110,7 +123,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        for strip in (self.header, self.keyring_banner, self.problem_banner):
+        for strip in (self.header, self.banners.banner):
             layout.addWidget(strip)
         layout.addWidget(self.view_stack, 1)
         self.setCentralWidget(central)
@@ -130,6 +143,7 @@ class MainWindow(QMainWindow):
 
         self.window_actions = WindowActions.create(self)
         self._profile_editing = ProfileEditing(self)
+        self.profile_import = ProfileImport(self)
         self._trigger_debugging = TriggerDebugging(self)
         self.diagnosis = DiagnosisPart(self)
         self.signup_flows = SignUpFlows(self)
@@ -196,6 +210,10 @@ class MainWindow(QMainWindow):
         a.preview_event.triggered.connect(self._trigger_debugging.preview)
         a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
         a.about.triggered.connect(self._on_about)
+        # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
+        a.import_profiles.triggered.connect(self.profile_import.import_file)
+        a.import_from_aws.triggered.connect(self.profile_import.import_from_aws)
+        c.provisioning.problem_reported.connect(self.report)
         # -- support view and first run (issue 14); its part connects as DiagnosisPart does
         a.toggle_view.toggled.connect(self.views.set_developer)
         profiles.profiles_changed.connect(self.views.on_profiles_changed)
@@ -216,6 +234,8 @@ class MainWindow(QMainWindow):
     def refresh_profile_state(self) -> None:
         profile = self.current_profile()
         session = self.controllers.session
+        if profile is not None and not profile.builtin:
+            session.check_keyring()  # first touched when a stored profile needs it
         self.form.set_profile(profile, keyring_usable=session.keyring_usable)
         self.form.set_ready(session.ready)
         self.profile_bar.show_state(profile, ready=session.ready)
@@ -271,19 +291,7 @@ class MainWindow(QMainWindow):
         self.profile_bar.show_keyring(
             status.backend_name, usable=status.usable, message=status.message
         )
-        if status.usable:
-            self.keyring_banner.hide()
-        else:
-            problem = getattr(status.problem, "value", "")
-            title = "Keyring locked" if problem == "locked" else "No usable keyring"
-            text = status.message
-            if "session" not in text:
-                text += (
-                    " The Sandbox profile still works; for other profiles, type the client ID "
-                    "(and secret) in the form for this session only. Nothing secret is "
-                    "written to disk."
-                )
-            self.keyring_banner.show_message(title, text)
+        self._keyring_notice.show(status)
         self.refresh_profile_state()
 
     def _on_sandbox_started(self, info: SandboxInfo) -> None:

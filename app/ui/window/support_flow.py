@@ -7,7 +7,7 @@ import logging
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 
 from app.core.customer_story import (
     SANDBOX_REAL_EMAIL_HINT,
@@ -136,7 +136,7 @@ class SupportFlow:
             return  # a stale answer
         self._diagnosis = d
         shown = d if result.identifier == self._typed else _as_typed(d, self._typed)
-        self._view.show_diagnosis(diagnosis_story(shown), _details_html(d))
+        self._view.show_diagnosis(diagnosis_story(shown), _details_html(d, self._view.palette()))
 
     # ------------------------------------------------------------------ sending
     @async_slot
@@ -187,11 +187,11 @@ def _as_typed(d: Diagnosis, typed: str) -> Diagnosis:
     return replace(d, identifier=typed)
 
 
-def _details_html(d: Diagnosis) -> str:
+def _details_html(d: Diagnosis, palette: QPalette) -> str:
     user = d.user
     head = ""
     if user.found and user.username:
         state = "enabled" if user.enabled else "disabled"
         head = f"<p><b>User {escape(user.username)}</b>: {escape(str(user.status))}, {state}</p>"
     rest = escape(not_checked_text(d)).replace("\n", "<br>")
-    return head + findings_html(d) + (f"<p>{rest}</p>" if rest else "")
+    return head + findings_html(d, palette) + (f"<p>{rest}</p>" if rest else "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -15,14 +14,6 @@ if TYPE_CHECKING:
 
     from app.ui.window.main_window import MainWindow
     from app.ui.window.window_state import WindowState
-
-log = logging.getLogger(__name__)
-
-# The actions the team-provisioning work (helper keyring14) adds to WindowActions; until
-# they exist the welcome page's import buttons open the Add profile dialog instead.
-IMPORT_FILE_ACTION = "import_profiles"
-IMPORT_AWS_ACTION = "import_aws"
-
 
 class ViewMode(StrEnum):
     SUPPORT = "support"
@@ -83,18 +74,10 @@ class ViewSwitching:
         if choice == WelcomeChoice.SANDBOX:
             self.try_sandbox()
         elif choice == WelcomeChoice.IMPORT_FILE:
-            self._run_action(IMPORT_FILE_ACTION)
+            self._window.window_actions.import_profiles.trigger()
         elif choice == WelcomeChoice.IMPORT_AWS:
-            self._run_action(IMPORT_AWS_ACTION)
+            self._window.window_actions.import_from_aws.trigger()
         else:
-            self._window.profile_bar.add_requested.emit()
-
-    def _run_action(self, name: str) -> None:
-        action = getattr(self._window.window_actions, name, None)
-        if action is not None:
-            action.trigger()
-        else:  # the import flows are not merged yet: the dialog that always works
-            log.info("no %s action yet; opening Add profile", name)
             self._window.profile_bar.add_requested.emit()
 
     def dock_visible_wanted(self) -> bool:

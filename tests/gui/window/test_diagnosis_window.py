@@ -32,6 +32,9 @@ def test_the_card_follows_the_username(qtbot: QtBot, window: MainWindow) -> None
     _card_says(qtbot, window, "carol", "Already confirmed")
     _card_says(qtbot, window, "dave", "resend the invitation")
     assert card.invite_button.isVisibleTo(card)
+    window.form.username_edit.setText("has space")  # refused by the form: not looked up
+    qtbot.waitUntil(lambda: card.title.text().startswith("Username:"), timeout=WAIT_MS)
+    assert card.diagnosis is None
     window.form.username_edit.setText("")
     qtbot.waitUntil(lambda: card.diagnosis is None, timeout=WAIT_MS)
 

@@ -212,9 +212,9 @@ def test_missing_keyring_shows_banner_and_sandbox_and_session_credentials_work(
 
     f = harness.factories(secret_store=lambda: SecretStore("cognito-resend-test", fail.Keyring()))
     window = harness.open(f)
-    assert window.keyring_banner.isVisible()
-    assert "No usable keyring" in window.keyring_banner.text()
-    assert "⚠" in window.profile_bar.keyring_status_label.text()
+    # The Sandbox needs no keyring: it is not even asked until a stored profile needs it.
+    assert window.controllers.session.keyring_status is None
+    assert not window.keyring_banner.isVisible()
     assert harness.send(window, "alice").status is Status.DELIVERED
 
     # A user profile: its file is written, its credentials cannot be; type them for now.
@@ -222,6 +222,9 @@ def test_missing_keyring_shows_banner_and_sandbox_and_session_credentials_work(
     task = window.controllers.profiles.save_profile(ProfileEdit(profile, "ignored", None))
     harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)
     assert window.select_profile("typed")
+    harness.qtbot.waitUntil(window.keyring_banner.isVisible, timeout=WAIT_MS)
+    assert "No usable keyring" in window.keyring_banner.text()
+    assert "⚠" in window.profile_bar.keyring_status_label.text()
     assert window.form.session_box.isVisible()
     window.form.username_edit.setText("bob")
     assert not window.form.send_button.isEnabled()  # needs a client id first
@@ -240,8 +243,12 @@ def test_missing_keyring_shows_banner_and_sandbox_and_session_credentials_work(
 def test_locked_keyring_shows_banner(harness: WindowHarness) -> None:
     f = harness.factories(secret_store=lambda: SecretStore("cognito-resend-test", LockedKeyring()))
     window = harness.open(f)
+    task = window.controllers.session.check_keyring()
+    assert task is not None
+    harness.qtbot.waitUntil(task.done, timeout=WAIT_MS)
     assert window.keyring_banner.isVisible()
     assert "Keyring locked" in window.keyring_banner.text()
+    assert window.keyring_banner.button("keyringRetryButton") is not None
     assert harness.send(window, "alice").status is Status.DELIVERED
 
 
@@ -297,7 +304,7 @@ def test_profile_add_edit_delete_through_the_dialog(
 def test_profile_credentials_go_to_the_real_keyring(harness: WindowHarness, real_keyring) -> None:  # type: ignore[no-untyped-def]
     f = harness.factories(secret_store=lambda: SecretStore(real_keyring.service))
     window = harness.open(f)
-    assert window.controllers.session.keyring_usable
+    assert harness.keyring_checked(window).usable
     assert "Secret Service" in window.profile_bar.keyring_status_label.text()
     client = harness.sandbox.info.client("secret")
     secret = client.client_secret or ""

@@ -227,3 +227,19 @@ def test_the_developer_form_gets_the_sandbox_hint_too(harness: WindowHarness) ->
     assert "real customer's address" in notice.text()
     window.form.username_edit.setText("alice")
     assert "real customer's address" not in notice.text()
+
+
+@pytest.mark.parametrize(
+    ("button", "action"),
+    [("import_file_button", "import_profiles"), ("import_aws_button", "import_from_aws")],
+)
+def test_welcome_import_buttons_run_the_import_actions(
+    harness: WindowHarness, button: str, action: str
+) -> None:
+    window = harness.open(first_run=True)
+    page = window.view_stack.welcome_page
+    triggered: list[bool] = []
+    getattr(window.window_actions, action).triggered.disconnect()
+    getattr(window.window_actions, action).triggered.connect(lambda *_: triggered.append(True))
+    getattr(page, button).click()
+    assert triggered == [True]

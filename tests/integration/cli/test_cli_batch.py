@@ -98,7 +98,7 @@ def test_skip_invalid_sends_valid_rows_and_exits_2_for_the_skipped_ones(
     out = batch(fresh_sandbox, "--file", str(f), "--skip-invalid", "--json", url_by_env=True)
     assert out.returncode == 2, out.stderr
     assert [r["username"] for r in json_lines(out)] == ["qa-user-004"]  # duplicate skipped
-    assert "duplicate row(s) will be skipped" in out.stderr
+    assert "1 duplicate row will be skipped" in out.stderr  # a real plural (issue 14)
 
 
 def test_exit_code_is_the_worst_outcome_and_limit_is_not_retried(

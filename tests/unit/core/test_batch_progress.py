@@ -79,7 +79,8 @@ def test_format_duration() -> None:
 
 
 def test_summary_words_use_real_plurals_and_plain_titles() -> None:
-    from app.core.batch_progress import counted, plain_title
+    from app.core.batch_progress import plain_title
+    from app.core.words import counted
 
     t = ProgressTracker("b", total=8, started_at=0.0)
     not_found = _attempt().failed(decode("UserNotFoundException", "User does not exist."))
