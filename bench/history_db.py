@@ -56,14 +56,15 @@ def attempt(i: int, kinds: list[Any]) -> Any:
 
 def _columns() -> list[str]:
     """The columns `_row_values` fills, in its order (read from the store's own INSERT)."""
-    from app.services.history_store import _UPSERT
+    from app.services.history_rows import UPSERT as _UPSERT
 
     inside = _UPSERT.split("(", 1)[1].split(")", 1)[0]
     return [c.strip() for c in inside.split(",")]
 
 
 def _rows(n: int) -> Iterator[tuple[object, ...]]:
-    from app.services.history_store import _row_values, _utc_key
+    from app.services.history_rows import row_values as _row_values
+    from app.services.history_rows import utc_key as _utc_key
 
     cols = _columns()
     i_started, i_search, i_data = (cols.index(c) for c in ("started_at", "search", "data"))

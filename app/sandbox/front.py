@@ -16,7 +16,14 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from app.sandbox.clock import SandboxClock
 from app.sandbox.codes import CodeBook
 from app.sandbox.resend import CognitoError
-from app.sandbox.wsgi import CONTROL_PREFIX, _error, _json, _read_body
+from app.sandbox.wsgi import (
+    CONTROL_PREFIX,
+    _error,
+    _json,
+    _json_object,
+    _not_an_object,
+    _read_body,
+)
 
 _TARGET_PREFIX: Final = "AWSCognitoIdentityProviderService."
 Action = Callable[[dict[str, Any], str | None], dict[str, Any]]
@@ -52,13 +59,9 @@ class SignUpFront:
         self, action: Action, environ: WSGIEnvironment, start_response: StartResponse
     ) -> list[bytes]:
         request_id = str(uuid.uuid4())
-        try:
-            params = json.loads(_read_body(environ) or b"{}")
-            if not isinstance(params, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            error = CognitoError("SerializationException", "The request body is not a JSON object.")
-            return _error(start_response, error, request_id)
+        params = _json_object(_read_body(environ))
+        if params is None:
+            return _error(start_response, _not_an_object(), request_id)
         try:
             answer = action(params, request_id)
         except CognitoError as error:

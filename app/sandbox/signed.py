@@ -14,7 +14,7 @@ from app.sandbox.directory import MotoDirectory
 from app.sandbox.logs import SandboxLogs
 from app.sandbox.resend import CognitoError
 from app.sandbox.state import Inbox
-from app.sandbox.wsgi import Body, _error, _json, _read_body
+from app.sandbox.wsgi import Body, _error, _json, _json_object, _read_body
 
 
 class SignedCalls:
@@ -46,12 +46,7 @@ class SignedCalls:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         request_id = str(uuid.uuid4())
-        try:
-            params = json.loads(body or b"{}")
-        except ValueError:
-            params = {}
-        if not isinstance(params, dict):
-            params = {}
+        params = _json_object(body) or {}
         refusal = self._verifier.check(
             _signed_request(environ, body), service, action, self._resource(service, params)
         )

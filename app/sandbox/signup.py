@@ -26,190 +26,34 @@ Facts and where they come from (see also ``codes`` for the code rules):
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
 from typing import Any, Final, Protocol
 
 from app.sandbox.accounts import MotoAccounts, PoolRules
 from app.sandbox.codes import CodeBook
-from app.sandbox.directory import ClientRecord, UserRecord
+from app.sandbox.directory import UserRecord
 from app.sandbox.resend import (
     CognitoError,
     ResendConfirmationCode,
     UserDirectory,
     check_secret_hash,
 )
+from app.sandbox.signup_input import (
+    EMAIL,
+    MAX_CODE,
+    MAX_PASSWORD,
+    PHONE,
+    STANDARD_ATTRIBUTES,
+    Problems,
+    client_metadata,
+    common_params,
+    find_client,
+    password_problem,
+    string_param,
+    user_attributes,
+)
 
 SIGNUP_SOURCE: Final = "CustomMessage_SignUp"
-_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE: Final = re.compile(r"\+[0-9]{4,15}")
-# Cognito's symbol class (developer guide, "password policy"), space included since 2023.
-_SYMBOLS: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
-_STANDARD_ATTRIBUTES: Final = frozenset(
-    {
-        "address", "birthdate", "email", "email_verified", "family_name", "gender",
-        "given_name", "locale", "middle_name", "name", "nickname", "phone_number",
-        "phone_number_verified", "picture", "preferred_username", "profile", "updated_at",
-        "website", "zoneinfo",
-    }
-)  # fmt: skip
-_MAX_ID = 128
-_MAX_PASSWORD = 256
-_MAX_CODE = 2048
 
-
-def _username_ok(value: str) -> bool:
-    # [\p{L}\p{M}\p{S}\p{N}\p{P}]+ in the service model.
-    return bool(value) and all(unicodedata.category(c)[0] in "LMSNP" for c in value)
-
-
-class _Problems:
-    """Collects validation problems worded as Cognito's request validator words them."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def null(self, wire: str) -> None:
-        self.items.append(
-            f"Value null at '{wire}' failed to satisfy constraint: Member must not be null"
-        )
-
-    def check(
-        self,
-        wire: str,
-        value: str,
-        *,
-        max_length: int,
-        matches: Callable[[str], bool],
-        pattern: str,
-        sensitive: bool = True,
-    ) -> None:
-        # Sensitive members are named, never echoed; others are quoted (e.g. the code).
-        shown = f"Value at '{wire}'" if sensitive else f"Value '{value}' at '{wire}'"
-        prefix = f"{shown} failed to satisfy constraint: Member must"
-        if len(value) > max_length:
-            self.items.append(f"{prefix} have length less than or equal to {max_length}")
-        if len(value) < 1:
-            self.items.append(f"{prefix} have length greater than or equal to 1")
-        if not value or not matches(value):
-            self.items.append(f"{prefix} satisfy regular expression pattern: {pattern}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            count = len(self.items)
-            noun = "error" if count == 1 else "errors"
-            raise CognitoError(
-                "InvalidParameterException",
-                f"{count} validation {noun} detected: " + "; ".join(self.items),
-            )
-
-
-def _string(params: dict[str, Any], key: str) -> str | None:
-    value = params.get(key)
-    if value is not None and not isinstance(value, str):
-        raise CognitoError("SerializationException", f"{key} must be a string")
-    return value
-
-
-def _common(
-    params: dict[str, Any], problems: _Problems
-) -> tuple[str | None, str | None, str | None]:
-    """ClientId, Username and SecretHash, checked like every unauthenticated call's."""
-    client_id, username, sent_hash = (
-        _string(params, "ClientId"),
-        _string(params, "Username"),
-        _string(params, "SecretHash"),
-    )
-    if client_id is None:
-        problems.null("clientId")
-    else:
-        problems.check(
-            "clientId",
-            client_id,
-            max_length=_MAX_ID,
-            matches=lambda v: bool(re.fullmatch(r"[\w+]+", v, re.ASCII)),
-            pattern=r"[\w+]+",
-        )
-    if username is None:
-        problems.null("username")
-    else:
-        problems.check(
-            "username",
-            username,
-            max_length=_MAX_ID,
-            matches=_username_ok,
-            pattern=r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
-        )
-    if sent_hash is not None:
-        problems.check(
-            "secretHash",
-            sent_hash,
-            max_length=_MAX_ID,
-            matches=lambda v: bool(re.fullmatch(r"[\w+=/]+", v, re.ASCII)),
-            pattern=r"[\w+=/]+",
-        )
-    return client_id, username, sent_hash
-
-
-def _metadata(params: dict[str, Any]) -> dict[str, str]:
-    metadata = params.get("ClientMetadata") or {}
-    if not isinstance(metadata, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
-    ):
-        raise CognitoError("SerializationException", "ClientMetadata must map strings to strings")
-    return dict(metadata)
-
-
-def _attributes(params: dict[str, Any]) -> dict[str, str]:
-    raw = params.get("UserAttributes") or []
-    if not isinstance(raw, list):
-        raise CognitoError("SerializationException", "UserAttributes must be a list")
-    result: dict[str, str] = {}
-    for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get("Name"), str):
-            raise CognitoError("SerializationException", "each attribute needs a string Name")
-        value = item.get("Value", "")
-        if not isinstance(value, str):
-            raise CognitoError("SerializationException", "an attribute Value must be a string")
-        result[item["Name"]] = value
-    return result
-
-
-def _client(directory: UserDirectory, client_id: str) -> ClientRecord:
-    client = directory.find_client(client_id)
-    if client is None:
-        raise CognitoError(
-            "ResourceNotFoundException", f"User pool client {client_id} does not exist."
-        )
-    return client
-
-
-def password_problem(password: str, policy: dict[str, Any]) -> str | None:
-    """The first rule of the pool's policy `password` breaks, in Cognito's words."""
-    minimum = int(policy.get("MinimumLength", 8))
-    rules = [
-        (len(password) < minimum, "Password not long enough"),
-        (
-            policy.get("RequireLowercase", True) and not any(c.islower() for c in password),
-            "Password must have lowercase characters",
-        ),
-        (
-            policy.get("RequireUppercase", True) and not any(c.isupper() for c in password),
-            "Password must have uppercase characters",
-        ),
-        (
-            policy.get("RequireNumbers", True) and not any(c.isdigit() for c in password),
-            "Password must have numeric characters",
-        ),
-        (
-            policy.get("RequireSymbols", True) and not any(c in _SYMBOLS for c in password),
-            "Password must have symbol characters",
-        ),
-    ]
-    for broken, message in rules:
-        if broken:
-            return message
-    return None
 
 
 class Accounts(Protocol):
@@ -245,9 +89,9 @@ class SignUp:
         self._accounts: Accounts = accounts or MotoAccounts()
 
     def __call__(self, params: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
-        problems = _Problems()
-        client_id, username, sent_hash = _common(params, problems)
-        password = _string(params, "Password")
+        problems = Problems()
+        client_id, username, sent_hash = common_params(params, problems)
+        password = string_param(params, "Password")
         if password is None:
             # Sandbox wording: a pool without passwordless sign-in needs a password; this is
             # what Cognito's validator said while the model still required it.
@@ -256,15 +100,15 @@ class SignUp:
             problems.check(
                 "password",
                 password,
-                max_length=_MAX_PASSWORD,
+                max_length=MAX_PASSWORD,
                 matches=lambda v: bool(re.fullmatch(r"\S+", v)),
                 pattern=r"[\S]+",
             )
         problems.raise_if_any()
         assert client_id is not None and username is not None and password is not None
-        attributes = _attributes(params)
-        metadata = _metadata(params)
-        client = _client(self._directory, client_id)
+        attributes = user_attributes(params)
+        metadata = client_metadata(params)
+        client = find_client(self._directory, client_id)
         check_secret_hash(client, username, sent_hash)
         rules = self._accounts.rules(client.user_pool_id)
         stored_name = self._check_username(rules, username, attributes)
@@ -295,8 +139,8 @@ class SignUp:
             kinds = [
                 a
                 for a in rules.username_attributes
-                if (a == "email" and _EMAIL.fullmatch(username))
-                or (a == "phone_number" and _PHONE.fullmatch(username))
+                if (a == "email" and EMAIL.fullmatch(username))
+                or (a == "phone_number" and PHONE.fullmatch(username))
             ]
             if not kinds:
                 wanted_by: dict[tuple[str, ...], str] = {
@@ -318,9 +162,9 @@ class SignUp:
             return None
         for alias in rules.alias_attributes:
             shaped = (
-                _EMAIL.fullmatch(username)
+                EMAIL.fullmatch(username)
                 if alias == "email"
-                else (_PHONE.fullmatch(username) if alias == "phone_number" else None)
+                else (PHONE.fullmatch(username) if alias == "phone_number" else None)
             )
             if shaped:
                 label = "email" if alias == "email" else "phone number"
@@ -339,22 +183,22 @@ class SignUp:
 
     def _check_attributes(self, rules: PoolRules, attributes: dict[str, str]) -> None:
         for name, value in attributes.items():
-            if name not in _STANDARD_ATTRIBUTES and name not in rules.custom_attributes:
+            if name not in STANDARD_ATTRIBUTES and name not in rules.custom_attributes:
                 # Sandbox wording, after the "Attributes did not conform to the schema" answers.
                 raise CognitoError(
                     "InvalidParameterException",
                     f"Attributes did not conform to the schema: {name}: Attribute does not exist "
                     "in the schema.",
                 )
-            if len(value) > _MAX_CODE:
+            if len(value) > MAX_CODE:
                 raise CognitoError(
                     "InvalidParameterException",
-                    f"Attribute {name} is longer than {_MAX_CODE} characters.",
+                    f"Attribute {name} is longer than {MAX_CODE} characters.",
                 )
         # Amplify UI's vocabulary holds both messages as Cognito's.
-        if "email" in attributes and not _EMAIL.fullmatch(attributes["email"]):
+        if "email" in attributes and not EMAIL.fullmatch(attributes["email"]):
             raise CognitoError("InvalidParameterException", "Invalid email address format.")
-        if "phone_number" in attributes and not _PHONE.fullmatch(attributes["phone_number"]):
+        if "phone_number" in attributes and not PHONE.fullmatch(attributes["phone_number"]):
             raise CognitoError("InvalidParameterException", "Invalid phone number format.")
 
 
@@ -372,16 +216,16 @@ class ConfirmSignUp:
         self._accounts: Accounts = accounts or MotoAccounts()
 
     def __call__(self, params: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
-        problems = _Problems()
-        client_id, username, sent_hash = _common(params, problems)
-        code = _string(params, "ConfirmationCode")
+        problems = Problems()
+        client_id, username, sent_hash = common_params(params, problems)
+        code = string_param(params, "ConfirmationCode")
         if code is None:
             problems.null("confirmationCode")
         else:
             problems.check(
                 "confirmationCode",
                 code,
-                max_length=_MAX_CODE,
+                max_length=MAX_CODE,
                 matches=lambda v: bool(re.fullmatch(r"\S+", v)),
                 pattern=r"[\S]+",
                 sensitive=False,
@@ -391,8 +235,8 @@ class ConfirmSignUp:
         force = params.get("ForceAliasCreation", False)
         if not isinstance(force, bool):
             raise CognitoError("SerializationException", "ForceAliasCreation must be a boolean")
-        _metadata(params)
-        client = _client(self._directory, client_id)
+        client_metadata(params)
+        client = find_client(self._directory, client_id)
         check_secret_hash(client, username, sent_hash)
         user = self._directory.find_user(client.user_pool_id, username)
         if user is None:

@@ -46,7 +46,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,115 +61,32 @@ from app.sandbox.resend import (
     PendingDelivery,
     template_composer,
 )
+from app.sandbox.trigger_event import (
+    CODE_PARAMETER,
+    INVALID_OUTPUT,
+    TRIGGER_SOURCE,
+    HandlerSpec,
+    TriggerAnswer,
+    answer_problem,
+    build_event,
+    drop_overlong,
+    parse_handler_spec,
+)
 
-TRIGGER_SOURCE: Final = "CustomMessage_ResendCode"
-CODE_PARAMETER: Final = "{####}"
-LINK_PARAMETER: Final = "{##Click Here##}"
-SDK_VERSION: Final = "aws-sdk-unknown-unknown"
+__all__ = [  # what the rest of the code imports from here
+    "COGNITO_TIMEOUT_S",
+    "CustomMessageTrigger",
+    "TriggerLog",
+    "answer_problem",
+    "parse_handler_spec",
+    "trigger_composer",
+]
+
 COGNITO_TIMEOUT_S: Final = 5.0
 COGNITO_TRIES: Final = 3
-# Cognito does not refuse an over-long message: it silently sends the default one instead
-# (reports: amazon-cognito-identity-js#396, #155). The subject keeps its refusal.
-_FALLBACK_LIMITS: Final = (("smsMessage", 140), ("emailMessage", 20_000))
-_LIMITS: Final = (
-    ("smsMessage", 140, True),
-    ("emailMessage", 20_000, True),
-    ("emailSubject", 140, False),
-)
 # Output a runaway print loop could produce in five seconds would swamp the inbox JSON.
 _MAX_OUTPUT_CHARS: Final = 64 * 1024
 _LOG_SIZE: Final = 100
-_INVALID_OUTPUT: Final = "Invalid lambda function output : "
-
-
-@dataclass(frozen=True)
-class HandlerSpec:
-    """`path` (absolute) and `function` of a ``file.py:function`` handler."""
-
-    path: Path
-    function: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.function}"
-
-
-def parse_handler_spec(spec: str, base: Path | None = None) -> HandlerSpec:
-    """Parse ``path/to/file.py:function``; ValueError says what is wrong with it."""
-    # rpartition: a Windows path has a colon of its own (C:\\...).
-    path_text, sep, function = spec.strip().rpartition(":")
-    if not sep or not path_text or not function:
-        raise ValueError(f"{spec!r}: expected path/to/file.py:function")
-    if not function.isidentifier():
-        raise ValueError(f"{spec!r}: {function!r} is not a Python function name")
-    path = Path(path_text).expanduser()
-    if not path.is_absolute():
-        path = (base or Path.cwd()) / path
-    path = path.resolve()
-    if path.suffix != ".py":
-        raise ValueError(f"{spec!r}: the handler must be a .py file")
-    if not path.is_file():
-        raise ValueError(f"{spec!r}: no such file {path}")
-    return HandlerSpec(path, function)
-
-
-def build_event(
-    *,
-    region: str,
-    user_pool_id: str,
-    username: str,
-    client_id: str,
-    client_metadata: Mapping[str, str],
-    user_attributes: Mapping[str, str],
-    trigger_source: str = TRIGGER_SOURCE,
-) -> dict[str, Any]:
-    """The CustomMessage event (CustomMessage_ResendCode unless told), as Cognito sends it."""
-    return {
-        "version": "1",
-        "triggerSource": trigger_source,
-        "region": region,
-        "userPoolId": user_pool_id,
-        "userName": username,
-        "callerContext": {"awsSdkVersion": SDK_VERSION, "clientId": client_id},
-        "request": {
-            "userAttributes": dict(user_attributes),
-            "codeParameter": CODE_PARAMETER,
-            "linkParameter": LINK_PARAMETER,
-            "usernameParameter": None,
-            "clientMetadata": dict(client_metadata),
-        },
-        "response": {"smsMessage": None, "emailMessage": None, "emailSubject": None},
-    }
-
-
-def answer_problem(answer: object) -> str | None:
-    """Why Cognito would refuse this answer (an InvalidLambdaResponseException message)."""
-    if not isinstance(answer, dict):
-        return _INVALID_OUTPUT + "Invalid JSON"
-    response = answer.get("response")
-    if response is None:
-        return None
-    if not isinstance(response, dict):
-        return _INVALID_OUTPUT + "response must be an object"
-    for key, limit, needs_code in _LIMITS:
-        value = response.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            return _INVALID_OUTPUT + f"{key} must be a string"
-        if needs_code and CODE_PARAMETER not in value:
-            return _INVALID_OUTPUT + f"{key} must contain the code parameter {CODE_PARAMETER}"
-        if len(value) > limit:
-            return _INVALID_OUTPUT + f"{key} is {len(value)} characters long; the limit is {limit}"
-    return None
-
-
-@dataclass(frozen=True)
-class TriggerAnswer:
-    """A usable answer: the messages the handler chose (None = keep the pool's template)."""
-
-    sms_message: str | None
-    email_message: str | None
-    email_subject: str | None
 
 
 class TriggerFailedError(Exception):
@@ -333,11 +250,11 @@ class LocalTrigger:
                 f"CustomMessage failed with error {error.get('message', '')}.",
             )
         if "not_json" in result:
-            raise fail("InvalidLambdaResponseException", _INVALID_OUTPUT + "Invalid JSON")
+            raise fail("InvalidLambdaResponseException", INVALID_OUTPUT + "Invalid JSON")
         returned = result.get("answer")
         # The run keeps what the handler returned; the checks see it without dropped texts.
         answer = copy.deepcopy(returned)
-        dropped.extend(_drop_overlong(answer))
+        dropped.extend(drop_overlong(answer))
         problem = answer_problem(answer)
         if problem is not None:
             raise fail("InvalidLambdaResponseException", problem, returned)
@@ -380,23 +297,6 @@ class _Try:
             "outcome": outcome,
             "exit_code": self.exit_code,
         }
-
-
-def _drop_overlong(answer: object) -> list[str]:
-    """Null out over-long messages in `answer` (in place); one note per message dropped."""
-    if not isinstance(answer, dict) or not isinstance(answer.get("response"), dict):
-        return []
-    response = answer["response"]
-    notes = []
-    for key, limit in _FALLBACK_LIMITS:
-        value = response.get(key)
-        if isinstance(value, str) and len(value) > limit:
-            response[key] = None
-            notes.append(
-                f"{key} is {len(value)} characters long (Cognito's limit is {limit:,}): Cognito "
-                "silently sends the default message instead, so the trigger's text was dropped"
-            )
-    return notes
 
 
 def _read_result(path: str) -> dict[str, Any] | None:

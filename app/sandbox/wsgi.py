@@ -97,13 +97,9 @@ class SandboxApp:
 
     def _resend_endpoint(self, environ: WSGIEnvironment, start_response: StartResponse) -> Body:
         request_id = str(uuid.uuid4())
-        try:
-            params = json.loads(_read_body(environ) or b"{}")
-            if not isinstance(params, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            error = CognitoError("SerializationException", "The request body is not a JSON object.")
-            return _error(start_response, error, request_id)
+        params = _json_object(_read_body(environ))
+        if params is None:
+            return _error(start_response, _not_an_object(), request_id)
         username = params.get("Username")
         fault = self._faults.pop() or (
             fault_for_username(username) if isinstance(username, str) else None
@@ -238,6 +234,19 @@ def _read_body(environ: WSGIEnvironment) -> bytes:
     except ValueError:
         length = 0
     return bytes(environ["wsgi.input"].read(min(length, _MAX_BODY))) if length > 0 else b""
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object (an empty body is {}); None when it is not one."""
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    return params if isinstance(params, dict) else None
+
+
+def _not_an_object() -> CognitoError:
+    return CognitoError("SerializationException", "The request body is not a JSON object.")
 
 
 def _raw(

@@ -14,219 +14,49 @@ found then is moved aside at the next start.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.outcome import Attempt, AttemptKind, Status
-from app.core.serialize import AttemptFormatError, attempt_from_dict, attempt_to_dict
+from app.core.outcome import Attempt
+from app.services.history_rows import (
+    ORDER,
+    SCHEMA_VERSION,
+    UPSERT,
+    HistoryStoreError,
+    decode,
+    migrate,
+    row_values,
+)
+from app.services.history_search import (
+    SEARCH_PROBE,
+    HistoryFilter,
+    ensure_search_index,
+    indexable,
+    text_index,
+    where_clause,
+)
+from app.services.history_writer import WRITE_BEHIND_DELAY_S, WriteBehind
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SCHEMA_VERSION",
+    "WRITE_BEHIND_DELAY_S",
+    "HistoryFilter",
+    "HistoryStore",
+    "HistoryStoreError",
+]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
 # How long a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_MS = 15_000
-# Separates the searched fields in the `search` column; a needle holding it matches nothing.
-_SEP = "\x1f"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # Primary result codes that mean the file is damaged: SQLITE_CORRUPT, SQLITE_NOTADB.
 _CORRUPT_CODES = (11, 26)
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS attempts (
-    attempt_id TEXT PRIMARY KEY NOT NULL,
-    started_at TEXT NOT NULL,      -- UTC, fixed-width ISO 8601: sorts as text
-    profile    TEXT NOT NULL,
-    username   TEXT NOT NULL,
-    status     TEXT NOT NULL,
-    outcome    TEXT NOT NULL,      -- Attempt.outcome_label: "Delivered" or the failure title
-    batch_id   TEXT,
-    kind       TEXT NOT NULL DEFAULT 'resend',  -- Attempt.kind (schema 3)
-    search     TEXT NOT NULL,      -- casefolded username{_SEP!r}profile{_SEP!r}outcome
-    data       TEXT NOT NULL       -- attempt_to_dict(a) as JSON
-);
--- Each ends in started_at (and, implicitly, rowid), so a filtered page is read straight
--- from the index in ORDER BY started_at DESC, rowid DESC order with no sort step.
-CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts (started_at);
-CREATE INDEX IF NOT EXISTS attempts_by_profile ON attempts (profile, started_at);
-CREATE INDEX IF NOT EXISTS attempts_by_username ON attempts (username, started_at);
-CREATE INDEX IF NOT EXISTS attempts_by_status ON attempts (status, started_at);
-CREATE INDEX IF NOT EXISTS attempts_by_batch ON attempts (batch_id, started_at);
--- Schema 2: covering indexes for the text filter. A count(*) with a text filter reads
--- `search` from these small indexes instead of scanning the rows and their JSON.
-CREATE INDEX IF NOT EXISTS attempts_text_by_time ON attempts (started_at, search);
-CREATE INDEX IF NOT EXISTS attempts_text_by_profile ON attempts (profile, started_at, search);
--- Schema 3: sign-ups, confirmations and resends side by side, filterable by kind.
-CREATE INDEX IF NOT EXISTS attempts_by_kind ON attempts (kind, started_at);
-"""
-
-_UPSERT = """
-INSERT INTO attempts (attempt_id, started_at, profile, username, status, outcome, batch_id,
-                      kind, search, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (attempt_id) DO UPDATE SET
-    started_at = excluded.started_at, profile = excluded.profile,
-    username = excluded.username, status = excluded.status, outcome = excluded.outcome,
-    batch_id = excluded.batch_id, kind = excluded.kind, search = excluded.search,
-    data = excluded.data
-"""
-# Keeping the row (upsert, not INSERT OR REPLACE) keeps its rowid, so an attempt that
-# goes from PENDING to DELIVERED keeps its place among attempts of the same instant.
-
-_ORDER = "ORDER BY started_at DESC, rowid DESC"
-
-# A trigram index of `search` (FTS5, external content: no second copy of the text), kept
-# by triggers. Outside the schema version: created at open where SQLite has FTS5 with the
-# trigram tokenizer (3.34+), and where it has not, the text filter scans as before.
-# 1,000,000 rows, a needle matching 1,000: 260 ms of scan -> 1-2 ms (count and page).
-# A needle matching a large share of the rows is faster scanned (the index must test
-# every candidate row): `_SEARCH_PROBE` decides, per needle.
-_SEARCH_INDEX = (
-    "CREATE VIRTUAL TABLE attempts_search USING fts5(search, content='attempts', "
-    "content_rowid='rowid', tokenize='trigram', detail='none')",
-    "CREATE TRIGGER attempts_search_ai AFTER INSERT ON attempts BEGIN "
-    "INSERT INTO attempts_search(rowid, search) VALUES (new.rowid, new.search); END",
-    "CREATE TRIGGER attempts_search_ad AFTER DELETE ON attempts BEGIN "
-    "INSERT INTO attempts_search(attempts_search, rowid, search) "
-    "VALUES ('delete', old.rowid, old.search); END",
-    "CREATE TRIGGER attempts_search_au AFTER UPDATE OF search ON attempts BEGIN "
-    "INSERT INTO attempts_search(attempts_search, rowid, search) "
-    "VALUES ('delete', old.rowid, old.search); "
-    "INSERT INTO attempts_search(rowid, search) VALUES (new.rowid, new.search); END",
-    "INSERT INTO attempts_search(attempts_search) VALUES ('rebuild')",
-)
-# At most this many matches (found through the index, which stops there) and the index
-# serves the filter; more, and the covering-index scan does.
-_SEARCH_PROBE = 5_000
-_SEARCH_IN = "rowid IN (SELECT rowid FROM attempts_search WHERE search LIKE ?)"
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    """Which attempts to show. Empty fields do not filter.
-
-    `text` is a case-insensitive substring of the username, the profile name or the
-    outcome title; the other fields must match exactly.
-    """
-
-    text: str = ""
-    profile: str | None = None
-    username: str | None = None
-    status: Status | None = None
-    batch_id: str | None = None
-    kind: AttemptKind | None = None
-
-
-class HistoryStoreError(Exception):
-    """The history could not be read or written; str() says what happened."""
-
-
-def _utc_key(t: datetime) -> str:
-    # Naive times are taken as UTC (Attempt makes aware UTC ones; this guards old rows).
-    aware = t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _search_key(a: Attempt) -> str:
-    return _SEP.join((a.username, a.profile, a.outcome_label)).casefold()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _indexable(needle: str) -> bool:
-    """A needle the trigram index can answer exactly: 3+ characters, no LIKE wildcards
-    (FTS5's LIKE has no ESCAPE)."""
-    return len(needle) >= 3 and not any(c in needle for c in "%_\\") and _SEP not in needle
-
-
-def _where(flt: HistoryFilter, indexed: bool = False) -> tuple[str, list[object]]:
-    """The WHERE clause; `indexed`: the text filter goes through the trigram index."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if flt.profile is not None:
-        clauses.append("profile = ?")
-        params.append(flt.profile)
-    if flt.username is not None:
-        clauses.append("username = ?")
-        params.append(flt.username)
-    if flt.status is not None:
-        clauses.append("status = ?")
-        params.append(Status(flt.status).value)
-    if flt.batch_id is not None:
-        clauses.append("batch_id = ?")
-        params.append(flt.batch_id)
-    if flt.kind is not None:
-        clauses.append("kind = ?")
-        params.append(AttemptKind(flt.kind).value)
-    needle = flt.text.strip().casefold()
-    if needle:
-        if _SEP in needle:
-            clauses.append("0")
-        elif indexed:
-            clauses.append(_SEARCH_IN)
-            params.append(f"%{needle}%")
-        else:
-            clauses.append("search LIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(needle)}%")
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _text_index(flt: HistoryFilter, indexed: bool = False) -> str:
-    """For a text filter, the covering index to page through (SQLite would rather take
-    attempts_by_time for its exact order and then read every row's JSON to test it)."""
-    if indexed or not flt.text.strip() or flt.username is not None or flt.status is not None:
-        return ""
-    if flt.batch_id is not None or flt.kind is not None:
-        return ""
-    if flt.profile is not None:
-        return "INDEXED BY attempts_text_by_profile"
-    return "INDEXED BY attempts_text_by_time"
-
-
-def _row_values(a: Attempt) -> tuple[object, ...]:
-    data = json.dumps(attempt_to_dict(a), ensure_ascii=False, separators=(",", ":"))
-    return (
-        a.attempt_id,
-        _utc_key(a.started_at),
-        a.profile,
-        a.username,
-        a.status.value,
-        a.outcome_label,
-        a.batch_id,
-        a.kind.value,
-        _search_key(a),
-        data,
-    )
-
-
-def _decode(attempt_id: str, started_at: str, profile: str, username: str, data: str) -> Attempt:
-    try:
-        return attempt_from_dict(json.loads(data))
-    except (ValueError, AttemptFormatError) as exc:
-        # Shown as a failed row that says what is wrong, rather than hidden or fatal.
-        log.warning("history row %s could not be read: %s", attempt_id, exc)
-        try:
-            started = datetime.fromisoformat(started_at.replace("Z", "+00:00"))
-        except ValueError:
-            started = datetime.fromtimestamp(0, UTC)
-        return Attempt(
-            profile=profile,
-            username=username,
-            client_id="",
-            region="",
-            status=Status.FAILED,
-            started_at=started,
-            attempt_id=attempt_id,
-            notes=f"This history entry could not be read back: {exc}",
-        )
 
 
 class HistoryStore:
@@ -253,7 +83,8 @@ class HistoryStore:
         self._path = path
         self._full_check = full_check
         self._lock = threading.RLock()
-        self._writer = _WriteBehind(self) if write_behind else None
+        # Looked up at each write (not bound now), so a replaced append_many is the one used.
+        self._writer = WriteBehind(lambda rows: self.append_many(rows)) if write_behind else None
         self._search_index = False
         self._search_plan: dict[str, bool] = {}
         self.recovered_from: Path | None = None
@@ -350,11 +181,11 @@ class HistoryStore:
                     f"version knows {SCHEMA_VERSION})"
                 )
             if version < SCHEMA_VERSION:
-                self._migrate(conn, version)
-            self._search_index = self._ensure_search_index(conn)
+                migrate(conn, version)
+            self._search_index = ensure_search_index(conn)
             if not self._full_check:
                 conn.execute(
-                    f"SELECT attempt_id, length(data) FROM attempts {_ORDER} LIMIT 100"
+                    f"SELECT attempt_id, length(data) FROM attempts {ORDER} LIMIT 100"
                 ).fetchall()
         except sqlite3.Error as exc:
             conn.close()
@@ -369,39 +200,12 @@ class HistoryStore:
             raise
         return conn
 
-    def _ensure_search_index(self, conn: sqlite3.Connection) -> bool:
-        """Create the trigram index of `search` if it is missing (filling it from the rows:
-        ~14 s at 1,000,000, once); False where this SQLite cannot."""
-        def present() -> bool:
-            row = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attempts_search'"
-            ).fetchone()
-            return row is not None
-
-        if present():
-            return True
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            log.info("history: no trigram index this time (%s)", exc)
-            return False
-        try:
-            if not present():  # another process may have made it while we waited
-                for statement in _SEARCH_INDEX:
-                    conn.execute(statement)
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
-            # No FTS5, or no trigram tokenizer (SQLite < 3.34): the filter scans.
-            log.info("history: no trigram index for the text filter (%s)", exc)
-            return False
-        return True
 
     def _use_search_index(self, flt: HistoryFilter) -> bool:
         """Whether the text filter of `flt` goes through the trigram index: it exists,
         the needle suits it and matches few enough rows (probed, then remembered)."""
         needle = flt.text.strip().casefold()
-        if not self._search_index or not needle or not _indexable(needle):
+        if not self._search_index or not needle or not indexable(needle):
             return False
         known = self._search_plan.get(needle)
         if known is not None:
@@ -411,36 +215,16 @@ class HistoryStore:
                 n: int = self._db().execute(
                     "SELECT count(*) FROM (SELECT 1 FROM attempts_search WHERE search LIKE ? "
                     "LIMIT ?)",
-                    (f"%{needle}%", _SEARCH_PROBE + 1),
+                    (f"%{needle}%", SEARCH_PROBE + 1),
                 ).fetchone()[0]
             except sqlite3.Error:
-                n = _SEARCH_PROBE + 1
+                n = SEARCH_PROBE + 1
         if len(self._search_plan) > 256:
             self._search_plan.clear()
-        use = int(n) <= _SEARCH_PROBE
+        use = int(n) <= SEARCH_PROBE
         self._search_plan[needle] = use
         return use
 
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection, version: int) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have created it while we waited for the write lock.
-            current = conn.execute("PRAGMA user_version").fetchone()[0]
-            if current < SCHEMA_VERSION:
-                # 0 -> 1 created the table and indexes; 1 -> 2 added the covering indexes;
-                # 2 -> 3 adds the kind column (below) and its index. Every statement is
-                # IF NOT EXISTS, so running them all covers each step.
-                _add_kind_column(conn)
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        log.info("history: schema %d -> %d", version, SCHEMA_VERSION)
 
     def _set_aside(self, why: str) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -487,7 +271,7 @@ class HistoryStore:
 
     def append_many(self, attempts: Iterable[Attempt]) -> int:
         """Insert or replace several attempts in one transaction; returns how many."""
-        rows = [_row_values(a) for a in attempts]
+        rows = [row_values(a) for a in attempts]
         if not rows:
             return 0
         with self._lock:
@@ -495,7 +279,7 @@ class HistoryStore:
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
-                    db.executemany(_UPSERT, rows)
+                    db.executemany(UPSERT, rows)
                     db.execute("COMMIT")
                 except BaseException:
                     db.execute("ROLLBACK")
@@ -507,7 +291,7 @@ class HistoryStore:
     # ------------------------------------------------------------------ reads
     def count(self, flt: HistoryFilter = HistoryFilter()) -> int:  # noqa: B008 -- frozen
         self.flush()
-        where, params = _where(flt, self._use_search_index(flt))
+        where, params = where_clause(flt, self._use_search_index(flt))
         with self._lock:
             try:
                 row = self._db().execute(f"SELECT count(*) FROM attempts {where}", params)
@@ -521,22 +305,22 @@ class HistoryStore:
             raise ValueError("offset and limit must not be negative")
         self.flush()
         indexed = self._use_search_index(flt)
-        where, params = _where(flt, indexed)
+        where, params = where_clause(flt, indexed)
         # Pick the page's rowids first: the inner query can be answered from a covering
         # index (started_at, search), so skipped and non-matching rows are never read
         # with their JSON; only the page's own rows are. 100k rows, 1% matching: 95 -> 17 ms.
-        hint = _text_index(flt, indexed)
+        hint = text_index(flt, indexed)
         sql = (
             "SELECT attempt_id, started_at, profile, username, data FROM attempts "
-            f"WHERE rowid IN (SELECT rowid FROM attempts {hint} {where} {_ORDER} "
-            f"LIMIT ? OFFSET ?) {_ORDER}"
+            f"WHERE rowid IN (SELECT rowid FROM attempts {hint} {where} {ORDER} "
+            f"LIMIT ? OFFSET ?) {ORDER}"
         )
         with self._lock:
             try:
                 rows = self._db().execute(sql, [*params, limit, offset]).fetchall()
             except sqlite3.Error as exc:
                 raise self._fail("read", exc) from exc
-        return [_decode(*r) for r in rows]
+        return [decode(*r) for r in rows]
 
     def get(self, attempt_id: str) -> Attempt | None:
         self.flush()
@@ -553,7 +337,7 @@ class HistoryStore:
                 )
             except sqlite3.Error as exc:
                 raise self._fail("read", exc) from exc
-        return _decode(*row) if row else None
+        return decode(*row) if row else None
 
     def iter_filtered(self, flt: HistoryFilter) -> Iterator[Attempt]:
         """Every matching attempt, newest first, streamed (for exports).
@@ -563,9 +347,9 @@ class HistoryStore:
         """
         self._db()  # fail early when closed
         self.flush()
-        where, params = _where(flt)
+        where, params = where_clause(flt)
         sql = (
-            f"SELECT attempt_id, started_at, profile, username, data FROM attempts {where} {_ORDER}"
+            f"SELECT attempt_id, started_at, profile, username, data FROM attempts {where} {ORDER}"
         )
         conn = self._connect()
         try:
@@ -578,7 +362,7 @@ class HistoryStore:
                 if not batch:
                     return
                 for r in batch:
-                    yield _decode(*r)
+                    yield decode(*r)
         finally:
             conn.close()
 
@@ -598,108 +382,6 @@ class HistoryStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-# How long the writer gathers appends before it commits them in one transaction; a
-# read, `flush` or `close` commits at once. A crash of the process can lose that much.
-WRITE_BEHIND_DELAY_S = 0.05
-
-
-class _WriteBehind:
-    """The writer thread of a write-behind HistoryStore: a queue, a thread started on the
-    first append, sequence numbers so that `wait` waits for exactly what came before it.
-
-    One commit per 9-index row costs more CPU than the row itself (measured: ~0.25 ms
-    per single-row transaction); gathering for WRITE_BEHIND_DELAY_S makes it one
-    transaction (and one wake-up of this thread) per burst."""
-
-    def __init__(self, store: HistoryStore, delay_s: float = WRITE_BEHIND_DELAY_S) -> None:
-        self._store = store
-        self._delay_s = delay_s
-        self._hurry = 0  # waiters: commit now
-        self._cv = threading.Condition()
-        self._queue: list[Attempt] = []
-        self._queued = 0  # attempts put so far
-        self._done = 0  # of those, committed (or given up on: the error is logged)
-        self._thread: threading.Thread | None = None
-        self._stopping = False
-
-    def put(self, a: Attempt) -> None:
-        with self._cv:
-            if self._stopping:
-                raise HistoryStoreError("the history is closed")
-            self._queue.append(a)
-            self._queued += 1
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="history-writer", daemon=True
-                )
-                self._thread.start()
-            elif len(self._queue) == 1:
-                self._cv.notify_all()
-
-    def wait(self, timeout: float | None) -> bool:
-        if self._thread is not None and threading.current_thread() is self._thread:
-            return True  # the writer itself: nothing before it to wait for
-        with self._cv:
-            target = self._queued
-            if self._done >= target:
-                return True
-            self._hurry += 1
-            self._cv.notify_all()
-            try:
-                return self._cv.wait_for(lambda: self._done >= target, timeout)
-            finally:
-                self._hurry -= 1
-
-    def _run(self) -> None:
-        while True:
-            with self._cv:
-                while not self._queue and not self._stopping:
-                    self._cv.wait()
-                deadline = time.monotonic() + self._delay_s
-                while not self._stopping and not self._hurry and len(self._queue) < 500:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        break
-                    self._cv.wait(left)
-                if not self._queue:
-                    return
-                rows, self._queue = self._queue, []
-                upto = self._queued
-            try:
-                self._store.append_many(rows)
-            except Exception:  # logged, as the pipeline logs a failed synchronous append
-                log.exception("could not record %d attempt(s) in the history", len(rows))
-            with self._cv:
-                self._done = upto
-                self._cv.notify_all()
-
-    def stop(self) -> None:
-        with self._cv:
-            self._stopping = True
-            thread = self._thread
-            self._cv.notify_all()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
-
-
-def _add_kind_column(conn: sqlite3.Connection) -> None:
-    """Schema 2 -> 3: a `kind` column, filled from the JSON of rows that already carry one.
-
-    Rows written before Attempt had a kind read back as resends (its default), and the
-    column's default says the same, so only rows whose JSON names another kind change.
-    """
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(attempts)")}
-    if not columns or "kind" in columns:
-        return  # a new file (CREATE TABLE has the column) or already migrated
-    conn.execute("ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'resend'")
-    conn.execute(
-        "UPDATE attempts SET kind = json_extract(data, '$.kind') "
-        "WHERE json_valid(data) AND json_extract(data, '$.kind') IN "
-        f"({', '.join('?' for _ in AttemptKind)}) AND json_extract(data, '$.kind') != 'resend'",
-        [k.value for k in AttemptKind],
-    )
 
 
 class _UnusableDatabaseError(Exception):

@@ -22,7 +22,12 @@ from botocore.exceptions import ClientError
 from app.sandbox import auth
 from app.sandbox.model import AwsCredentials, AwsKeyPair, SandboxInfo
 from app.sandbox.server import Sandbox
-from tests.support.sandbox import make_cognito_client, make_signed_client, no_credentials_env
+from tests.support.sandbox import (
+    make_cognito_client,
+    make_signed_client,
+    no_credentials_env,
+    sandbox_child,
+)
 
 
 def _client_with(info: SandboxInfo, key_id: str, secret: str, service: str = "cognito-idp") -> Any:
@@ -241,16 +246,8 @@ def test_an_unsigned_client_has_no_credentials_at_all(fresh_sandbox: Sandbox) ->
 def test_the_sandbox_commands_json_line_carries_working_keys() -> None:
     """`main.py sandbox --json`: its first line holds aws_credentials, and they sign."""
     main = Path(__file__).resolve().parents[2] / "main.py"
-    child = subprocess.Popen(
-        [sys.executable, str(main), "sandbox", "--json", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=no_credentials_env(),
-    )
-    try:
-        assert child.stdout is not None
-        first = json.loads(child.stdout.readline())
+    argv = [sys.executable, str(main), "sandbox", "--json", "--port", "0"]
+    with sandbox_child(argv, stderr=subprocess.DEVNULL) as (_child, first):
         keys = first["aws_credentials"]
         assert set(keys) == {"admin", "read_only"}
         assert set(keys["admin"]) == {"access_key_id", "secret_access_key"}
@@ -259,9 +256,6 @@ def test_the_sandbox_commands_json_line_carries_working_keys() -> None:
         assert {"sandbox-pool", "sandbox-pool-no-verify", "sandbox-pool-link"} <= {
             p["Name"] for p in pools
         }
-    finally:
-        child.terminate()
-        child.wait(timeout=10)
 
 
 def test_a_request_signed_too_long_ago_has_expired() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.sandbox.control import SandboxControl
 from app.sandbox.server import Sandbox
-from tests.support.sandbox import make_cognito_client, no_credentials_env
+from tests.support.sandbox import make_cognito_client, no_credentials_env, sandbox_child
 
 
 def test_aws_cli_resends_with_no_credentials(fresh_sandbox: Sandbox) -> None:
@@ -50,21 +50,11 @@ def test_aws_cli_resends_with_no_credentials(fresh_sandbox: Sandbox) -> None:
 
 
 def test_serve_forever_prints_info_first_and_stops_on_sigterm() -> None:
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from app.sandbox.server import serve_forever; "
-            "sys.exit(serve_forever('127.0.0.1', 0, True, sys.stdout))",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=no_credentials_env(),
+    serve = (
+        "import sys; from app.sandbox.server import serve_forever; "
+        "sys.exit(serve_forever('127.0.0.1', 0, True, sys.stdout))"
     )
-    try:
-        assert child.stdout is not None
-        first = json.loads(child.stdout.readline())
+    with sandbox_child([sys.executable, "-c", serve]) as (child, first):
         control = SandboxControl(first["endpoint_url"])
         info = control.info()
         assert info.to_json() == first
@@ -76,7 +66,3 @@ def test_serve_forever_prints_info_first_and_stops_on_sigterm() -> None:
         assert child.wait(timeout=10) == 0
         assert child.stderr is not None
         assert child.stderr.read() == "", "the sandbox must not log each request"
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from app.sandbox.control import SandboxControl, SandboxControlError
 from app.sandbox.server import Sandbox
+from tests.support.sandbox import error_of as _error
 
 MISMATCH = {
     "Code": "CodeMismatchException",
@@ -28,14 +28,6 @@ LIMIT = {
     "Code": "LimitExceededException",
     "Message": "Attempt limit exceeded, please try after some time.",
 }
-
-
-def _error(call: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response: dict[str, Any] = caught.value.response
-    assert response["ResponseMetadata"]["RequestId"]
-    return dict(response["Error"])
 
 
 @pytest.fixture

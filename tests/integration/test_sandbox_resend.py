@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 import time
@@ -18,23 +15,11 @@ from botocore.exceptions import ClientError
 
 from app.sandbox.accounts import MotoAccounts
 from app.sandbox.server import Sandbox
+from tests.support.sandbox import error_response as _error
 from tests.support.sandbox import make_cognito_client
+from tests.support.sandbox import secret_hash as _hash
 
 TARGET = "AWSCognitoIdentityProviderService.ResendConfirmationCode"
-
-
-def _hash(secret: str, username: str, client_id: str) -> str:
-    # Written out again here on purpose: the test must not trust the sandbox's own helper.
-    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
-    return base64.b64encode(mac.digest()).decode()
-
-
-def _error(call: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response: dict[str, Any] = caught.value.response
-    assert response["ResponseMetadata"]["RequestId"], "errors must carry a request id"
-    return response
 
 
 def _raw_post(endpoint: str, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:

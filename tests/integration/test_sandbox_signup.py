@@ -7,9 +7,6 @@ auto-verification) are created in moto's backend in-process: only the seeded poo
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import subprocess
@@ -20,29 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from app.sandbox.accounts import MotoAccounts
 from app.sandbox.server import Sandbox
+from tests.support.sandbox import error_of as _error
 from tests.support.sandbox import no_credentials_env
+from tests.support.sandbox import secret_hash as _hash
 
 PASSWORD = "Sandbox-Passw0rd!"
-
-
-def _hash(secret: str, username: str, client_id: str) -> str:
-    # Written out again on purpose: the test must not trust the sandbox's own helper.
-    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
-    return base64.b64encode(mac.digest()).decode()
-
-
-def _error(call: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response: dict[str, Any] = caught.value.response
-    assert response["ResponseMetadata"]["RequestId"], "errors must carry a request id"
-    return dict(response["Error"])
 
 
 def _email(address: str) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from app.core.trigger_event import build_custom_message_event
 from app.sandbox.control import SandboxControl
 from app.sandbox.resend import DEFAULT_TEMPLATE
 from app.sandbox.server import Sandbox
-from tests.support.sandbox import make_cognito_client
+from tests.support.sandbox import make_cognito_client, running_sandbox
 
 HANDLERS = Path(__file__).resolve().parents[1] / "data" / "triggers" / "handlers.py"
 FLAKY = """\
@@ -49,10 +49,8 @@ def fresh(sandbox: Sandbox) -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def quick() -> Iterator[Sandbox]:
-    box = Sandbox(trigger_timeout_s=1.0)
-    box.start()
-    yield box
-    box.stop()
+    with running_sandbox(trigger_timeout_s=1.0) as box:
+        yield box
 
 
 @pytest.fixture

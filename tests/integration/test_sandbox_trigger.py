@@ -20,7 +20,7 @@ from app.core.trigger_event import build_custom_message_event, validate_custom_m
 from app.sandbox.control import SandboxControl, SandboxControlError
 from app.sandbox.server import Sandbox
 from app.sandbox.trigger import answer_problem
-from tests.support.sandbox import make_cognito_client
+from tests.support.sandbox import make_cognito_client, running_sandbox
 
 TRIGGERS = Path(__file__).resolve().parents[1] / "data" / "triggers"
 HANDLERS = TRIGGERS / "handlers.py"
@@ -47,10 +47,8 @@ def cognito(sandbox_cognito: Any) -> Any:
 @pytest.fixture(scope="module")
 def quick() -> Iterator[Sandbox]:
     """A sandbox whose trigger limit is 1 s (3 tries: 3 s), for the handlers that must be killed."""
-    box = Sandbox(trigger_timeout_s=1.0)
-    box.start()
-    yield box
-    box.stop()
+    with running_sandbox(trigger_timeout_s=1.0) as box:
+        yield box
 
 
 @pytest.fixture

@@ -9,8 +9,12 @@ admin keys (`make_signed_client` for the read-only ones); `clean_sandbox` resets
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +154,70 @@ def clean_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
     sandbox.reset()
     yield sandbox
     sandbox.reset()
+
+
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    """Cognito's SecretHash, written out here on purpose: the tests must not trust the
+    sandbox's own helper."""
+    import base64
+    import hashlib
+    import hmac
+
+    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def error_response(call: Any, **params: Any) -> dict[str, Any]:
+    """The response of the ClientError that `call(**params)` must raise; it carries a
+    request id, as every Cognito error does."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as caught:
+        call(**params)
+    response: dict[str, Any] = caught.value.response
+    assert response["ResponseMetadata"]["RequestId"], "errors must carry a request id"
+    return response
+
+
+def error_of(call: Any, **params: Any) -> dict[str, Any]:
+    """The "Error" part ({"Code", "Message"}) of `error_response`."""
+    return dict(error_response(call, **params)["Error"])
+
+
+@contextmanager
+def running_sandbox(**options: Any) -> Iterator[Sandbox]:
+    """A sandbox of its own (e.g. `trigger_timeout_s=1.0`), stopped afterwards."""
+    box = Sandbox(**options)
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@contextmanager
+def sandbox_child(
+    argv: list[str], *, cwd: Path | None = None, stderr: int = subprocess.PIPE
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """A sandbox process started with `argv` (no AWS credentials in its environment) and
+    the JSON of the first line it prints; stopped afterwards if the test left it running."""
+    child = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=no_credentials_env(),
+    )
+    try:
+        assert child.stdout is not None
+        first: dict[str, Any] = json.loads(child.stdout.readline())
+        yield child, first
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, _start_xvfb
+from tests.support.xvfb import child_app, image_stats, real_window, run_on_xvfb, run_scenario
 
 SIZE = (1366, 768)
 
@@ -24,23 +23,10 @@ SIZE = (1366, 768)
 @pytest.mark.xvfb
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_developer_view_at_1366_on_xvfb(tmp_path: Path, scheme: str) -> None:
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian: apt-get install xvfb)")
-    xvfb, display = _start_xvfb()
     out = tmp_path / f"developer-view-{scheme}.png"
-    try:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_API="pyside6")
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.gui.window.test_developer_view_shots", str(out), scheme],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    result = run_on_xvfb(
+        "tests.gui.window.test_developer_view_shots", str(out), scheme, timeout=120
+    )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     print(result.stdout)
     facts = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
@@ -48,7 +34,7 @@ def test_developer_view_at_1366_on_xvfb(tmp_path: Path, scheme: str) -> None:
     assert int(facts["min_width"]) <= 1024 - 16
     assert facts["history_hscroll"] == "False"
     assert facts["ctrl_e_from_username"] == "True"
-    width, height, colours, _varied = _image_stats(out)
+    width, height, colours, _varied = image_stats(out)
     assert (width, height) == SIZE and colours > 40
     keep = os.environ.get("COGNITO_SHOTS_DIR")
     if keep:
@@ -63,33 +49,17 @@ def _drive(out: Path, scheme: str) -> int:
     """Open the real window at 1366x768, deliver once, fail once, measure, grab it."""
     import asyncio
 
-    import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from app.services.cognito_gateway import GatewayConfig
-    from app.services.paths import AppPaths
-    from app.ui.application import app_icon, default_factories, window_settings
-    from app.ui.controllers.composition import WindowControllers
     from app.ui.window.actions import TextFieldShortcuts
-    from app.ui.window.main_window import MainWindow
     from tests.gui.test_theme import dark_palette
 
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
+    app = child_app()
     app.setStyle("Fusion")
     if scheme == "dark":
         app.setPalette(dark_palette())
-    paths = AppPaths.from_platform().ensure()
-    factories = default_factories(
-        paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
-    )
-    controllers = WindowControllers(factories)
-    window = MainWindow(
-        controllers, window_settings(paths.config_dir), log_file=str(paths.log_file),
-        icon=app_icon(),
-    )
+    controllers, window = real_window()
 
     async def send(username: str) -> object:
         done: asyncio.Future[object] = asyncio.get_running_loop().create_future()
@@ -162,13 +132,7 @@ def _drive(out: Path, scheme: str) -> int:
         window.close()
         await controllers.aclose()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-    return 0
+    return run_scenario(app, scenario)
 
 
 if __name__ == "__main__":

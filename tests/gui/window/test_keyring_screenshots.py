@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, _start_xvfb
+from tests.support.xvfb import image_stats, run_on_xvfb
 
 SHOTS_DIR = Path(os.environ.get("COGNITO_RESEND_SHOTS_DIR", "/work/coord/shots"))
 NAMES = ("keyring-banner.png", "profile-dialog-errors.png")
@@ -22,23 +21,13 @@ PREFIX = "keyring14-"  # the shared folder holds every helper's shots
 @pytest.mark.xvfb
 @pytest.mark.timeout(120)
 def test_banner_and_profile_dialog_screenshots_on_xvfb(tmp_path: Path) -> None:
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian: apt-get install xvfb)")
-    xvfb, display = _start_xvfb()
-    try:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_API="pyside6")
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.gui.window.test_keyring_screenshots", str(tmp_path)],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env, capture_output=True, text=True, timeout=90,
-        )  # fmt: skip
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    result = run_on_xvfb(
+        "tests.gui.window.test_keyring_screenshots", str(tmp_path), timeout=90
+    )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "banner: Waiting for the keyring" in result.stdout, result.stdout
     for name in NAMES:
-        width, height, colours, _varied = _image_stats(tmp_path / name)
+        width, height, colours, _varied = image_stats(tmp_path / name)
         assert width > 300 and height > 40 and colours > 10, (name, width, height, colours)
         with_dir = SHOTS_DIR if SHOTS_DIR.parent.is_dir() else None
         if with_dir is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.window.test_screenshot import _image_stats, run_on_xvfb
+from tests.support.xvfb import child_app, image_stats, real_window, run_on_xvfb, run_scenario
 
 SHOTS_DIR = Path("/work/coord/shots")
 SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-confirmed.png")
@@ -21,12 +21,12 @@ SHOTS = ("support-first-run.png", "support-delivered.png", "support-already-conf
 
 @pytest.mark.xvfb
 def test_support_view_screenshots_on_xvfb(tmp_path: Path) -> None:
-    result = run_on_xvfb("tests.gui.window.test_support_screenshots", str(tmp_path), 120)
+    result = run_on_xvfb("tests.gui.window.test_support_screenshots", str(tmp_path), timeout=120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     for line in ("welcome shown", "delivered alice", "already confirmed carol"):
         assert line in result.stdout, result.stdout
     for name in SHOTS:
-        width, height, colours, varied = _image_stats(tmp_path / name)
+        width, height, colours, varied = image_stats(tmp_path / name)
         assert width >= 900 and height >= 600, name
         assert colours > 20, f"{name}: only {colours} colours"
         # A calm page by design: a field, a card or two, much empty space.
@@ -42,26 +42,9 @@ def _drive(out: Path) -> int:
     """A first start on the real services: welcome, Try the sandbox, two customers."""
     import asyncio
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
 
-    from app.services.cognito_gateway import GatewayConfig
-    from app.services.paths import AppPaths
-    from app.ui.application import app_icon, default_factories, window_settings
-    from app.ui.controllers.composition import WindowControllers
-    from app.ui.window.main_window import MainWindow
-
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    paths = AppPaths.from_platform().ensure()
-    factories = default_factories(
-        paths, gateway_config=GatewayConfig(connect_timeout=1, read_timeout=5, max_attempts=1)
-    )
-    controllers = WindowControllers(factories)
-    window = MainWindow(
-        controllers, window_settings(paths.config_dir), log_file=str(paths.log_file),
-        icon=app_icon(),
-    )  # fmt: skip
+    app = child_app()
+    controllers, window = real_window()
     view = window.view_stack.support_view
 
     async def until(check: object, what: str, seconds: float = 20) -> None:
@@ -109,13 +92,7 @@ def _drive(out: Path) -> int:
         window.close()
         await controllers.aclose()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-    return 0
+    return run_scenario(app, scenario)
 
 
 if __name__ == "__main__":

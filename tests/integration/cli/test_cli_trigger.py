@@ -17,7 +17,7 @@ from app.sandbox.server import Sandbox
 from app.services.paths import AppPaths
 from app.services.profile_repository import ProfileRepository
 from tests.integration.cli.test_cli import REPO, run_cli
-from tests.support.sandbox import make_cognito_client, no_credentials_env
+from tests.support.sandbox import make_cognito_client, sandbox_child
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -156,24 +156,9 @@ def test_help_mentions_the_trigger_commands() -> None:
 
 
 def test_sandbox_command_serves_with_the_trigger_attached() -> None:
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "main.py"),
-            "sandbox",
-            "--json",
-            "--custom-message-trigger",
-            "tests/data/triggers/handlers.py:ok",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=no_credentials_env(),
-    )
-    try:
-        assert child.stdout is not None
-        first = json.loads(child.stdout.readline())
+    argv = [sys.executable, str(REPO / "main.py"), "sandbox", "--json"]
+    trigger = ["--custom-message-trigger", "tests/data/triggers/handlers.py:ok"]
+    with sandbox_child([*argv, *trigger], cwd=REPO) as (child, first):
         control = SandboxControl(first["endpoint_url"])
         assert control.custom_message_trigger() == f"{HANDLERS}:ok"
         info = control.info()
@@ -188,10 +173,6 @@ def test_sandbox_command_serves_with_the_trigger_attached() -> None:
         assert message.trigger is not None and message.trigger.stdout == "ok handler for alice\n"
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=10) == 0
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
 
 
 def test_sandbox_command_refuses_a_bad_trigger() -> None:
