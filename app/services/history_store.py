@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,7 +161,7 @@ class HistoryStore:
                     raise _UnusableDatabaseError("it is not an SQLite database")
         conn = self._connect()
         try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _enter_wal(conn)
             if str(mode).lower() != "wal":
                 log.warning("history: SQLite kept journal_mode=%s (WAL not available)", mode)
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -386,3 +387,23 @@ class HistoryStore:
 
 class _UnusableDatabaseError(Exception):
     """Internal: the file cannot serve as the history (message says why)."""
+
+
+def _enter_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL, waiting for a second process that is doing the same.
+
+    Changing the journal mode takes an exclusive lock that SQLite does not wait for (its
+    busy handler is not consulted), so two processes creating the file at the same moment
+    see "database is locked" at once (seen: the two-process append test, under load).
+    Retried with a short backoff for as long as any other wait here may last.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
