@@ -266,17 +266,17 @@ lint_steps() {
 }
 
 # The whole suite runs on DEV_TEST_WORKERS pytest-xdist workers (default 2: 224 s instead
-# of ~290 s on 2 cores), by groups (--dist loadgroup; tests/conftest.py groups them): each
-# test file on one worker, so a file's session fixtures (the packaging test's one bundle
-# build) are built once, and every real-keyring test on one worker, never two at once. A
-# subset (any pytest arguments) runs in one process unless DEV_TEST_WORKERS is set.
+# of ~290 s on 2 cores), each test file on one worker (--dist loadfile: a file's session
+# fixtures, e.g. the packaging test's one bundle build, are built once); tests that use
+# the real keyring take turns across workers (a lock in tests/conftest.py). A subset (any
+# pytest arguments) runs in one process unless DEV_TEST_WORKERS is set.
 run_pytest() {
     local workers=${DEV_TEST_WORKERS:-}
     if [ -z "$workers" ]; then
         if [ $# -eq 0 ]; then workers=2; else workers=0; fi
     fi
     local xdist=()
-    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadgroup)
+    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadfile)
     local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 ${xdist[@]+"${xdist[@]}"} "$@")
     local rc=0
     if command -v dbus-run-session >/dev/null 2>&1; then

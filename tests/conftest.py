@@ -55,23 +55,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    _group_for_xdist(items)
     _deepen(items)
-
-
-def _group_for_xdist(items: list[pytest.Item]) -> None:
-    """Workers (scripts/dev.sh: ``-n 2 --dist loadgroup``) take whole groups: every test
-    that reaches the one real Secret Service shares a group, so two never talk to the
-    daemon at once (seen in a CI-style run: three secret-scan tests on two workers ended
-    with the keyring unavailable, exit 5; each passed alone); every other test stays with
-    its file, as
-    ``--dist loadfile`` would keep it, so a file's session fixtures are built once."""
-    for item in items:
-        real = item.get_closest_marker("keyring") is not None or "real_keyring" in getattr(
-            item, "fixturenames", ()
-        )
-        group = "real-keyring" if real else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _deepen(items: list[pytest.Item]) -> None:
@@ -163,3 +147,36 @@ def real_keyring() -> Iterator[RealKeyring]:
         f"expected keyring.backends.SecretService.Keyring, got {type(backend)!r}"
     )
     yield RealKeyring(backend=backend, service=f"cognito-resend-test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture(autouse=True)
+def _one_keyring_user_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests that reach the one real Secret Service take turns across pytest-xdist workers.
+
+    Seen in a CI-style run on two workers: three secret-scan tests found the keyring
+    unavailable (exit 5) while another worker's keyring test ran; each passed alone. The
+    workers of one run share the D-Bus session (scripts/with-keyring.sh), so a lock file
+    named after its address is theirs alone; the OS drops it if a worker dies.
+    (pytest-xdist's --dist loadgroup would do this, but with pytest 9.2 it ignores the
+    groups: it renames nodeids through an attribute pytest no longer reads.)
+    """
+    item = request.node
+    real = item.get_closest_marker("keyring") is not None or "real_keyring" in getattr(
+        item, "fixturenames", ()
+    )
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+    if not real or not bus or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    import fcntl
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256(bus.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"cognito-resend-keyring-{digest}.lock"
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
