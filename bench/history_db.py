@@ -95,7 +95,7 @@ def _rows(n: int) -> Iterator[tuple[object, ...]]:
 
 def _check(n: int) -> None:
     """The templated rows equal what the store itself renders (a sample of them)."""
-    from app.services.history_store import _row_values
+    from app.services.history_rows import row_values as _row_values
 
     kinds = _kinds()
     sample = sorted({0, 1, 2, 3, 7, 21, 1000, n - 1} & set(range(n)))
