@@ -149,3 +149,17 @@ def test_diagnosis_findings_read_at_aa(themed: QPalette) -> None:
     window = themed.color(QPalette.ColorRole.Window)
     for colour in colours:
         assert theme.contrast_ratio(QColor(colour), window) >= theme.AA_NORMAL, colour
+
+
+@pytest.mark.parametrize("level", ["warning", "error", "info"])
+def test_rendered_banner_reads_at_aa(qtbot: QtBot, themed: QPalette, level: str) -> None:
+    """The one-line banner's colours come from the palette in both themes."""
+    from app.ui.widgets.banner import Banner, BannerMessage
+
+    banner = Banner("themeBanner")
+    qtbot.addWidget(banner)
+    banner.resize(600, 32)
+    banner.show_banner(BannerMessage("Title", "Some text for the person", level=level))
+    assert rendered_contrast(banner.label) >= theme.AA_NORMAL
+    tone = theme.tone_colors(themed, theme.Tone(level))
+    assert tone.background.name() in banner.styleSheet()

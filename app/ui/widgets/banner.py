@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.qt_util import name_widget
+from app.ui.theme import Tone, banner_style
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,6 @@ class Banner(QFrame):
 
     dismissed = Signal()  # the person closed it with ✕
 
-    _STYLES = {
-        "warning": "background: #fff4ce; color: #3d2e00; border: 1px solid #e0c36a;",
-        "error": "background: #fde7e9; color: #5c0a10; border: 1px solid #e39aa1;",
-        "info": "background: #e5f1fb; color: #0b3558; border: 1px solid #9cc3e6;",
-    }
-
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name_widget(self, name)
@@ -117,7 +112,9 @@ class Banner(QFrame):
     def show_banner(self, message: BannerMessage) -> None:
         """Replace whatever is shown with `message` (never a second strip)."""
         self._message = message
-        self.setStyleSheet(f"#{self._name} {{ {self._STYLES.get(message.level, '')} }}")
+        # Colours from the palette (light or dark theme), AA contrast: app/ui/theme.py.
+        tone = Tone(message.level) if message.level in set(Tone) else Tone.INFO
+        self.setStyleSheet(f"#{self._name} {{ {banner_style(self.palette(), tone)} }}")
         self.title_label.setText(message.title)
         self.label.set_full_text(message.text)
         for button in self.buttons:
