@@ -228,6 +228,14 @@ cmd_lock() {
         "requirements/test.txt ($(grep -c '==' requirements/test.txt) packages)"
 }
 
+# The app's bytecode, written ahead: where PYTHONDONTWRITEBYTECODE is set (this team's
+# machines set it) Python never caches it, and every start compiled ~120 modules again
+# (~80 ms of a 350 ms window start). Python still reads a cache it did not write; an
+# edited file is recompiled on import as usual. A no-op when nothing changed.
+compile_app() {
+    "$VPY" -m compileall -q -j 0 app main.py >/dev/null || die "compileall app failed"
+}
+
 setup() {
     local mode=${1:-test}
     case "$mode" in
@@ -236,6 +244,7 @@ setup() {
         package) ensure_debs package && ensure_venv test ;;
         *) die "unknown set-up mode '$mode' (run|test|package)" ;;
     esac
+    compile_app
 }
 
 # --------------------------------------------------------------------------- steps
