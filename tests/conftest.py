@@ -11,8 +11,8 @@
 - Hypothesis runs the ``ci`` profile unless told otherwise: derandomized (each property
   draws the same examples on every run and machine, so any failure replays), no example
   database, and a failure prints its ``@reproduce_failure`` blob. The ``deep`` profile
-  runs ten times as many examples of every property, with fresh randomness, and is only
-  run on purpose::
+  runs ten times as many examples of every property, also derandomized (so a failure
+  it finds replays the same way on any machine), and is only run on purpose::
 
       ./scripts/dev.sh test -- --hypothesis-profile=deep tests/unit tests/reliability
 
@@ -46,7 +46,7 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.register_profile(
     "deep",
     max_examples=100 * DEEP_FACTOR,
-    derandomize=False,
+    derandomize=True,
     database=None,
     print_blob=True,
     verbosity=Verbosity.normal,
