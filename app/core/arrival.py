@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.core.diagnosis import DEFAULT_EMAIL_DAILY_CAP, DEFAULT_EMAIL_SENDER
+from app.core.diagnosis_delivery import DEFAULT_EMAIL_DAILY_CAP, DEFAULT_EMAIL_SENDER
 from app.core.diagnosis_input import PoolSettings
 from app.core.outcome import Attempt, DeliveryMedium
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from app.core.diagnosis import Code, Diagnosis, NextStep
+from app.core.diagnosis_result import Code, Diagnosis, NextStep
 from app.core.outcome import (
     Attempt,
     DeliveryMedium,

@@ -1,169 +1,35 @@
-"""The diagnosis rules: from a user, pool and client settings and recent attempts to findings."""
+"""The diagnosis rules: from a user, pool and client settings and recent attempts to findings.
+
+The result types are in `diagnosis_result`, the pool's delivery rules in
+`diagnosis_delivery`; this module decides who the user is and what comes next.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from datetime import timedelta
 
-from app.core.diagnosis_input import (
-    Area,
-    ClientSettings,
-    LookupKey,
-    NotChecked,
-    PoolSettings,
-    UserRecord,
+from app.core.diagnosis_delivery import DeliveryRules
+from app.core.diagnosis_input import Area, LookupKey, PoolSettings, UserRecord
+from app.core.diagnosis_result import (
+    Code,
+    Diagnosis,
+    DiagnosisInput,
+    Findings,
+    NextStep,
+    Prediction,
+    Severity,
+    UserSummary,
 )
 from app.core.masking import mask_destination
-from app.core.outcome import Attempt, AttemptKind, DeliveryMedium, Status
+from app.core.outcome import Attempt, AttemptKind, Status
 from app.core.words import counted
 
-# Cognito's built-in email: at most 50 messages a day per account (COGNITO.md, quotas page).
-DEFAULT_EMAIL_DAILY_CAP = 50
-DEFAULT_EMAIL_SENDER = "no-reply@verificationemail.com"
 # AWS publishes neither the per-user attempt limit nor its reset time; testers report
 # about 5 rapid attempts (COGNITO.md, identity-js#548). Warn before the likely limit.
 RECENT_WINDOW = timedelta(hours=1)
 LIKELY_ATTEMPT_LIMIT = 5
 WARN_AT_ATTEMPTS = 3
-
-
-class Severity(StrEnum):
-    ERROR = "error"  # no code will arrive (or Cognito will refuse)
-    WARNING = "warning"  # a code may not arrive, or the next step is another action
-    INFO = "info"  # worth knowing; nothing wrong
-
-
-class Code(StrEnum):
-    """Stable finding codes (scripts read them from `diagnose --json`)."""
-
-    USER_NOT_FOUND = "USER_NOT_FOUND"
-    SEVERAL_MATCHES = "SEVERAL_MATCHES"
-    ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
-    UNVERIFIED_ALIAS = "UNVERIFIED_ALIAS"
-    NOT_AN_ALIAS = "NOT_AN_ALIAS"
-    FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
-    RESET_REQUIRED = "RESET_REQUIRED"
-    USER_DISABLED = "USER_DISABLED"
-    NO_AUTO_VERIFIED_ATTRIBUTE = "NO_AUTO_VERIFIED_ATTRIBUTE"
-    NO_DELIVERY_ATTRIBUTE = "NO_DELIVERY_ATTRIBUTE"
-    DEFAULT_EMAIL_DAILY_CAP = "DEFAULT_EMAIL_DAILY_CAP"
-    SES_SANDBOX_POSSIBLE = "SES_SANDBOX_POSSIBLE"
-    EMAIL_CONFIGURATION_FAILURE = "EMAIL_CONFIGURATION_FAILURE"
-    SMS_SANDBOX = "SMS_SANDBOX"
-    SMS_CONFIGURATION_FAILURE = "SMS_CONFIGURATION_FAILURE"
-    SMS_LIMITS = "SMS_LIMITS"
-    SIMULATED_DELIVERY = "SIMULATED_DELIVERY"
-    CONFIRM_WITH_LINK = "CONFIRM_WITH_LINK"
-    CUSTOM_MESSAGE_TRIGGER = "CUSTOM_MESSAGE_TRIGGER"
-    CUSTOM_SENDER_TRIGGER = "CUSTOM_SENDER_TRIGGER"
-    SECRET_MISSING = "SECRET_MISSING"
-    RECENT_ATTEMPTS = "RECENT_ATTEMPTS"
-    ATTEMPT_LIMIT_HIT = "ATTEMPT_LIMIT_HIT"
-
-
-class NextStep(StrEnum):
-    """The action the window and CLI offer next."""
-
-    RESEND = "resend"  # ResendConfirmationCode
-    RESEND_INVITATION = "resend_invitation"  # AdminCreateUser MessageAction=RESEND
-    CONFIRM = "confirm"  # AdminConfirmSignUp
-    USE_USERNAME = "use_username"  # retype the real username
-    NONE = "none"  # nothing to send (confirmed, disabled, not found)
-    WAIT = "wait"  # the attempt limit was hit
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: Code
-    severity: Severity
-    title: str
-    detail: str
-    remedy: str
-
-
-@dataclass(frozen=True)
-class UserSummary:
-    """found: True, False, or None when the user could not be looked up."""
-
-    found: bool | None
-    username: str | None = None
-    status: str | None = None
-    enabled: bool | None = None
-    email: str | None = None  # masked
-    email_verified: bool | None = None
-    phone_number: str | None = None  # masked
-    phone_number_verified: bool | None = None
-    created: datetime | None = None
-    modified: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """will_send: True, False, or None when it could not be told."""
-
-    will_send: bool | None
-    medium: DeliveryMedium | None = None
-    attribute: str | None = None
-    destination: str | None = None  # masked like Cognito's Destination
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """Everything the card and `diagnose --json` show; no secrets, destinations masked."""
-
-    identifier: str
-    user: UserSummary
-    prediction: Prediction
-    findings: tuple[Finding, ...]
-    checked: tuple[Area, ...]
-    not_checked: tuple[NotChecked, ...]
-    next_step: NextStep
-    # Whether Cognito resolves the identifier as typed to an enabled user (None: unknown).
-    # With a client that prevents user-existence errors, False means a simulated delivery.
-    addressable: bool | None = None
-    # The app client's PreventUserExistenceErrors (None: not checked).
-    client_can_simulate: bool | None = None
-    matches: tuple[str, ...] = ()  # every matching username when there are several
-
-    def has(self, code: Code) -> bool:
-        return any(f.code is code for f in self.findings)
-
-
-@dataclass(frozen=True)
-class DiagnosisInput:
-    """What the admin reader found (None where it could not look) plus the history.
-
-    `matches` is None when the user lookup could not run; () when it ran and found none.
-    """
-
-    identifier: str
-    matches: tuple[UserRecord, ...] | None
-    pool: PoolSettings | None
-    client: ClientSettings | None
-    recent: tuple[Attempt, ...] = ()
-    not_checked: tuple[NotChecked, ...] = ()
-    profile_has_secret: bool | None = None
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    history_checked: bool = True
-
-
-# ---------------------------------------------------------------- the rules
-
-
-def delivery_attribute(user: UserRecord, pool: PoolSettings) -> str | None:
-    """Where Cognito sends the code: phone wins when both are auto-verified and present
-    (developer guide, signing up users)."""
-    for attribute in ("phone_number", "email"):
-        if attribute in pool.auto_verified and user.has(attribute):
-            return attribute
-    return None
-
-
-def _medium(attribute: str) -> DeliveryMedium:
-    return DeliveryMedium.SMS if attribute == "phone_number" else DeliveryMedium.EMAIL
 
 
 def _summary(user: UserRecord | None, found: bool | None) -> UserSummary:
@@ -215,16 +81,15 @@ class _Rules:
 
     def __init__(self, data: DiagnosisInput) -> None:
         self.data = data
-        self.findings: list[Finding] = []
-
-    def add(self, code: Code, severity: Severity, title: str, detail: str, remedy: str) -> None:
-        self.findings.append(Finding(code, severity, title, detail, remedy))
+        self.findings = Findings()
+        self.add = self.findings.add
+        self.delivery = DeliveryRules(self.findings)
 
     # -- who the user is ---------------------------------------------------------------
 
     def simulated(self, why: str) -> None:
         client = self.data.client
-        already = any(f.code is Code.SIMULATED_DELIVERY for f in self.findings)
+        already = self.findings.has(Code.SIMULATED_DELIVERY)
         if client is not None and client.prevents_user_existence_errors and not already:
             self.add(
                 Code.SIMULATED_DELIVERY,
@@ -325,146 +190,6 @@ class _Rules:
 
     # -- how the code would go -----------------------------------------------------------
 
-    def no_auto_verified(self) -> None:
-        self.add(
-            Code.NO_AUTO_VERIFIED_ATTRIBUTE,
-            Severity.ERROR,
-            "The pool verifies no attribute",
-            "AutoVerifiedAttributes is empty, so Cognito refuses: 'Cannot resend codes. "
-            "Auto verification not turned on.'",
-            "Turn on email or phone verification in the pool's sign-up settings, or "
-            "confirm the user without a code.",
-        )
-
-    def channel(self, user: UserRecord, pool: PoolSettings) -> Prediction:
-        if not pool.auto_verified:
-            self.no_auto_verified()
-            return Prediction(False, reason="the pool verifies no attribute")
-        attribute = delivery_attribute(user, pool)
-        if attribute is None:
-            wanted = " or ".join(pool.auto_verified)
-            self.add(
-                Code.NO_DELIVERY_ATTRIBUTE,
-                Severity.ERROR,
-                "Nowhere to send the code",
-                f"The pool sends codes to {wanted}, and {user.username!r} has none.",
-                f"Add the user's {wanted} (AdminUpdateUserAttributes), or confirm without a code.",
-            )
-            return Prediction(False, reason=f"the user has no {wanted}")
-        value = user.value(attribute) or ""
-        medium = _medium(attribute)
-        destination = mask_destination(attribute, value)
-        if medium is DeliveryMedium.EMAIL:
-            self.email(pool, destination)
-        else:
-            self.sms(pool)
-        self.triggers(pool, medium)
-        return Prediction(
-            True,
-            medium=medium,
-            attribute=attribute,
-            destination=destination,
-            reason=f"a code will go by {medium.value} to {destination}",
-        )
-
-    def email(self, pool: PoolSettings, destination: str) -> None:
-        if pool.email_sending_account == "DEVELOPER":
-            sender = pool.email_from or pool.email_source_arn or "the pool's SES identity"
-            self.add(
-                Code.SES_SANDBOX_POSSIBLE,
-                Severity.INFO,
-                "Sent through your Amazon SES",
-                f"Email goes out through SES as {sender}. An SES account still in its "
-                "sandbox sends only to verified addresses.",
-                "If nothing arrives, check the SES account's sandbox status and that the "
-                "FROM identity is verified and lets email.cognito-idp.amazonaws.com send.",
-            )
-        else:
-            sender = pool.email_from or DEFAULT_EMAIL_SENDER
-            self.add(
-                Code.DEFAULT_EMAIL_DAILY_CAP,
-                Severity.WARNING,
-                "Cognito's built-in email: 50 a day",
-                f"The pool sends with Cognito's default email (COGNITO_DEFAULT): at most "
-                f"{DEFAULT_EMAIL_DAILY_CAP} emails a day per AWS account, from {sender}, "
-                "often filtered as spam.",
-                "Check the spam folder; for more than a few tests a day configure Amazon SES "
-                "(EmailSendingAccount DEVELOPER).",
-            )
-        if pool.email_configuration_failure:
-            self.add(
-                Code.EMAIL_CONFIGURATION_FAILURE,
-                Severity.ERROR,
-                "The pool's email configuration failed",
-                f"Cognito recorded: {pool.email_configuration_failure}",
-                "Fix the pool's email (SES) configuration in the console.",
-            )
-        if pool.default_email_option == "CONFIRM_WITH_LINK":
-            self.add(
-                Code.CONFIRM_WITH_LINK,
-                Severity.INFO,
-                "The email holds a link, not a code",
-                f"The pool confirms by link (DefaultEmailOption CONFIRM_WITH_LINK): "
-                f"{destination} gets a link to click, valid for 24 hours.",
-                "Tell the user to click the link; there is no code to type.",
-            )
-
-    def sms(self, pool: PoolSettings) -> None:
-        failure = pool.sms_configuration_failure
-        if "SNSSandbox" in failure:
-            self.add(
-                Code.SMS_SANDBOX,
-                Severity.ERROR,
-                "SMS is still in the SNS sandbox",
-                "The account's SMS is in the SNS sandbox: only verified phone numbers get "
-                f"messages (Cognito recorded: {failure}).",
-                "Verify this number in SNS, or move the account's SMS out of the sandbox.",
-            )
-        elif failure:
-            self.add(
-                Code.SMS_CONFIGURATION_FAILURE,
-                Severity.ERROR,
-                "The pool's SMS configuration failed",
-                f"Cognito recorded: {failure}",
-                "Fix the pool's SMS role (sns:Publish, trust for cognito-idp.amazonaws.com).",
-            )
-        else:
-            where = f" through {pool.sms_region}" if pool.sms_region else ""
-            self.add(
-                Code.SMS_LIMITS,
-                Severity.INFO,
-                f"SMS goes out through Amazon SNS{where}",
-                "A new account's SMS is in the SNS sandbox (verified numbers only) with a "
-                "$1 monthly spend limit; some regions send through another region.",
-                "If nothing arrives, check SNS's sandbox status, spend limit and delivery logs.",
-            )
-
-    def triggers(self, pool: PoolSettings, medium: DeliveryMedium) -> None:
-        if pool.custom_message_lambda:
-            self.add(
-                Code.CUSTOM_MESSAGE_TRIGGER,
-                Severity.INFO,
-                "A CustomMessage trigger writes the text",
-                f"{pool.custom_message_lambda} receives CustomMessage_ResendCode and may "
-                "change the message; it must keep the {####} placeholder and answer within "
-                "5 seconds, and an over-long message falls back to the default text.",
-                "If the text looks wrong or the resend fails, read the trigger's logs.",
-            )
-        sender = (
-            pool.custom_sms_sender_lambda
-            if medium is DeliveryMedium.SMS
-            else pool.custom_email_sender_lambda
-        )
-        if sender:
-            self.add(
-                Code.CUSTOM_SENDER_TRIGGER,
-                Severity.INFO,
-                "A custom sender trigger sends the message",
-                f"Cognito hands the KMS-encrypted code to {sender}; that function, not "
-                "Cognito, delivers it.",
-                "If nothing arrives, read that function's logs.",
-            )
-
     # -- the client and the history ------------------------------------------------------
 
     def secret(self) -> None:
@@ -542,7 +267,7 @@ def diagnose(data: DiagnosisInput) -> Diagnosis:
         summary = _summary(None, None)
         prediction = Prediction(None, reason="the user could not be looked up")
         if data.pool is not None and not data.pool.auto_verified:
-            rules.no_auto_verified()
+            rules.delivery.no_auto_verified()
             prediction = Prediction(False, reason="the pool verifies no attribute")
             next_step = NextStep.CONFIRM
     elif not data.matches:
@@ -568,7 +293,7 @@ def diagnose(data: DiagnosisInput) -> Diagnosis:
         identifier=data.identifier,
         user=summary,
         prediction=prediction,
-        findings=tuple(rules.findings),
+        findings=tuple(rules.findings.items),
         checked=tuple(checked),
         not_checked=data.not_checked,
         next_step=next_step,
@@ -599,7 +324,7 @@ def _predict(rules: _Rules, user: UserRecord, resolves: bool | None) -> tuple[Pr
         return Prediction(False, reason=reason), step
     if pool is None:
         return Prediction(None, reason="the pool's settings could not be read"), NextStep.RESEND
-    prediction = rules.channel(user, pool)
+    prediction = rules.delivery.channel(user, pool)
     if prediction.will_send is False:
         return prediction, NextStep.CONFIRM
     return prediction, NextStep.RESEND

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.core.diagnosis import Diagnosis
+from app.core.diagnosis_result import Diagnosis
 
 
 def _time(value: datetime | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.core.diagnosis import Diagnosis
+from app.core.diagnosis_result import Diagnosis
 from app.core.outcome import (
     SIMULATED_DELIVERY_CAUTION,
     Attempt,

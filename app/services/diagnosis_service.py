@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from app.core.arrival import ChecklistItem, LogFindings, LogLine, arrival_checklist
-from app.core.diagnosis import Diagnosis, DiagnosisInput, diagnose
+from app.core.diagnosis import diagnose
 from app.core.diagnosis_input import (
     Area,
     ClientSettings,
@@ -19,6 +19,7 @@ from app.core.diagnosis_input import (
     PoolSettings,
     UserRecord,
 )
+from app.core.diagnosis_result import Diagnosis, DiagnosisInput
 from app.core.outcome import Attempt, DecodedFailure, FailureKind
 from app.services.admin_reader import AdminReader, AdminReadError, lookup_keys
 from app.services.aws_session import AdminTarget

@@ -41,7 +41,7 @@ from app.services.credentials import CredentialResolver, ResolvedCredentials
 from app.services.history_sink import HistorySink
 
 if TYPE_CHECKING:
-    from app.core.diagnosis import Diagnosis
+    from app.core.diagnosis_result import Diagnosis
     from app.sandbox.model import TriggerRun
     from app.services.cognito_gateway import CognitoGateway
 

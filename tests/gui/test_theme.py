@@ -133,7 +133,7 @@ def test_diagnosis_findings_read_at_aa(themed: QPalette) -> None:
     """The card's finding titles take their colour from the palette, not fixed hex."""
     import re
 
-    from app.core.diagnosis import Code, Finding, Severity
+    from app.core.diagnosis_result import Code, Finding, Severity
     from app.ui.widgets.diagnosis_card import findings_html
 
     @dataclass(frozen=True)

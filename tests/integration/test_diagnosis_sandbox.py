@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.core.diagnosis import Code, Diagnosis, NextStep
+from app.core.diagnosis_result import Code, Diagnosis, NextStep
 from app.core.outcome import (
     Attempt,
     AttemptKind,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.diagnosis import Diagnosis
+from app.core.diagnosis_result import Diagnosis
 
 if TYPE_CHECKING:
     from app.core.arrival import ChecklistItem

@@ -19,7 +19,7 @@ from app.ui.controllers.tasks import TaskGroup
 from app.ui.controllers.types import SendRequest
 
 if TYPE_CHECKING:
-    from app.core.diagnosis import Diagnosis
+    from app.core.diagnosis_result import Diagnosis
     from app.services.pipeline import PreparedResend, ResendPipeline
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from app.core.request import ResendInput
 from app.core.secrets import Secret
 
 if TYPE_CHECKING:
-    from app.core.diagnosis import Diagnosis
+    from app.core.diagnosis_result import Diagnosis
     from app.services.cognito_gateway import CognitoGateway
     from app.services.history_sink import HistorySink
     from app.services.history_store import HistoryFilter, HistoryStore

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.core.diagnosis import Diagnosis, NextStep, Severity
+from app.core.diagnosis_result import Diagnosis, NextStep, Severity
 from app.ui.qt_util import name_widget
 from app.ui.theme import Tone, text_color
 

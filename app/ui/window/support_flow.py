@@ -18,7 +18,7 @@ from app.core.customer_story import (
     ticket_text,
 )
 from app.core.describe import describe_attempt
-from app.core.diagnosis import Diagnosis
+from app.core.diagnosis_result import Diagnosis
 from app.core.profile import Profile
 from app.core.request import ResendInput
 from app.ui.controllers.types import SendRequest

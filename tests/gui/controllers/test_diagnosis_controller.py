@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.core.diagnosis import Diagnosis, diagnose
+from app.core.diagnosis import diagnose
+from app.core.diagnosis_result import Diagnosis
 from app.core.profile import Profile
 from app.services.aws_session import AdminTarget, AwsCredentialSource
 from app.ui.controllers.diagnosis import DiagnosisController, DiagnosisResult

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 
-from app.core.diagnosis import DiagnosisInput
 from app.core.diagnosis_input import ClientSettings, LookupKey, PoolSettings, UserRecord
+from app.core.diagnosis_result import DiagnosisInput
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 
-from app.core.diagnosis import Code, NextStep, Severity, delivery_attribute, diagnose
+from app.core.diagnosis import diagnose
+from app.core.diagnosis_delivery import delivery_attribute
 from app.core.diagnosis_input import Area, NotChecked
 from app.core.diagnosis_json import diagnosis_text, diagnosis_to_dict
+from app.core.diagnosis_result import Code, NextStep, Severity
 from app.core.errors import decode
 from app.core.outcome import Attempt, AttemptKind, DeliveryDetails, DeliveryMedium
 
@@ -231,7 +233,7 @@ def test_json_has_the_documented_keys() -> None:
 @DETERMINISTIC
 @given(inputs)
 def test_properties_hold_for_any_input(data: object) -> None:
-    from app.core.diagnosis import DiagnosisInput
+    from app.core.diagnosis_result import DiagnosisInput
 
     assert isinstance(data, DiagnosisInput)
     d = diagnose(data)
