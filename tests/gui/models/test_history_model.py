@@ -65,7 +65,7 @@ def start(
 
 
 def deliver(a: Attempt, *, medium: DeliveryMedium = DeliveryMedium.EMAIL) -> Attempt:
-    dest = "a***@e***.com" if medium is DeliveryMedium.EMAIL else "+*******0123"
+    dest = "a***@e***" if medium is DeliveryMedium.EMAIL else "+*******0123"
     attr = "email" if medium is DeliveryMedium.EMAIL else "phone_number"
     return a.delivered(
         DeliveryDetails(dest, medium, attr),
@@ -179,7 +179,7 @@ def test_columns_rows_and_display(qapp, store: HistoryStore) -> None:
     assert show(1, COL_PROFILE) == "QA pool"
     assert show(1, COL_USERNAME) == "alice"
     assert show(1, COL_OUTCOME) == "Delivered"
-    assert show(1, COL_DESTINATION) == "a***@e***.com"
+    assert show(1, COL_DESTINATION) == "a***@e***"
     assert show(1, COL_MEDIUM) == "EMAIL"
     assert show(1, COL_ATTRIBUTE) == "email"
     assert show(1, COL_LATENCY) == "123 ms"

@@ -28,7 +28,7 @@ from tests.unit.core.diagnosis_cases import (
     given_input,
 )
 
-EMAIL = DeliveryDetails("j***@e***.com", DeliveryMedium.EMAIL, "email")
+EMAIL = DeliveryDetails("j***@e***", DeliveryMedium.EMAIL, "email")
 SMS = DeliveryDetails("+*******0123", DeliveryMedium.SMS, "phone_number")
 JARGON = ("Exception", "COGNITO_DEFAULT", "SecretHash", "UNCONFIRMED", "PreventUserExistence")
 
@@ -57,7 +57,7 @@ def test_delivered_by_email_is_the_promised_sentence() -> None:
     s = attempt_story(_delivered(EMAIL, DeliveryVerdict.DELIVERED))
     assert s.tone is Tone.SUCCESS
     assert s.story == (
-        "A new code is on its way to j***@e***.com by email. It can take a couple of minutes; "
+        "A new code is on its way to j***@e*** by email. It can take a couple of minutes; "
         "ask them to check spam. It works for 24 hours and replaces any earlier code."
     )
 
@@ -164,7 +164,7 @@ def test_pending_is_busy() -> None:
 
 def test_the_card_before_sending() -> None:
     ready = diagnosis_story(diagnose(given_input(ALICE)))
-    assert ready.tone is Tone.SUCCESS and "a***@e***.com by email" in ready.story
+    assert ready.tone is Tone.SUCCESS and "a***@e*** by email" in ready.story
     confirmed = diagnosis_story(diagnose(given_input(CAROL)))
     assert confirmed.tone is Tone.INFO and "they can sign in" in confirmed.story
     invited = diagnosis_story(diagnose(given_input(DAVE)))

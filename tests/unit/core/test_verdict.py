@@ -21,7 +21,7 @@ from app.core.verdict import SIMULATED_NOTE, delivery_note, delivery_verdict, ju
 
 from .diagnosis_cases import ALICE, ENABLED, ERIN, LEGACY, NOW, by_email, given_input
 
-_D = DeliveryDetails("a***@e***.com", DeliveryMedium.EMAIL, "email")
+_D = DeliveryDetails("a***@e***", DeliveryMedium.EMAIL, "email")
 
 
 def _delivered(username: str = "alice") -> Attempt:
