@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from app.core.passwords import generate_password
 from app.core.profile import ClientCredentials, Profile
 from app.core.qa_users import qa_email, qa_username
 from app.core.request import ResendInput
+from app.core.secrets import Secret
 from app.core.signup import ConfirmInput, SignUpInput
 from app.ui.controllers.profiles import ProfilesController
 from app.ui.controllers.sandbox import SandboxController
@@ -32,10 +33,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class QaUser:
-    """The username and email a "Sign up a test user" proposes (the person may edit them)."""
+    """The username and email a "Sign up a test user" proposes (the person may edit them),
+    and the password the person typed, if any (None: one is generated at sign-up)."""
 
     username: str
     email: str
+    password: Secret | None = field(default=None, repr=False, compare=False)
 
 
 class SignUpController(QObject):
@@ -85,17 +88,19 @@ class SignUpController(QObject):
     def sign_up(
         self, profile_name: str, user: QaUser, typed: ClientCredentials | None = None
     ) -> asyncio.Task[Attempt | None]:
-        """Sign `user` up with a generated password (kept nowhere: the test user's secret)."""
+        """Sign `user` up with the password typed, or a generated one (kept nowhere: the
+        test user's secret)."""
         from app.services.signup_pipeline import prepare_signup
 
+        generated = user.password is None
         raw = SignUpInput(
             ResendInput("", user.username),
-            password=generate_password(),
+            password=generate_password() if user.password is None else user.password,
             user_attributes=[("email", user.email)] if user.email else [],
         )
 
         def prepare(profile: Profile, resolved: ResolvedCredentials) -> PreparedCall:
-            return prepare_signup(profile, raw, resolved, generated=True)
+            return prepare_signup(profile, raw, resolved, generated=generated)
 
         return self._tasks.spawn(self._run(profile_name, prepare, typed), send=True)
 

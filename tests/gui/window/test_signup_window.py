@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QLineEdit
+
 from app.core.outcome import Attempt, AttemptKind, Severity, Status
+from app.core.secrets import Secret
 from app.ui.controllers.signup import QaUser
 from app.ui.dialogs.confirm_dialog import ConfirmDialog
 from app.ui.dialogs.signup_dialog import SignUpDialog
@@ -148,3 +151,48 @@ def test_the_sign_up_dialog_proposes_an_address_that_never_bounces(qtbot: Any) -
     qtbot.addWidget(sandbox)
     assert "inbox" in sandbox.note_label.text()
     assert sandbox.user() == QaUser("qa-3", "qa-3@example.com")
+
+
+def test_the_sign_up_dialog_takes_a_typed_password(qtbot: Any) -> None:
+    dialog = SignUpDialog(QaUser("qa-4", "qa-4@example.com"), builtin=True)
+    qtbot.addWidget(dialog)
+    assert not dialog.password_edit.isEnabled() and dialog.user().password is None
+    assert "generated" in dialog.password_note.text() and dialog.ok_button.isEnabled()
+    dialog.type_password_check.setChecked(True)
+    assert dialog.password_edit.isEnabled() and not dialog.ok_button.isEnabled()
+    assert dialog.password_edit.echoMode() is QLineEdit.EchoMode.Password
+    dialog.password_edit.setText("short")
+    note = dialog.password_note.text()
+    assert not dialog.ok_button.isEnabled() and note.startswith("Password:")
+    assert "at least 8 characters" in note and "short" not in note  # never quoted
+    dialog.password_edit.setText("Has space 1!")
+    assert not dialog.ok_button.isEnabled() and "no spaces" in dialog.password_note.text()
+    dialog.password_edit.setText("Typed-Pass-1")
+    assert dialog.ok_button.isEnabled()
+    typed = dialog.user().password
+    assert typed is not None and typed.reveal() == "Typed-Pass-1"
+    assert "Typed-Pass-1" not in repr(dialog.user())
+    dialog.type_password_check.setChecked(False)  # back to generating: nothing typed goes
+    assert dialog.user().password is None and dialog.ok_button.isEnabled()
+
+
+def test_a_typed_password_is_the_one_signed_up_with(harness: WindowHarness) -> None:
+    window = harness.open()
+    assert window.select_profile("Sandbox")
+    flows = window.signup_flows
+    chosen: list[QaUser] = []
+
+    async def typed(user: QaUser, builtin: bool) -> QaUser:
+        chosen.append(QaUser(user.username, user.email, Secret(passwords.pop(0))))
+        return chosen[-1]
+
+    flows.ask_user = typed
+    # A password the pool's policy refuses (no symbol) proves the typed one was sent: a
+    # generated password always meets the policy.
+    passwords = ["NoSymbol123", "Typed-Pass-1"]
+    refused = _finish(harness, window, window.window_actions.sign_up_test_user.trigger)
+    assert refused.failure is not None and refused.failure.code == "InvalidPasswordException"
+    signed = _finish(harness, window, window.window_actions.sign_up_test_user.trigger)
+    assert signed.status is Status.DELIVERED and signed.username == chosen[-1].username
+    text = window.history_pane.details.displayed_text()
+    assert "Password: typed" in text and "Typed-Pass-1" not in text
