@@ -89,7 +89,7 @@ def prepare_resend(
     """
     creds = resolved.credentials
     if attempt is None:
-        if creds is not None:
+        if creds is not None and profile.has_secret != (creds.client_secret is not None):
             # The record says whether a hash goes out, whatever the profile expected.
             profile = replace(profile, has_secret=creds.client_secret is not None)
         client_id = creds.client_id if creds is not None else raw.client_id
