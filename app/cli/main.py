@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from app import APP_NAME, app_version
 from app.cli.common import EPILOG, EXIT_FAILURE, EXIT_INPUT, PROG, CliError, para, say
-from app.cli.registry import COMMANDS, SUBCOMMANDS, command
+from app.cli.registry import COMMANDS, SUBCOMMANDS, command, command_in
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -26,12 +26,6 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
         print(f"{parser.prog} {app_version()}")
         parser.exit()
-
-
-def _command_in(argv: Sequence[str]) -> str | None:
-    """The command argv names, if its first word that is not an option is one."""
-    first = next((a for a in argv if not a.startswith("-")), None)
-    return first if first in SUBCOMMANDS else None
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -63,7 +57,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code (see the epilog)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(only=_command_in(words))
+    parser = build_parser(only=command_in(words))
     args = parser.parse_args(words)
     entry = command(args.command) if args.command is not None else None
     if entry is None:

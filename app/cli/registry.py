@@ -8,7 +8,7 @@ its command builds only that command's parser.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,9 @@ class Command:
 
     name: str
     module: str
+    # One call and done (app.cli.collector pauses the cycle collector for it); False for
+    # what runs long or loops (the sandbox server, batches) and makes garbage to free.
+    one_shot: bool = False
 
     def add_parser(self, sub: SubParsers) -> None:
         add: Callable[[SubParsers], None] = importlib.import_module(self.module).add_parser
@@ -38,9 +41,9 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("sandbox", "app.cli.sandbox"),
     Command("profiles", "app.cli.profiles"),
-    Command("resend", "app.cli.resend"),
-    Command("signup", "app.cli.signup"),
-    Command("confirm", "app.cli.confirm"),
+    Command("resend", "app.cli.resend", one_shot=True),
+    Command("signup", "app.cli.signup", one_shot=True),
+    Command("confirm", "app.cli.confirm", one_shot=True),
     Command("history", "app.cli.history"),
     Command("inbox", "app.cli.inbox"),
     Command("batch", "app.cli.batch"),
@@ -54,3 +57,9 @@ SUBCOMMANDS: tuple[str, ...] = tuple(c.name for c in COMMANDS)
 
 def command(name: str) -> Command | None:
     return next((c for c in COMMANDS if c.name == name), None)
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command argv names, if its first word that is not an option is one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in SUBCOMMANDS else None

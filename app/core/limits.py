@@ -46,11 +46,13 @@ _ATTRIBUTE_NAME_EXTRA = frozenset("\t\n\r ")
 
 def client_id_chars_ok(value: str) -> bool:
     """True when every character matches the model's `[\\w+]` (Java's ASCII \\w)."""
-    return all(ch in _CLIENT_ID_CHARS for ch in value)
+    return _CLIENT_ID_CHARS.issuperset(value)
 
 
 def username_bad_chars(value: str) -> list[str]:
     """The distinct characters the Username pattern refuses, in order of appearance."""
+    if value.isascii() and value.isprintable() and " " not in value:
+        return []  # U+0021-U+007E: every one a letter, digit, symbol or punctuation
     bad: list[str] = []
     for ch in value:
         if unicodedata.category(ch)[0] not in _USERNAME_CATEGORIES and ch not in bad:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from app.core.diagnosis_result import Diagnosis
 from app.core.outcome import (
     SIMULATED_DELIVERY_CAUTION,
     Attempt,
@@ -13,6 +13,11 @@ from app.core.outcome import (
     DiagnosisSnapshot,
     Status,
 )
+
+if TYPE_CHECKING:
+    # Only the type: every resend judges its delivery, few come with a diagnosis, and the
+    # diagnosis modules cost a one-shot resend ~6 ms to import.
+    from app.core.diagnosis_result import Diagnosis
 
 SIMULATED_NOTE = (
     "Simulated — nothing was sent: the app client prevents user-existence errors, and "

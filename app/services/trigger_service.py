@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from app.core.profile import Profile
-from app.core.trigger_event import EventPreview, preview_custom_message_event
-from app.services.handler_check import handler_problem, plain_refusal
 
 if TYPE_CHECKING:
+    from app.core.trigger_event import EventPreview
     from app.sandbox.control import SandboxControl
     from app.sandbox.model import TriggerRun
 
@@ -37,6 +36,8 @@ class TriggerService:
     ) -> EventPreview:
         """The event for this resend; the sandbox's user attributes when the profile is the
         built-in sandbox (placeholders for any other pool, or an unknown sandbox user)."""
+        from app.core.trigger_event import preview_custom_message_event
+
         attributes: dict[str, str] | None = None
         if profile.builtin and profile.endpoint_url:
             try:
@@ -57,6 +58,7 @@ class TriggerService:
         """Attach ``path/to/file.py:function`` to the sandbox's CustomMessage trigger (None
         detaches); returns the handler as the sandbox resolved it."""
         from app.sandbox.control import SandboxControlError
+        from app.services.handler_check import handler_problem, plain_refusal
 
         problem = handler_problem(handler) if handler is not None else None
         if problem is not None:
@@ -85,7 +87,9 @@ class TriggerService:
         return next((r for r in reversed(runs) if r.request_id == request_id), None)
 
     def _control(self, url: str) -> SandboxControl:
-        # Imported on use: the window must not pay for it before the first preview.
+        # Imported on use (as the preview's and the handler check's modules): the window
+        # must not pay for them before the first preview, nor a CLI resend that only asks
+        # `run_for`.
         from app.sandbox.control import SandboxControl
 
         return SandboxControl(url, timeout_s=self._timeout_s)
