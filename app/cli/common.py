@@ -105,11 +105,16 @@ def app_paths() -> AppPaths:
         fail(f"cannot create the app's folders: {exc}", EXIT_FAILURE)
 
 
-def cli_stack(paths: AppPaths, gateway: GatewayConfig | None = None) -> Composition:
-    """The services for one command (each built when the command first asks for it)."""
+def cli_stack(
+    paths: AppPaths, gateway: GatewayConfig | None = None, *, full_history_check: bool = True
+) -> Composition:
+    """The services for one command (each built when the command first asks for it).
+
+    `full_history_check=False`: the history is opened with the cheap check only (see
+    HistoryStore); the `history` commands and the window still run SQLite's full check."""
     from app.services.composition import Composition, StackSettings
 
-    return Composition(StackSettings(paths, gateway))
+    return Composition(StackSettings(paths, gateway, full_history_check=full_history_check))
 
 
 def gateway_config(timeout: float | None, *, batch: bool = False) -> GatewayConfig:
