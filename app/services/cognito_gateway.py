@@ -39,7 +39,11 @@ class GatewayConfig:
     """
 
     connect_timeout: float = 3.0
-    read_timeout: float = 10.0
+    # Longer than Cognito may take to answer: it waits 5 s for a Lambda trigger and tries
+    # it 3 times before it answers UnexpectedLambdaException (developer guide, "Lambda
+    # triggers"). At 10 s the app cut that answer off and said "read timeout: the code
+    # may have been sent" instead of naming the trigger.
+    read_timeout: float = 20.0
     max_attempts: int = 3
     backoff_base: float = 0.2
     backoff_cap: float = 2.0

@@ -193,3 +193,11 @@ def test_send_logs_no_request_parameters(
     harness.gateway.send(_attempt(), _request(secret=True))
     assert HASH not in caplog.text
     assert "alice" in caplog.text  # the outcome line is there, naming who
+
+
+def test_the_default_read_timeout_outlasts_cognitos_trigger_retries() -> None:
+    """A hung CustomMessage trigger is answered after 3 tries of 5 s: the app must wait for
+    that answer (UnexpectedLambdaException names the trigger) rather than time out first."""
+    from app.sandbox.trigger import COGNITO_TIMEOUT_S, COGNITO_TRIES
+
+    assert GatewayConfig().read_timeout > COGNITO_TIMEOUT_S * COGNITO_TRIES + 2
