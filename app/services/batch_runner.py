@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.batch_input import BatchRow
 from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, ProgressTracker
@@ -131,8 +131,8 @@ class _Pacer:
 class BatchRunner:
     """Runs one batch on the running asyncio loop (plain asyncio, no Qt).
 
-    Worker threads (as many as the concurrency, in the runner's own pool: the loop's
-    default pool may be smaller) pull rows from the job's iterator, so a 100,000-row file
+    Worker threads (as many as the concurrency, the runner's own: the loop's default
+    pool may be smaller) pull rows from the job's iterator, so a 100,000-row file
     is never held in memory and nothing is created per row on the loop. Each worker waits
     for its rate slot and sends through the resend pipeline, which records the call in the
     history with the batch's id (see `RowWorkers`). LimitExceeded and every other error are
@@ -254,15 +254,11 @@ class BatchRunner:
             job.total,
         )
         self._emit(force=True)
-        # One thread more than the workers: a pause's history flush must not wait for one.
-        pool = ThreadPoolExecutor(
-            max_workers=self._settings.concurrency + 1, thread_name_prefix="batch-resend"
-        )
+        # The history flushes (a pause's, the end's) run here, never on a worker.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-flush")
         self._pool = pool
         args = (job.profile, job.credentials, batch_id, rows)
-        threads = [
-            pool.submit(self._workers.work, *args) for _ in range(self._settings.concurrency)
-        ]
+        threads = [self._start_worker(i, args) for i in range(self._settings.concurrency)]
         try:
             await _all(threads)
         finally:
@@ -277,8 +273,7 @@ class BatchRunner:
             if self._flush_history is not None:
                 await asyncio.get_running_loop().run_in_executor(pool, self._flush_quietly)
             self._pool = None
-            # Every worker has ended, so nothing is left running here.
-            pool.shutdown(wait=False)
+            pool.shutdown(wait=False)  # its last flush has been awaited
         tracker.state = BatchState.CANCELLED if self.cancelled else BatchState.FINISHED
         pulled = self._workers.pulled
         not_sent = max(0, job.total - pulled) if job.total is not None else 0
@@ -288,6 +283,23 @@ class BatchRunner:
         self._emit(force=True)
         logger.info("batch %s %s", batch_id, summary.describe())
         return summary
+
+    def _start_worker(self, i: int, args: tuple[Any, ...]) -> Future[None]:
+        """A daemon thread running the workers' loop (a paused batch must not keep the
+        process from exiting, as an executor's threads would); its future ends with it."""
+        done: Future[None] = Future()
+        done.set_running_or_notify_cancel()  # running: waiting on it never cancels it
+
+        def work() -> None:
+            try:
+                self._workers.work(*args)
+            except BaseException as exc:  # noqa: BLE001 -- raised again by run()
+                done.set_exception(exc)
+            else:
+                done.set_result(None)
+
+        threading.Thread(target=work, name=f"batch-resend-{i}", daemon=True).start()
+        return done
 
     def _report(self, item: tuple[BatchRow, Attempt] | None) -> None:
         """From a worker thread: hand a finished row (or a retry) to the loop. One wake-up
