@@ -33,6 +33,9 @@ DEFAULT_RATE_PER_S = 10.0
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 MAX_RATE_PER_S = 1000.0
+# How long finished rows gather before the loop counts them (and tells on_result): well
+# under the progress interval, and the CLI prints a row only once it is committed anyway.
+DRAIN_DELAY_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -302,15 +305,16 @@ class BatchRunner:
         return done
 
     def _report(self, item: tuple[BatchRow, Attempt] | None) -> None:
-        """From a worker thread: hand a finished row (or a retry) to the loop. One wake-up
-        of the loop per burst, not per row: the loop counts whatever has gathered."""
+        """From a worker thread: hand a finished row (or a retry) to the loop, which counts
+        what has gathered DRAIN_DELAY_S later: one wake-up of the loop (the window's UI
+        thread) per burst of rows, not one per row."""
         with self._workers.lock:
             self._finished.append(item)
             if self._drain_asked:
                 return
             self._drain_asked = True
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._drain)
+        self._loop.call_soon_threadsafe(self._loop.call_later, DRAIN_DELAY_S, self._drain)
 
     def _drain(self) -> None:
         """On the loop's thread: count the rows the workers finished, tell `on_result`."""
