@@ -28,7 +28,7 @@ from botocore.config import Config
 from app.core.batch_input import BatchRow
 from app.core.profile import ClientCredentials, Profile
 from app.sandbox.server import Sandbox
-from app.services.batch_history import BufferedHistory
+from app.services.batch_history import BufferedHistory, RowHistory
 from app.services.batch_runner import (
     MAX_RATE_PER_S,
     BatchJob,
@@ -37,17 +37,13 @@ from app.services.batch_runner import (
     batch_gateway_config,
 )
 from app.services.cognito_gateway import CognitoGateway, GatewayConfig
+from app.services.credentials import CredentialResolver
 from app.services.history_store import HistoryStore
-from app.services.resend_service import ResendService
+from app.services.pipeline import ResendPipeline
 from bench.common import emit, figure, tiny
 
 TARGET_RATE = 0.95
 TARGET_MEMORY_MB = 20.0
-
-
-class _NoKeyring:
-    def load(self, profile_name: str) -> ClientCredentials:
-        raise AssertionError("credentials are passed")
 
 
 def _status_kb(field: str) -> int:
@@ -85,22 +81,36 @@ def _baseline(client: Any, client_id: str, names: list[str], concurrency: int) -
 
 
 def _runner(
-    service: ResendService,
-    buffer: BufferedHistory,
+    gateway: CognitoGateway,
+    history: HistoryStore,
     profile: Profile,
     creds: ClientCredentials,
     names: list[str],
     c: int,
+    *,
+    writer_thread: bool = True,
 ) -> tuple[float, int]:
+    """One batch as the CLI and the batch window run it (app/cli/batch.py, the batch
+    controller): a BufferedHistory (writer thread, told of each commit), a RowHistory in
+    front of it (one row per user), Composition.batch_pipeline's pipeline, progress on."""
+    written: list[object] = []
+    buffer = BufferedHistory(history, on_written=written.extend, writer_thread=writer_thread)
+    row_history = RowHistory(buffer)
+    pipeline = ResendPipeline(gateway, row_history, CredentialResolver(None))
     settings = BatchSettings(concurrency=c, rate_per_s=MAX_RATE_PER_S)
     rows = (BatchRow(i + 1, n) for i, n in enumerate(names))
-    started = time.perf_counter()
-    summary = asyncio.run(
-        BatchRunner(service, settings, flush_history=buffer.flush).run(
-            BatchJob(profile, rows, creds, total=len(names))
-        )
+    progress: list[object] = []
+    runner = BatchRunner(
+        pipeline,
+        settings,
+        flush_history=buffer.flush,
+        row_history=row_history,
+        on_progress=progress.append,
     )
+    started = time.perf_counter()
+    summary = asyncio.run(runner.run(BatchJob(profile, rows, creds, total=len(names))))
     elapsed = time.perf_counter() - started
+    assert len(written) == len(names), (len(written), len(names))
     return len(names) / elapsed, summary.sent
 
 
@@ -135,13 +145,13 @@ def main() -> int:
         )
         gateway = CognitoGateway(batch_gateway_config(GatewayConfig()))
         gateway.warm_up(info.region, info.endpoint_url)
-        buffer = BufferedHistory(history, writer_thread=not args.inline_writes)
-        service = ResendService(gateway, _NoKeyring(), buffer)  # type: ignore[arg-type]
+        inline = args.inline_writes
         profile = Profile(name="Sandbox", region=info.region, endpoint_url=info.endpoint_url)
         creds = ClientCredentials(client_id, None)
         # Warm-up of both paths (clients, connection pools, moto's first-call costs).
         _baseline(raw, client_id, _usernames(50, -1), args.concurrency)
-        _runner(service, buffer, profile, creds, _usernames(50, -2), args.concurrency)
+        _runner(gateway, history, profile, creds, _usernames(50, -2), args.concurrency,
+                writer_thread=not inline)
 
         runner_rates: list[float] = []
         baseline_rates: list[float] = []
@@ -155,7 +165,8 @@ def main() -> int:
             _reset_peak_rss()
             before = _status_kb("VmRSS")
             names = _usernames(args.users, 2 * run + 1)
-            rate, sent = _runner(service, buffer, profile, creds, names, args.concurrency)
+            rate, sent = _runner(gateway, history, profile, creds, names, args.concurrency,
+                                 writer_thread=not inline)
             assert sent == args.users, sent
             peak_growth_kb = max(peak_growth_kb, _status_kb("VmHWM") - before)
             runner_rates.append(rate)
@@ -173,8 +184,9 @@ def main() -> int:
         unit="s/batch",
         target=round(1 / TARGET_RATE, 3),
         description=f"a batch of {args.users} users at concurrency {args.concurrency} through "
-        "BatchRunner (the product path: every call recorded in the SQLite history, "
-        "buffered) vs a raw ThreadPoolExecutor boto3 loop, same in-process sandbox "
+        "BatchRunner (the product path of the CLI and the batch window: one history row "
+        "per user through RowHistory, buffered and committed by a writer thread) vs a raw "
+        "ThreadPoolExecutor boto3 loop, same in-process sandbox "
         f"({args.client} client), alternating; target: >= {TARGET_RATE} x the raw loop's "
         f"calls/s (<= {1 / TARGET_RATE:.3f} x its seconds)",
         users=args.users,

@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from app.core.attempts import begin_attempt
 from app.core.batch_input import BatchRow
 from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, ProgressTracker
-from app.core.outcome import Attempt, Status
+from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
-from app.core.request import ResendInput
+from app.services.batch_workers import RowWorkers
 
 if TYPE_CHECKING:
     from app.services.batch_history import RowHistory
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-THROTTLE_CODE = "TooManyRequestsException"
 # Below Cognito's smallest default per-category request-rate quota for user pools
 # (tens of requests per second, shared by the whole account and region): a batch must
 # leave room for the real app's own sign-ups and resends.
@@ -34,6 +33,9 @@ DEFAULT_RATE_PER_S = 10.0
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 MAX_RATE_PER_S = 1000.0
+# How long finished rows gather before the loop counts them (and tells on_result): well
+# under the progress interval, and the CLI prints a row only once it is committed anyway.
+DRAIN_DELAY_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -132,15 +134,15 @@ class _Pacer:
 class BatchRunner:
     """Runs one batch on the running asyncio loop (plain asyncio, no Qt).
 
-    Workers (as many as the concurrency) pull rows from the job's iterator, so a
-    100,000-row file is never held in memory and no task is created per row. Each
-    call runs in a thread of the runner's own pool (sized to the concurrency: the
-    loop's default pool may be smaller) through the resend pipeline, which records it
-    in the history with the batch's id. LimitExceeded and every other error are
+    Worker threads (as many as the concurrency, the runner's own: the loop's default
+    pool may be smaller) pull rows from the job's iterator, so a 100,000-row file
+    is never held in memory and nothing is created per row on the loop. Each worker waits
+    for its rate slot and sends through the resend pipeline, which records the call in the
+    history with the batch's id (see `RowWorkers`). LimitExceeded and every other error are
     recorded and the batch goes on; only TooManyRequests is retried. With `row_history`
     (the pipeline's sink, see `RowHistory`) each row is recorded once, its throttled
     calls counted in `Attempt.retries` and told in `Attempt.notes`; `on_result` gets
-    that record.
+    that record. `on_result` and `on_progress` are called on the loop's thread.
     """
 
     def __init__(
@@ -155,12 +157,12 @@ class BatchRunner:
         flush_history: Callable[[], object] | None = None,
         row_history: RowHistory | None = None,
     ) -> None:
-        self._resend = resend
         self._settings = settings
         self._on_progress = on_progress
         self._on_result = on_result
         self._clock = clock
         self._rng = rng or random.Random()
+        self._rng_lock = threading.Lock()  # workers back off from their own threads
         # BufferedHistory.flush when the pipeline writes through one: called when
         # the batch pauses and when it ends, so that no call is missing from the history.
         self._flush_history = flush_history
@@ -168,12 +170,20 @@ class BatchRunner:
         # with its throttled tries in `retries` and `notes`, not once per call.
         self._row_history = row_history
         self._pool: ThreadPoolExecutor | None = None
-        self._resume = asyncio.Event()
-        self._resume.set()
-        self._cancel = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._tracker: ProgressTracker | None = None
         self._pacer = _Pacer(settings, clock)
-        self._pulled = 0
+        self._workers = RowWorkers(
+            resend,
+            self._pacer,
+            max_throttle_retries=settings.max_throttle_retries,
+            backoff=self._backoff,
+            row_history=row_history,
+            report=self._report,
+        )
+        # What the workers finished and the loop has not counted yet (under the lock).
+        self._finished: list[tuple[BatchRow, Attempt] | None] = []
+        self._drain_asked = False
         self._last_emit = float("-inf")
         self._started = False
 
@@ -185,37 +195,40 @@ class BatchRunner:
 
     def pause(self) -> None:
         """Stop starting calls; calls in flight finish."""
-        if self._cancel.is_set() or not self._resume.is_set():
+        w = self._workers
+        if w.stop.is_set() or not w.go.is_set():
             return
-        self._resume.clear()
+        w.go.clear()
         self._set_state(BatchState.PAUSED)
-        if self._flush_history is not None and self._pool is not None:
-            asyncio.get_running_loop().run_in_executor(self._pool, self._flush_quietly)
+        if self._flush_history is not None and self._pool is not None and self._loop is not None:
+            self._loop.run_in_executor(self._pool, self._flush_quietly)
 
     def resume(self) -> None:
-        if self._cancel.is_set() or self._resume.is_set():
+        w = self._workers
+        if w.stop.is_set() or w.go.is_set():
             return
-        self._resume.set()
+        w.go.set()
         self._set_state(BatchState.RUNNING)
 
     def cancel(self) -> None:
         """Start no new call from now on; calls in flight finish and are recorded."""
-        if self._cancel.is_set():
+        w = self._workers
+        if w.stop.is_set():
             return
-        self._cancel.set()
-        self._resume.set()  # wake paused workers so that they can leave
+        w.stop.set()
+        w.go.set()  # wake paused workers so that they can leave
         self._set_state(BatchState.CANCELLING)
 
     @property
     def paused(self) -> bool:
-        return not self._resume.is_set() and not self._cancel.is_set()
+        return not self._workers.go.is_set() and not self._workers.stop.is_set()
 
     @property
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._workers.stop.is_set()
 
     def snapshot(self) -> BatchProgress | None:
-        return self._tracker.snapshot(self._clock()) if self._tracker else None
+        return self._synced().snapshot(self._clock()) if self._tracker else None
 
     # -- running -----------------------------------------------------------------------------
 
@@ -224,13 +237,14 @@ class BatchRunner:
         if self._started:
             raise RuntimeError("a BatchRunner runs one batch; make a new one")
         self._started = True
+        self._loop = asyncio.get_running_loop()
         batch_id = job.batch_id or new_batch_id()
         job = replace(job, batch_id=batch_id)
         tracker = ProgressTracker(batch_id, job.total, self._clock())
         tracker.rate_limit_per_s = self._pacer.rate
-        if self._cancel.is_set():
+        if self.cancelled:
             tracker.state = BatchState.CANCELLING
-        elif not self._resume.is_set():
+        elif self.paused:
             tracker.state = BatchState.PAUSED
         self._tracker = tracker
         rows = iter(job.rows)
@@ -243,146 +257,95 @@ class BatchRunner:
             job.total,
         )
         self._emit(force=True)
-        pool = ThreadPoolExecutor(
-            max_workers=self._settings.concurrency, thread_name_prefix="batch-resend"
-        )
+        # The history flushes (a pause's, the end's) run here, never on a worker.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-flush")
         self._pool = pool
+        args = (job.profile, job.credentials, batch_id, rows)
+        threads = [self._start_worker(i, args) for i in range(self._settings.concurrency)]
         try:
-            workers = [
-                asyncio.create_task(self._worker(job, rows, pool), name=f"batch-worker-{i}")
-                for i in range(self._settings.concurrency)
-            ]
-            try:
-                await asyncio.gather(*workers)
-            except BaseException:
-                # Cancelled from outside (the window closed): stop pulling, let calls land.
-                self._cancel.set()
-                self._resume.set()
-                await asyncio.gather(*workers, return_exceptions=True)
-                raise
+            await _all(threads)
         finally:
+            if not all(t.done() for t in threads):
+                # Cancelled from outside (the window closed): stop pulling, let calls land.
+                self.cancel()
+                await asyncio.shield(_all(threads, return_exceptions=True))
+            self._drain()
             if self._row_history is not None:
-                # Calls whose worker was cancelled from outside: still recorded.
+                # Calls whose row was left when a worker failed: still recorded.
                 self._row_history.close()
             if self._flush_history is not None:
                 await asyncio.get_running_loop().run_in_executor(pool, self._flush_quietly)
             self._pool = None
-            # Every worker has awaited its own call, so nothing is left running here.
-            pool.shutdown(wait=False)
-        tracker.state = BatchState.CANCELLED if self._cancel.is_set() else BatchState.FINISHED
-        not_sent = max(0, job.total - self._pulled) if job.total is not None else 0
-        if self._cancel.is_set() and job.total is None:
+            pool.shutdown(wait=False)  # its last flush has been awaited
+        tracker.state = BatchState.CANCELLED if self.cancelled else BatchState.FINISHED
+        pulled = self._workers.pulled
+        not_sent = max(0, job.total - pulled) if job.total is not None else 0
+        if self.cancelled and job.total is None:
             not_sent = sum(1 for _ in rows)  # counted only; never sent
-        summary = tracker.summary(self._clock(), sent=self._pulled, not_sent=not_sent)
+        summary = self._synced().summary(self._clock(), sent=pulled, not_sent=not_sent)
         self._emit(force=True)
         logger.info("batch %s %s", batch_id, summary.describe())
         return summary
 
-    async def _worker(
-        self, job: BatchJob, rows: Iterator[BatchRow], pool: ThreadPoolExecutor
-    ) -> None:
-        while await self._may_start():
-            row = next(rows, None)
-            if row is None:
-                return
-            self._pulled += 1
-            await self._send_row(job, row, pool)
+    def _start_worker(self, i: int, args: tuple[Any, ...]) -> Future[None]:
+        """A daemon thread running the workers' loop (a paused batch must not keep the
+        process from exiting, as an executor's threads would); its future ends with it."""
+        done: Future[None] = Future()
+        done.set_running_or_notify_cancel()  # running: waiting on it never cancels it
 
-    async def _may_start(self) -> bool:
-        """Wait while paused; False once cancelled."""
-        while not self._resume.is_set():
-            await self._resume.wait()
-        return not self._cancel.is_set()
-
-    async def _sleep_unless_cancelled(self, delay: float) -> bool:
-        """Sleep `delay` seconds; False (at once) if the batch is cancelled meanwhile."""
-        if delay <= 0:
-            return not self._cancel.is_set()
-        try:
-            await asyncio.wait_for(self._cancel.wait(), timeout=delay)
-        except TimeoutError:
-            return True
-        return False
-
-    async def _paced(self) -> bool:
-        """Wait for a rate slot (and out of a pause); False if cancelled meanwhile."""
-        while True:
-            if not await self._may_start():
-                return False
-            if not await self._sleep_unless_cancelled(self._pacer.reserve()):
-                return False
-            if self._resume.is_set():
-                return True
-            # Paused while waiting for the slot: the slot is forfeit, wait and take a new one.
-
-    async def _send_row(self, job: BatchJob, row: BatchRow, pool: ThreadPoolExecutor) -> None:
-        tracker = self._tracker
-        assert tracker is not None
-        retries = 0
-        waits: list[float] = []
-        final: Attempt | None = None
-        while True:
-            if not await self._paced():
-                break
-            raw = ResendInput(client_id="", username=row.username, client_metadata=row.metadata)
-            client_id = job.credentials.client_id if job.credentials else ""
-            attempt = begin_attempt(job.profile, raw, client_id=client_id, batch_id=job.batch_id)
-            tracker.in_flight += 1
+        def work() -> None:
             try:
-                loop = asyncio.get_running_loop()
-                final = await loop.run_in_executor(
-                    pool, self._call, job, attempt, raw, tuple(waits)
-                )
-            finally:
-                tracker.in_flight -= 1
-            if not _throttled(final):
-                if final.status is Status.DELIVERED:
-                    self._pacer.delivered()
-                break
-            self._pacer.throttled()
-            tracker.rate_limit_per_s = self._pacer.rate
-            if retries >= self._settings.max_throttle_retries or self._cancel.is_set():
-                break
-            if self._row_history is not None:
-                self._row_history.drop(final.attempt_id)  # sent again: this call is no record
-            retries += 1
-            tracker.retries += 1
-            logger.info(
-                "batch %s line %d throttled; retry %d, rate now %.2f/s",
-                job.batch_id,
-                row.line,
-                retries,
-                self._pacer.rate,
-            )
-            wait = self._backoff(retries)
-            if not await self._sleep_unless_cancelled(wait):
-                break
-            waits.append(wait)
-            self._emit()
-        tracker.rate_limit_per_s = self._pacer.rate
-        if final is None:
-            # Cancelled before its first call: the row was never sent.
-            self._pulled -= 1
+                self._workers.work(*args)
+            except BaseException as exc:  # noqa: BLE001 -- raised again by run()
+                done.set_exception(exc)
+            else:
+                done.set_result(None)
+
+        threading.Thread(target=work, name=f"batch-resend-{i}", daemon=True).start()
+        return done
+
+    def _report(self, item: tuple[BatchRow, Attempt] | None) -> None:
+        """From a worker thread: hand a finished row (or a retry) to the loop, which counts
+        what has gathered DRAIN_DELAY_S later: one wake-up of the loop (the window's UI
+        thread) per burst of rows, not one per row."""
+        with self._workers.lock:
+            self._finished.append(item)
+            if self._drain_asked:
+                return
+            self._drain_asked = True
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._loop.call_later, DRAIN_DELAY_S, self._drain)
+
+    def _drain(self) -> None:
+        """On the loop's thread: count the rows the workers finished, tell `on_result`."""
+        with self._workers.lock:
+            items, self._finished = self._finished, []
+            self._drain_asked = False
+        tracker = self._tracker
+        if tracker is None or not items:
             return
-        if self._row_history is not None and _throttled(final):
-            # Throttled to the end (or cancelled before the next try): the row ends here.
-            final = _with_tries(final, waits)
-            self._row_history.settle(final)
-        tracker.record(final, self._clock())
-        if self._on_result is not None:
-            self._on_result(row, final)
+        now = self._clock()
+        for item in items:
+            if item is None:
+                continue
+            row, final = item
+            tracker.record(final, now)
+            if self._on_result is not None:
+                try:
+                    self._on_result(row, final)
+                except Exception:  # a broken display must not stop the count or the batch
+                    logger.exception("batch result callback failed")
         self._emit()
 
-    def _call(
-        self, job: BatchJob, attempt: Attempt, raw: ResendInput, waits: tuple[float, ...]
-    ) -> Attempt:
-        """One call, in a pool thread; an answer that ends the row is recorded right here
-        (the history write stays off the loop's thread, as the pipeline's own would)."""
-        final = self._resend.run(attempt, job.profile, raw, job.credentials)
-        if self._row_history is not None and not _throttled(final):
-            final = _with_tries(final, waits)
-            self._row_history.settle(final)
-        return final
+    def _synced(self) -> ProgressTracker:
+        """The tracker with the workers' live counters copied in."""
+        tracker = self._tracker
+        assert tracker is not None
+        w = self._workers
+        with w.lock:
+            tracker.in_flight, tracker.retries = w.in_flight, w.retries
+            tracker.rate_limit_per_s = self._pacer.rate
+        return tracker
 
     def _flush_quietly(self) -> None:
         assert self._flush_history is not None
@@ -394,7 +357,8 @@ class BatchRunner:
     def _backoff(self, retry: int) -> float:
         s = self._settings
         ceiling = min(s.retry_backoff_cap_s, s.retry_backoff_s * 2 ** (retry - 1))
-        return self._rng.uniform(ceiling / 2.0, ceiling)
+        with self._rng_lock:
+            return self._rng.uniform(ceiling / 2.0, ceiling)
 
     def _set_state(self, state: BatchState) -> None:
         if self._tracker is None:
@@ -410,26 +374,13 @@ class BatchRunner:
             return
         self._last_emit = now
         try:
-            self._on_progress(self._tracker.snapshot(now))
+            self._on_progress(self._synced().snapshot(now))
         except Exception:  # a broken display must not stop the batch
             logger.exception("batch progress callback failed")
 
 
-def _throttled(attempt: Attempt) -> bool:
-    return attempt.failure is not None and attempt.failure.code == THROTTLE_CODE
-
-
-def _with_tries(final: Attempt, waits: Sequence[float]) -> Attempt:
-    """The row's record: its last call, with the throttled calls before it in retries and notes."""
-    if not waits:
-        return final
-    times = "once" if len(waits) == 1 else f"{len(waits)} times"
-    after = ", ".join(f"{w:.1f} s" for w in waits)
-    note = (
-        f"Cognito asked to slow down ({THROTTLE_CODE}) and the row was sent again {times}, "
-        f"after waiting {after}."
+async def _all(threads: list[Future[None]], *, return_exceptions: bool = False) -> None:
+    """Wait for the worker threads; the first one that raised raises here."""
+    await asyncio.gather(
+        *(asyncio.wrap_future(t) for t in threads), return_exceptions=return_exceptions
     )
-    if _throttled(final):
-        note += " The last try was throttled too: given up."
-    notes = f"{note}\n\n{final.notes}" if final.notes else note
-    return replace(final, retries=final.retries + len(waits), notes=notes)

@@ -283,3 +283,30 @@ def test_row_history_writes_what_it_still_holds_when_closed() -> None:
     late = Attempt(profile="p", username="w", client_id="c", region="us-east-1")
     rows.append(late)  # a call that lands after the batch ended passes straight through
     assert sink.attempts == [held, late]
+
+
+def test_callbacks_run_on_the_loops_thread_and_the_calls_do_not(rig: Rig) -> None:
+    import threading
+
+    seen: set[str] = set()
+    calls: set[threading.Thread] = set()
+    run_call = rig.resend.run
+
+    def spy(*args: object, **kw: object) -> Attempt:
+        calls.add(threading.current_thread())
+        return run_call(*args, **kw)  # type: ignore[arg-type]
+
+    rig.resend.run = spy  # type: ignore[method-assign]
+    runner = BatchRunner(
+        rig.resend,
+        FAST,
+        on_progress=lambda _p: seen.add(threading.current_thread().name),
+        on_result=lambda _r, _a: seen.add(threading.current_thread().name),
+        row_history=rig.row_history,
+    )
+    summary = run(runner.run(rig.job(QA_USERS)))
+    assert summary.sent == 10  # type: ignore[attr-defined]
+    assert seen == {threading.current_thread().name}  # the loop's: widgets may listen
+    assert threading.current_thread() not in calls
+    # Daemons: a batch left paused cannot keep the process from exiting.
+    assert calls and all(t.daemon for t in calls)

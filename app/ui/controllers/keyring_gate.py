@@ -41,7 +41,19 @@ class KeyringGate:
         self._stuck: asyncio.Future[Any] | None = None
         self._answered = asyncio.Event()
         self._answered.set()
-        self.threads: list[threading.Thread] = []  # for tests: which calls ran where
+        # Only the threads still running are kept: a list of every call's thread grew by
+        # one Thread (~2 KB) per send from a stored profile, for the window's lifetime.
+        self._live: set[threading.Thread] = set()
+        self.started = 0  # for tests: how many calls were given a thread
+
+    @property
+    def patience(self) -> float:
+        return self._patience
+
+    @property
+    def threads(self) -> list[threading.Thread]:
+        """The keyring calls' threads that are still running (for tests and shutdown)."""
+        return [t for t in list(self._live) if t.is_alive()]
 
     @property
     def stuck(self) -> bool:
@@ -64,18 +76,22 @@ class KeyringGate:
                 future.set_exception(value)
 
         def run() -> None:
-            with self._serial:
-                try:
-                    result: tuple[bool, Any] = (True, fn(*args))
-                except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting task
-                    result = (False, exc)
             try:
-                loop.call_soon_threadsafe(settle, *result)
-            except RuntimeError:  # the loop closed while the keyring was blocked
-                pass
+                with self._serial:
+                    try:
+                        result: tuple[bool, Any] = (True, fn(*args))
+                    except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting task
+                        result = (False, exc)
+                try:
+                    loop.call_soon_threadsafe(settle, *result)
+                except RuntimeError:  # the loop closed while the keyring was blocked
+                    pass
+            finally:
+                self._live.discard(threading.current_thread())
 
         thread = threading.Thread(target=run, name="keyring-call", daemon=True)
-        self.threads.append(thread)
+        self._live.add(thread)
+        self.started += 1
         thread.start()
         try:
             return await asyncio.wait_for(asyncio.shield(future), self._patience)

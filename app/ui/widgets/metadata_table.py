@@ -145,6 +145,8 @@ class MetadataTable(QWidget):
     def mark_errors(self, row_errors: dict[int, str]) -> None:
         """Tint rows that have a problem and put the reason in their tooltip."""
         self._row_errors = row_errors
+        if self.table.rowCount() == 0:
+            return  # nothing to tint (the usual case: every revalidate comes here)
         error_brush = QBrush(theme.invalid_row_color(self.table.palette()))
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):

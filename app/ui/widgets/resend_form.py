@@ -67,6 +67,7 @@ class ResendForm(QWidget):
         self._session_needed = False
         self._username_touched = False
         self._valid = False
+        self._error_count = 0  # as of the last revalidate: what the Send hint counts
 
         self.username_edit = QLineEdit(self)
         name_widget(self.username_edit, "usernameEdit")
@@ -232,8 +233,10 @@ class ResendForm(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """True while a send is being registered (the async slot disables Send)."""
+        # Only Send's state depends on it: every click sets it twice, and a whole revalidate
+        # (restyling the fields) per click held the UI thread while 50 sends went out.
         self._busy = busy
-        self.revalidate()
+        self._update_send_state()
 
     def set_profile(self, profile: Profile | None, *, keyring_usable: bool) -> None:
         """Show the SecretHash note and, when the keyring cannot help, the session fields."""
@@ -355,11 +358,16 @@ class ResendForm(QWidget):
         self._update_secret_note()
 
         valid = not errors
+        self._error_count = len(errors)
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
+        self._update_send_state()
+
+    def _update_send_state(self) -> None:
+        """Send's enabled state and the hint under it, from the last revalidate's errors."""
         self.send_button.setEnabled(
-            valid and self._ready and not self._busy and self._profile is not None
+            self._valid and self._ready and not self._busy and self._profile is not None
         )
         if not self._ready:
             hint = "Starting services…"
@@ -369,20 +377,29 @@ class ResendForm(QWidget):
             hint = "Type a username to send."
         elif self._session_needed and not self.session_client_id_edit.text().strip():
             hint = "Type the app client ID above (kept for this session only) to send."
-        elif errors:
-            hint = f"Fix {counted(len(errors), 'problem')} above to send."
+        elif self._error_count:
+            hint = f"Fix {counted(self._error_count, 'problem')} above to send."
         else:
             hint = "Enter or Ctrl+Return sends."
-        self.send_hint.setText(hint)
+        if self.send_hint.text() != hint:
+            self.send_hint.setText(hint)
 
     @staticmethod
     def _show(field: QWidget | None, label: QLabel, errors: list[FieldError]) -> None:
+        # Only what changed is written: setStyleSheet re-polishes the field even when the
+        # sheet is the same, and a revalidate runs at every keystroke.
         text = "\n".join(str(e) for e in errors)
-        label.setText(text)
-        label.setVisible(bool(text))
+        if label.text() != text:
+            label.setText(text)
+        if label.isHidden() == bool(text):
+            label.setVisible(bool(text))
         if field is not None:
-            field.setStyleSheet(theme.invalid_field_style(field.palette()) if text else "")
-            field.setToolTip(field.toolTip().split("\n\n⚠")[0] + (f"\n\n⚠ {text}" if text else ""))
+            sheet = theme.invalid_field_style(field.palette()) if text else ""
+            if field.styleSheet() != sheet:
+                field.setStyleSheet(sheet)
+            tip = field.toolTip().split("\n\n⚠")[0] + (f"\n\n⚠ {text}" if text else "")
+            if field.toolTip() != tip:
+                field.setToolTip(tip)
 
     # ------------------------------------------------------------------ slots
     def _on_username_edited(self, _text: str) -> None:
