@@ -1,11 +1,15 @@
-"""Small Qt helpers the window's parts share: typed async slots, names, awaited dialogs, tables."""
+"""Small Qt helpers the window's parts share: typed async slots, names, awaited dialogs, tables.
+
+asyncio and qasync are imported where they are used, not here: the window's first screen
+names its widgets through this module and is painted before asyncio is imported (~30 ms,
+see app/ui/staged_start.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,13 +20,17 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
 )
-from qasync import asyncSlot
+
+if TYPE_CHECKING:
+    import asyncio
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def async_slot(fn: _F) -> _F:
     """qasync's asyncSlot with its type kept (qasync ships no type hints)."""
+    from qasync import asyncSlot
+
     return cast(_F, asyncSlot()(fn))
 
 
@@ -34,6 +42,8 @@ def name_widget(widget: QWidget, name: str) -> None:
 
 async def dialog_result(dialog: Any) -> bool:
     """Show a dialog window-modally and await its answer without a nested event loop."""
+    import asyncio
+
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def on_finished(code: int) -> None:

@@ -2,41 +2,72 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QGridLayout, QToolButton, QWidget
 
 from app.ui.qt_util import name_widget
-from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.sandbox_notice import SandboxNotice
+
+if TYPE_CHECKING:
+    from app.ui.widgets.profile_bar import ProfileBar
+    from app.ui.widgets.sandbox_notice import SandboxNotice
 
 
 class WindowHeader(QWidget):
-    """Composes the given profile bar, the `viewToggle` button and the `sandboxNotice`."""
+    """Composes the `viewToggle` button, the given profile bar and the `sandboxNotice`.
 
-    def __init__(self, profile_bar: ProfileBar, parent: QWidget | None = None) -> None:
+    The toggle comes first and alone: the welcome page, a first screen, shows nothing else
+    of the header and is painted before the bar and the notice are built (see
+    app/ui/staged_start.py); `add_parts` puts them in."""
+
+    profile_bar: ProfileBar
+    sandbox_notice: SandboxNotice
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name_widget(self, "windowHeader")
-        self.profile_bar = profile_bar
         self.view_toggle = QToolButton(self)
         name_widget(self.view_toggle, "viewToggle")
-        self.view_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.sandbox_notice = SandboxNotice(self)
+        # Its action has no icon, so the default style shows the text alone (as
+        # ToolButtonTextOnly would, without naming Qt's enums on the first screen).
         # Column 1 is empty: it takes the slack when the bar shows only its chooser.
         self._grid = layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(profile_bar, 0, 0)
-        layout.addWidget(self.view_toggle, 0, 2, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.sandbox_notice, 1, 0, 1, 3)
+        layout.addWidget(self.view_toggle, 0, 2)
         layout.setColumnStretch(0, 1)
+        self._page = "developer"
+
+    @property
+    def complete(self) -> bool:
+        return hasattr(self, "profile_bar")
+
+    def add_parts(self, profile_bar: ProfileBar) -> None:
+        """The profile bar beside the toggle and the Sandbox notice under both."""
+        from PySide6.QtCore import Qt
+
+        from app.ui.widgets.sandbox_notice import SandboxNotice
+
+        self.profile_bar = profile_bar
+        self.sandbox_notice = SandboxNotice(self)
+        layout = self._grid
+        layout.addWidget(profile_bar, 0, 0)
+        layout.setAlignment(self.view_toggle, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.sandbox_notice, 1, 0, 1, 3)
+        self.show_for(self._page)  # added to a shown window: hidden now if the page says so
 
     def show_for(self, page: str) -> None:
         """ "welcome": no profile bar, no notice (nothing is chosen yet); "support": the
         profile chooser and Add only — the endpoint, keyring and batch are the developer's;
         "developer": everything."""
+        self._page = page
+        developer = page == "developer"
+        self._grid.setColumnStretch(0, 1 if developer else 0)
+        self._grid.setColumnStretch(1, 0 if developer else 1)
+        if not self.complete:  # the welcome page's first screen: the toggle alone
+            return
         bar = self.profile_bar
         bar.setVisible(page != "welcome")
         self.sandbox_notice.set_suppressed(page == "welcome")
-        developer = page == "developer"
         for part in (
             bar.profile_info,
             bar.keyring_status_label,
@@ -45,5 +76,3 @@ class WindowHeader(QWidget):
             bar.delete_profile_button,
         ):
             part.setVisible(developer)
-        self._grid.setColumnStretch(0, 1 if developer else 0)
-        self._grid.setColumnStretch(1, 0 if developer else 1)

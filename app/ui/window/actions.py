@@ -1,12 +1,24 @@
-"""The main window's actions and menus, declared in one place (the window connects them)."""
+"""The main window's actions and menus, declared in one place (the window connects them).
+
+The menus are part of the first screen (app/ui/staged_start.py): no enum of the `Qt`
+namespace here (its first use costs ~13 ms), and the actions stay disabled until the
+window has connected them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QMainWindow, QMenuBar, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
+    QPlainTextEdit,
+)
 
 from app import APP_NAME
 
@@ -35,9 +47,9 @@ class WindowActions:
             if name:
                 act.setObjectName(name)
             if shortcut is not None:
+                # Anywhere in the window (QAction's default context, WindowShortcut), a text
+                # field's focus included (see TextFieldShortcuts).
                 act.setShortcut(shortcut)
-                # Anywhere in the window, a text field's focus included (see TextFieldShortcuts).
-                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             return act
 
         return cls(
@@ -59,8 +71,9 @@ class WindowActions:
             import_from_aws=action("Import from an &AWS account…", "importFromAwsAction"),
         )
 
-    def install(self, menu_bar: QMenuBar, dock_toggle: QAction) -> None:
-        """File, View (the dock's own toggle), Tools, Help."""
+    def install(self, menu_bar: QMenuBar, dock_toggle: QAction | None = None) -> None:
+        """File, View (the dock's own toggle: now, or later with `add_dock_toggle`), Tools,
+        Help."""
         file_menu = menu_bar.addMenu("&File")
         file_menu.addAction(self.export_csv)
         file_menu.addAction(self.export_json)
@@ -72,12 +85,26 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         view_menu = menu_bar.addMenu("&View")
+        view_menu.setObjectName("viewMenu")  # found again by add_dock_toggle
         view_menu.addAction(self.toggle_view)
-        view_menu.addAction(dock_toggle)
+        if dock_toggle is not None:
+            view_menu.addAction(dock_toggle)
         tools = menu_bar.addMenu("&Tools")
         tools.addAction(self.sign_up_test_user)
         tools.addAction(self.preview_event)
         menu_bar.addMenu("&Help").addAction(self.about)
+
+    @staticmethod
+    def add_dock_toggle(menu_bar: QMenuBar, dock_toggle: QAction) -> None:
+        """The Sandbox dock's toggle in the View menu (the dock is built after the menus)."""
+        view_menu = menu_bar.findChild(QMenu, "viewMenu")
+        if view_menu is None:
+            raise LookupError("install the menus first")
+        view_menu.addAction(dock_toggle)
+
+    def set_enabled(self, enabled: bool) -> None:
+        for act in self.all():
+            act.setEnabled(enabled)
 
     def all(self) -> list[QAction]:
         return [getattr(self, f.name) for f in fields(self)]

@@ -1,61 +1,59 @@
-"""The main window: the profile bar, its views, the Sandbox dock; wired once."""
+"""The main window: the profile bar, its views, the Sandbox dock; wired once.
+
+Built in two steps so that a first screen paints before the rest is imported (see
+app/ui/staged_start.py): `__init__` builds the frame and the page the window opens on,
+importing nothing heavy (no asyncio, no controllers, no `Qt` enum namespace on the welcome
+page); `attach(controllers)` builds and wires the rest, and `attach_steps` does the same
+in steps that the start runs on separate loop turns. Given controllers, `__init__`
+attaches them at once (the tests' and tools' way).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from app import APP_NAME
-from app.core.presets import NOT_ENCRYPTED_WARNING
-from app.core.profile import MetadataPreset, Profile
-from app.services.regions import FALLBACK_REGIONS
-from app.ui.controllers.composition import WindowControllers
-from app.ui.controllers.types import SendRequest
-from app.ui.dialogs.about import show_about
-from app.ui.models.history_model import HistoryTableModel
-from app.ui.qt_util import async_slot, name_widget
-from app.ui.widgets.banner import Banner
-from app.ui.widgets.banner_manager import BannerManager
-from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.qt_util import name_widget
 from app.ui.widgets.view_stack import ViewStack
 from app.ui.widgets.window_header import WindowHeader
 from app.ui.window.actions import WindowActions
-from app.ui.window.diagnosis_part import DiagnosisPart
-from app.ui.window.keyring_notice import KeyringNotice
-from app.ui.window.preset_settings import (
-    load_sandbox_presets,
-    save_sandbox_presets,
-    should_warn_now,
-)
-from app.ui.window.profile_editing import ProfileEditing
-from app.ui.window.profile_import import ProfileImport
-from app.ui.window.signup_flows import SignUpFlows
-from app.ui.window.support_flow import SupportFlow
-from app.ui.window.trigger_debugging import TriggerDebugging
-from app.ui.window.view_switching import ViewSwitching
-from app.ui.window.window_fit import fit_and_keyboard
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget, QSplitter
+
     from app.core.outcome import Attempt
+    from app.core.profile import Profile
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
+    from app.ui.controllers.composition import WindowControllers
     from app.ui.dialogs.batch_dialog import BatchDialog
     from app.ui.dialogs.support_dialogs import ArrivalDialog
     from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
+    from app.ui.models.history_model import HistoryTableModel
+    from app.ui.widgets.banner_manager import BannerChannel, BannerManager
+    from app.ui.widgets.diagnosis_card import DiagnosisCard
+    from app.ui.widgets.history_pane import HistoryPane
+    from app.ui.widgets.profile_bar import ProfileBar
+    from app.ui.widgets.resend_form import ResendForm
+    from app.ui.widgets.sandbox_panel import SandboxPanel
+    from app.ui.widgets.view_stack import PageKind
+    from app.ui.window.diagnosis_part import DiagnosisPart
+    from app.ui.window.form_flow import FormFlow
+    from app.ui.window.keyring_notice import KeyringNotice
+    from app.ui.window.profile_editing import ProfileEditing
+    from app.ui.window.profile_import import ProfileImport
+    from app.ui.window.signup_flows import SignUpFlows
+    from app.ui.window.support_flow import SupportFlow
+    from app.ui.window.trigger_debugging import TriggerDebugging
+    from app.ui.window.view_switching import ViewSwitching
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +63,32 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
+    # Built by `attach` (the frame's own parts are set in __init__).
+    controllers: WindowControllers
+    profile_bar: ProfileBar
+    banners: BannerManager
+    keyring_banner: BannerChannel
+    problem_banner: BannerChannel
+    history_model: HistoryTableModel
+    form: ResendForm
+    history_pane: HistoryPane
+    splitter: QSplitter
+    diagnosis_card: DiagnosisCard
+    sandbox_panel: SandboxPanel
+    sandbox_dock: QDockWidget
+    profile_import: ProfileImport
+    diagnosis: DiagnosisPart
+    signup_flows: SignUpFlows
+    views: ViewSwitching
+    _keyring_notice: KeyringNotice
+    _profile_editing: ProfileEditing
+    _trigger_debugging: TriggerDebugging
+    _support: SupportFlow
+    _form_flow: FormFlow
+
     def __init__(
         self,
-        controllers: WindowControllers,
+        controllers: WindowControllers | None,
         settings: QSettings,
         *,
         log_file: str = "",
@@ -76,12 +97,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         name_widget(self, "mainWindow")
-        self.controllers = controllers
         self._settings = settings
         self._state = WindowState(settings)
         self._log_file = log_file
-        # The dialogs offer these; the session replaces them with the live list.
-        self.regions: list[str] = list(FALLBACK_REGIONS)
+        self.attached = False
         self._keyring_backend = "(not asked yet)"
         self._in_flight = 0
         # Built on first use (File → Batch resend…) and kept: it shows the last batch.
@@ -92,47 +111,24 @@ class MainWindow(QMainWindow):
         self.event_dialog: TriggerEventDialog | None = None
         # Replaced by tests to save a test event without a file dialog.
         self.choose_event_path: SavePathChooser = _choose_save_path
-        # The send the user started from the form, while its attempt is being registered,
-        # and the attempt of the last one: only those may move the history's selection.
-        self._form_request: SendRequest | None = None
+        # The attempt of the user's last send from the form: only it (and the one being
+        # registered, FormFlow.request) may move the history's selection.
         self._own_attempt_id: str | None = None
+        self.arrival_dialog: ArrivalDialog | None = None
+        # Welcome-page choices made before `attach`: made again once it is wired.
+        self._early_choices: list[str] = []
         self.setWindowTitle(APP_NAME)
         if icon is not None and not icon.isNull():
             self.setWindowIcon(icon)
 
-        self.profile_bar = ProfileBar(self)
-        # One banner, one line at a time: the keyring and problems post to channels of it.
-        self.banners = BannerManager(Banner("banner", self))
-        self.keyring_banner = self.banners.channel("keyring")
-        self.problem_banner = self.banners.channel("problem")
-        self._keyring_notice = KeyringNotice(
-            controllers.session,
-            self.keyring_banner,
-            # The session-only fields live in the developer view's form.
-            lambda: self.window_actions.toggle_view.setChecked(True),
-        )
-        # The keyring is asked only when a saved profile needs it; until then, say so.
-        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
-        self.history_model = HistoryTableModel(None, self)
-        self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
-        self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
-        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
-        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
-        self.arrival_dialog: ArrivalDialog | None = None
-
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 6, 8, 4)
-        for strip in (self.header, self.banners.banner):
-            layout.addWidget(strip)
-        layout.addWidget(self.view_stack, 1)
-        self.setCentralWidget(central)
-
-        self.sandbox_panel = SandboxPanel(self)
-        self.sandbox_dock = QDockWidget("Sandbox", self)
-        name_widget(self.sandbox_dock, "sandboxDock")
-        self.sandbox_dock.setWidget(self.sandbox_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
+        self.first_page: PageKind = self._state.first_page(frozen=_frozen())
+        self.header = WindowHeader(self)  # issue 14: the view toggle, the profile bar, notice
+        self.view_stack = ViewStack(parent=self)  # welcome, support, developer
+        self._central = QVBoxLayout(QWidget(self))
+        self._central.setContentsMargins(8, 6, 8, 4)
+        self._central.addWidget(self.header)
+        self._central.addWidget(self.view_stack, 1)
+        self.setCentralWidget(self._central.parentWidget())
 
         self.status_label = QLabel("Starting…", self)
         name_widget(self.status_label, "statusLabel")
@@ -142,21 +138,142 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.in_flight_label)
 
         self.window_actions = WindowActions.create(self)
+        self.window_actions.install(self.menuBar())
+        self.window_actions.set_enabled(False)  # until `attach` has connected them
+        self.header.view_toggle.setDefaultAction(self.window_actions.toggle_view)
+        self._state.restore_geometry(self)
+        self._build_first_page()
+        if controllers is not None:
+            self.attach(controllers)
+
+    # ------------------------------------------------------------------ building
+    def _build_first_page(self) -> None:
+        """The page the window opens on, with what it shows of the header (and, for the
+        developer view, its Sandbox dock), as `ViewSwitching` will show it."""
+        kind = self.first_page
+        if kind != "welcome":
+            self._build_header_parts()
+        if kind == "developer":
+            self._build_developer_view()
+            self._build_dock()
+        page = self.view_stack.build_page(kind)
+        self.view_stack.setCurrentWidget(page)
+        self.header.show_for(kind)
+        if kind == "welcome":
+            self.view_stack.welcome_page.choice_made.connect(self._early_choices.append)
+            self.view_stack.welcome_page.focus_first()
+        elif kind == "support":
+            self.view_stack.support_view.focus_field()
+        else:
+            self.form.username_edit.setFocus()
+
+    def _build_header_parts(self) -> None:
+        from app.ui.widgets.profile_bar import ProfileBar
+
+        self.profile_bar = ProfileBar(self)
+        # The keyring is asked only when a saved profile needs it; until then, say so.
+        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
+        self.header.add_parts(self.profile_bar)
+
+    def _build_developer_view(self) -> None:
+        from app.ui.models.history_model import HistoryTableModel
+
+        self.history_model = HistoryTableModel(None, self)
+        self.view_stack.build_page("developer", self.history_model)
+        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
+        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
+        self._state.restore_form(self)
+
+    def _build_dock(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget
+
+        from app.ui.widgets.sandbox_panel import SandboxPanel
+
+        self.sandbox_panel = SandboxPanel(self)
+        self.sandbox_dock = QDockWidget("Sandbox", self)
+        name_widget(self.sandbox_dock, "sandboxDock")
+        self.sandbox_dock.setWidget(self.sandbox_panel)
+        # Hidden unless the developer view shows (ViewSwitching): not even for one paint.
+        self.sandbox_dock.setVisible(self.first_page == "developer")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
+        WindowActions.add_dock_toggle(self.menuBar(), self.sandbox_dock.toggleViewAction())
+        self._state.restore_docks(self)
+
+    def attach(self, controllers: WindowControllers) -> None:
+        """Build and wire the rest at once."""
+        for _ in self.attach_steps(controllers):
+            pass
+
+    def attach_steps(self, controllers: WindowControllers) -> Iterator[str]:
+        """Build and wire the rest; yields (what comes next) where the start may let the
+        loop turn. Nothing is connected to the controllers before the last step."""
+        from app.services.regions import FALLBACK_REGIONS
+        from app.ui.widgets.banner import Banner
+        from app.ui.widgets.banner_manager import BannerManager
+
+        self.controllers = controllers
+        # The dialogs offer these; the session replaces them with the live list.
+        self.regions: list[str] = list(FALLBACK_REGIONS)
+        if not self.header.complete:
+            self._build_header_parts()
+        # One banner, one line at a time: the keyring and problems post to channels of it.
+        self.banners = BannerManager(Banner("banner", self))
+        self.keyring_banner = self.banners.channel("keyring")
+        self.problem_banner = self.banners.channel("problem")
+        self._central.insertWidget(1, self.banners.banner)
+        yield "pages"
+        if not self.view_stack.has_page("developer"):
+            self._build_developer_view()
+        self.view_stack.build_rest(self.history_model)
+        yield "dock"
+        if not hasattr(self, "sandbox_dock"):
+            self._build_dock()
+        yield "wiring"
+        self._wire(controllers)
+
+    def _wire(self, controllers: WindowControllers) -> None:
+        from app.ui.window.diagnosis_part import DiagnosisPart
+        from app.ui.window.form_flow import FormFlow
+        from app.ui.window.keyring_notice import KeyringNotice
+        from app.ui.window.preset_settings import load_sandbox_presets
+        from app.ui.window.profile_editing import ProfileEditing
+        from app.ui.window.profile_import import ProfileImport
+        from app.ui.window.signup_flows import SignUpFlows
+        from app.ui.window.support_flow import SupportFlow
+        from app.ui.window.trigger_debugging import TriggerDebugging
+        from app.ui.window.view_switching import ViewSwitching
+        from app.ui.window.window_fit import fit_and_keyboard
+
+        self._keyring_notice = KeyringNotice(
+            controllers.session,
+            self.keyring_banner,
+            # The session-only fields live in the developer view's form.
+            lambda: self.window_actions.toggle_view.setChecked(True),
+        )
         self._profile_editing = ProfileEditing(self)
         self.profile_import = ProfileImport(self)
         self._trigger_debugging = TriggerDebugging(self)
         self.diagnosis = DiagnosisPart(self)
         self.signup_flows = SignUpFlows(self)
-        self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self.views = ViewSwitching(self, self._state)
         self._support = SupportFlow(self)
+        self._form_flow = FormFlow(self, self._settings)
         self._connect_signals()
         fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
         self._state.restore(self)
         self.views.start()
         controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
-        controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
+        controllers.profiles.set_sandbox_presets(load_sandbox_presets(self._settings))
         self.form.set_profile(None, keyring_usable=False)
+        self.window_actions.set_enabled(True)
+        self.attached = True
+        self._support.adopt_typed()  # what was typed into the field before it was wired
+        if self.first_page == "welcome":
+            self.view_stack.welcome_page.choice_made.disconnect(self._early_choices.append)
+        for choice in self._early_choices:
+            self.views.on_welcome_choice(choice)
+        self._early_choices.clear()
 
     def _connect_signals(self) -> None:
         """Every connection between the widgets and the controllers, in one place."""
@@ -189,8 +306,7 @@ class MainWindow(QMainWindow):
         bar.edit_requested.connect(self._profile_editing.edit)
         bar.delete_requested.connect(self._profile_editing.delete)
         bar.batch_requested.connect(self.open_batch_dialog)
-        self.form.send_requested.connect(self._on_send_clicked)
-        self.form.presets.presets_edited.connect(self._on_presets_edited)
+        self._form_flow.connect()
         trigger_row.attach_requested.connect(self._trigger_debugging.attach)
         trigger_row.detach_requested.connect(self._trigger_debugging.detach)
         self.sandbox_panel.username_chosen.connect(self._on_sandbox_user_chosen)
@@ -274,7 +390,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{attempt.username}: {attempt.outcome_label}")
 
     def _is_form_send(self, attempt: Attempt) -> bool:
-        request = self._form_request
+        request = self._form_flow.request
         return (
             request is not None
             and attempt.profile == request.profile_name
@@ -303,26 +419,6 @@ class MainWindow(QMainWindow):
         self.regions = regions
 
     # ------------------------------------------------------------------ user actions
-    @async_slot
-    async def _on_send_clicked(self) -> None:
-        """Collect the form, hand it to the controller, free the button once it is pending."""
-        name = self.current_profile_name()
-        if not name or not self.form.is_valid():
-            return
-        request = SendRequest(name, self.form.values(), self.form.session_credentials())
-        self.form.set_busy(True)
-        self._form_request = request
-        try:
-            await self.controllers.sending.begin_send(request)
-        except Exception as exc:
-            log.exception("could not start the send")
-            self.report("Send failed", f"{type(exc).__name__}: {exc}")
-        else:
-            self.problem_banner.hide()
-        finally:
-            self._form_request = None
-            self.form.set_busy(False)
-
     def _on_sandbox_user_chosen(self, username: str) -> None:
         self.form.set_username(username)
         self.form.username_edit.setFocus()
@@ -335,18 +431,6 @@ class MainWindow(QMainWindow):
         self.form.revalidate()
         if self.form.send_button.isEnabled():
             self.form.send_requested.emit()
-
-    @async_slot
-    async def _on_presets_edited(self, presets: tuple[MetadataPreset, ...]) -> None:
-        """Store the current profile's presets; the first time ever, say they are not secret."""
-        profile = self.current_profile()
-        if profile is None:
-            return
-        if should_warn_now(self._settings):
-            self.inform("ClientMetadata is not encrypted", NOT_ENCRYPTED_WARNING)
-        saved = await self.controllers.profiles.save_presets(profile.name, presets)
-        if saved and profile.builtin:
-            save_sandbox_presets(self._settings, presets)
 
     # ------------------------------------------------------------------ dialogs
     def open_batch_dialog(self) -> BatchDialog:
@@ -375,6 +459,8 @@ class MainWindow(QMainWindow):
         return self.batch_dialog
 
     def _on_about(self) -> None:
+        from app.ui.dialogs.about import show_about
+
         show_about(self, self._keyring_backend, self._log_file)
 
     def _show_info(self, title: str, text: str) -> None:
@@ -391,6 +477,12 @@ class MainWindow(QMainWindow):
         self._state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.attached:
+            # Closed before the rest was built: nothing changed that is worth saving (and a
+            # saved geometry alone would end the first start's choice of the support view).
+            super().closeEvent(event)
+            self.closed.emit()
+            return
         dialog = self.batch_dialog
         if dialog is not None and dialog.batch.running:
             if not self.confirm(
@@ -408,6 +500,10 @@ class MainWindow(QMainWindow):
         self.form.set_ready(False)
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
 
 
 def _choose_save_path(parent: QWidget, suggested: str) -> str | None:

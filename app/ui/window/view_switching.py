@@ -37,7 +37,6 @@ class ViewSwitching:
         self.mode = ViewMode(state.view_mode(frozen=is_frozen))
         self.welcome_pending = not state.welcome_done()
         self.dock_wanted = state.sandbox_dock_wanted()
-        window.header.view_toggle.setDefaultAction(window.window_actions.toggle_view)
 
     @property
     def showing_welcome(self) -> bool:
