@@ -19,8 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME, app_version
 from app.ui.qt_util import name_widget
@@ -28,6 +27,9 @@ from app.ui.staged_start import WINDOW_SHOWN_MARKER as STAGED_MARKER
 
 if TYPE_CHECKING:
     import asyncio
+
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QWidget
 
     from app.core.outcome import Attempt
     from app.services.cognito_gateway import GatewayConfig
@@ -105,6 +107,8 @@ def window_settings(config_dir: Path) -> QSettings:
 def app_icon() -> QIcon:
     """The window icon from the top-level `resources` package (empty icon if not shipped)."""
     from importlib import resources
+
+    from PySide6.QtGui import QIcon, QPixmap
 
     try:
         data = (resources.files("resources") / "icons" / "app.svg").read_bytes()
@@ -206,6 +210,8 @@ class ErrorReporter:
         text = redact(text)
         self.shown.append(text)
         try:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(self._parent())
             name_widget(box, "errorDialog")
             box.setIcon(QMessageBox.Icon.Critical)

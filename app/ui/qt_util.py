@@ -1,8 +1,9 @@
 """Small Qt helpers the window's parts share: typed async slots, names, awaited dialogs, tables.
 
-asyncio and qasync are imported where they are used, not here: the window's first screen
-names its widgets through this module and is painted before asyncio is imported (~30 ms,
-see app/ui/staged_start.py).
+asyncio, qasync and the Qt classes are imported where they are used, not here: the
+window's first screen names its widgets through this module and is painted before asyncio
+is imported (~30 ms, see app/ui/staged_start.py); even a Qt class costs its first use
+(PySide6 builds its Python type then, up to ~1 ms each).
 """
 
 from __future__ import annotations
@@ -11,18 +12,10 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QPushButton,
-    QTableWidget,
-    QWidget,
-)
-
 if TYPE_CHECKING:
     import asyncio
+
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTableWidget, QWidget
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -64,6 +57,8 @@ def ok_cancel_buttons(
     dialog: QDialog, ok_text: str, ok_name: str
 ) -> tuple[QDialogButtonBox, QPushButton]:
     """OK (renamed to what it does, e.g. "Confirm") and Cancel, wired to accept/reject."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
@@ -77,6 +72,8 @@ def ok_cancel_buttons(
 
 def read_only_table(table: QTableWidget) -> None:
     """A table that lists (rows selectable, not editable), its first column fitted."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()

@@ -15,9 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app import APP_NAME
 from app.ui.qt_util import name_widget
@@ -27,6 +26,8 @@ from app.ui.window.actions import WindowActions
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QCloseEvent, QIcon
     from PySide6.QtWidgets import QDockWidget, QSplitter
 
     from app.core.outcome import Attempt
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
         from app.ui.window.view_switching import ViewSwitching
         from app.ui.window.window_fit import fit_and_keyboard
 
+        self.window_actions.bind_shortcuts()
         self._keyring_notice = KeyringNotice(
             controllers.session,
             self.keyring_banner,
@@ -464,11 +466,15 @@ class MainWindow(QMainWindow):
         show_about(self, self._keyring_backend, self._log_file)
 
     def _show_info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
         box.setObjectName("presetWarningBox")
         box.open()  # not exec(): the save goes on while the note is read
 
     def _ask_yes_no(self, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
