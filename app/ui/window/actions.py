@@ -9,7 +9,6 @@ connected them.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction

@@ -125,11 +125,12 @@ class MainWindow(QMainWindow):
         self.first_page: PageKind = self._state.first_page(frozen=_frozen())
         self.header = WindowHeader(self)  # issue 14: the view toggle, the profile bar, notice
         self.view_stack = ViewStack(parent=self)  # welcome, support, developer
-        self._central = QVBoxLayout(QWidget(self))
+        central = QWidget(self)
+        self._central = QVBoxLayout(central)
         self._central.setContentsMargins(8, 6, 8, 4)
         self._central.addWidget(self.header)
         self._central.addWidget(self.view_stack, 1)
-        self.setCentralWidget(self._central.parentWidget())
+        self.setCentralWidget(central)
 
         self.status_label = QLabel("Starting…", self)
         name_widget(self.status_label, "statusLabel")
