@@ -196,11 +196,13 @@ class MainWindow(QMainWindow):
         self.sandbox_dock = QDockWidget("Sandbox", self)
         name_widget(self.sandbox_dock, "sandboxDock")
         self.sandbox_dock.setWidget(self.sandbox_panel)
-        # Hidden unless the developer view shows (ViewSwitching): not even for one paint.
-        self.sandbox_dock.setVisible(self.first_page == "developer")
+        self.sandbox_dock.hide()  # added to a shown window, it would show before the line below
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
         WindowActions.add_dock_toggle(self.menuBar(), self.sandbox_dock.toggleViewAction())
         self._state.restore_docks(self)
+        # The drawer is the developer view's, as the user left it (as ViewSwitching shows it).
+        wanted = self.first_page == "developer" and self._state.sandbox_dock_wanted()
+        self.sandbox_dock.setVisible(wanted)
 
     def attach(self, controllers: WindowControllers) -> None:
         """Build and wire the rest at once."""
