@@ -250,12 +250,9 @@ def run_gui(argv: list[str]) -> int:
         )
         return 2
     os.environ.setdefault("QT_API", "pyside6")
-    from app.services.paths import AppPaths
+    from app.services.config_location import user_config_dir
     from app.ui.staged_start import StagedStart
     from app.ui.window.main_window import MainWindow
-
-    paths = AppPaths.from_platform()
-    paths.ensure()
 
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
@@ -264,14 +261,14 @@ def run_gui(argv: list[str]) -> int:
     # The window's close starts the shutdown (StagedStart); Qt must not end the loop first.
     app.setQuitOnLastWindowClosed(False)
 
-    # The first screen only; the rest is built once it is painted, on the next loop turns.
-    window = MainWindow(None, window_settings(paths.config_dir), log_file=str(paths.log_file))
+    # The first screen only; the rest (AppPaths and the log included) is built once it is
+    # painted, on the next loop turns.
+    window = MainWindow(None, window_settings(user_config_dir()))
     window.show()
     start = StagedStart(
         app,
         window,
-        paths,
-        factories=lambda: default_factories(paths),
+        factories=default_factories,
         exit_after_shown=os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1",
     )
     QTimer.singleShot(0, start.next_step)  # the first turn of the loop, after show()

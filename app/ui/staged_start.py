@@ -46,14 +46,13 @@ class StagedStart:
         self,
         app: QApplication,
         window: MainWindow,
-        paths: AppPaths,
         *,
-        factories: Callable[[], ServiceFactories],
+        factories: Callable[[AppPaths], ServiceFactories],
         exit_after_shown: bool = False,
     ) -> None:
         self._app = app
         self._window = window
-        self._paths = paths
+        self.paths: AppPaths | None = None
         self._factories = factories
         self._exit_after_shown = exit_after_shown
         self._steps = self._run()
@@ -87,13 +86,13 @@ class StagedStart:
             # the window is shown and this is its loop's first turn, so it takes input.
             print(WINDOW_SHOWN_MARKER, flush=True)
         yield
-        self._start_logging()
+        paths = self._start_logging()
         yield
         self._attach_loop()
         yield
         from app.ui.controllers.composition import WindowControllers
 
-        self.controllers = WindowControllers(self._factories())
+        self.controllers = WindowControllers(self._factories(paths))
         yield
         for _ in self._window.attach_steps(self.controllers):
             yield
@@ -104,11 +103,16 @@ class StagedStart:
         if self._exit_after_shown:
             self._window.close()
 
-    def _start_logging(self) -> None:
+    def _start_logging(self) -> AppPaths:
+        """The app's folders, then its log file in them."""
         from app.services.logging_setup import configure_logging
+        from app.services.paths import AppPaths
 
-        configure_logging(self._paths.log_file)
+        self.paths = paths = AppPaths.from_platform().ensure()
+        configure_logging(paths.log_file)
         log.info("%s starting", APP_NAME)
+        self._window.log_file = str(paths.log_file)  # the About box names it
+        return paths
 
     def _attach_loop(self) -> None:
         """qasync's loop on the QApplication that is already running; its errors reported."""

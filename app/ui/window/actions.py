@@ -8,7 +8,6 @@ connected them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -21,25 +20,27 @@ if TYPE_CHECKING:
     from app.ui.window.text_field_shortcuts import TextFieldShortcuts
 
 
-@dataclass(frozen=True)
 class WindowActions:
-    """Every menu action of the main window; `install` puts them into a menu bar."""
+    """Every menu action of the main window; `install` puts them into a menu bar.
 
-    export_csv: QAction
-    export_json: QAction
-    batch: QAction
-    quit: QAction
-    preview_event: QAction
-    sign_up_test_user: QAction
-    about: QAction
-    # -- views (issue 14): checked = the developer view
-    toggle_view: QAction
-    # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
-    import_profiles: QAction
-    import_from_aws: QAction
+    A plain class, not a dataclass: it is built for the first screen, before the first
+    paint, and importing dataclasses then costs ~3 ms (issue 15). The window owns it."""
 
-    @classmethod
-    def create(cls, window: QMainWindow) -> WindowActions:
+    __slots__ = (
+        "export_csv",
+        "export_json",
+        "batch",
+        "quit",
+        "preview_event",
+        "sign_up_test_user",
+        "about",
+        "toggle_view",  # views (issue 14): checked = the developer view
+        # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
+        "import_profiles",
+        "import_from_aws",
+    )
+
+    def __init__(self, window: QMainWindow) -> None:
         """The actions, without their shortcuts yet (`bind_shortcuts`)."""
 
         def action(text: str, name: str = "") -> QAction:
@@ -48,18 +49,20 @@ class WindowActions:
                 act.setObjectName(name)
             return act
 
-        return cls(
-            export_csv=action("Export history as CSV…"),
-            export_json=action("Export history as JSON…"),
-            batch=action("&Batch resend…", "batchAction"),
-            quit=action("&Quit"),
-            preview_event=action("Preview trigger &event…", "previewTriggerEventAction"),
-            sign_up_test_user=action("&Sign up a test user…", "signUpTestUserAction"),
-            about=action(f"&About {APP_NAME}"),
-            toggle_view=_checkable(action("&Developer view", "viewToggleAction")),
-            import_profiles=action("&Import profiles…", "importProfilesAction"),
-            import_from_aws=action("Import from an &AWS account…", "importFromAwsAction"),
-        )
+        self.export_csv = action("Export history as CSV…")
+        self.export_json = action("Export history as JSON…")
+        self.batch = action("&Batch resend…", "batchAction")
+        self.quit = action("&Quit")
+        self.preview_event = action("Preview trigger &event…", "previewTriggerEventAction")
+        self.sign_up_test_user = action("&Sign up a test user…", "signUpTestUserAction")
+        self.about = action(f"&About {APP_NAME}")
+        self.toggle_view = _checkable(action("&Developer view", "viewToggleAction"))
+        self.import_profiles = action("&Import profiles…", "importProfilesAction")
+        self.import_from_aws = action("Import from an &AWS account…", "importFromAwsAction")
+
+    @classmethod
+    def create(cls, window: QMainWindow) -> WindowActions:
+        return cls(window)
 
     def bind_shortcuts(self) -> None:
         """The keyboard shortcuts, once the window handles the actions. Not on the first
@@ -110,7 +113,7 @@ class WindowActions:
             act.setEnabled(enabled)
 
     def all(self) -> list[QAction]:
-        return [getattr(self, f.name) for f in fields(self)]
+        return [getattr(self, name) for name in self.__slots__]
 
     def keep_over_text_fields(self, window: QMainWindow) -> TextFieldShortcuts:
         """Make these shortcuts win over the window's text fields' own key bindings."""

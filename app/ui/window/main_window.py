@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         name_widget(self, "mainWindow")
         self._settings = settings
         self._state = WindowState(settings)
-        self._log_file = log_file
+        self.log_file = log_file  # the About box names it
         self.attached = False
         self._keyring_backend = "(not asked yet)"
         self._in_flight = 0
@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
     def _on_about(self) -> None:
         from app.ui.dialogs.about import show_about
 
-        show_about(self, self._keyring_backend, self._log_file)
+        show_about(self, self._keyring_backend, self.log_file)
 
     def _show_info(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox

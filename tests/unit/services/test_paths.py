@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services.config_location import user_config_dir
 from app.services.paths import AppPaths
 
 
@@ -13,6 +14,7 @@ def test_from_platform_honours_xdg(_fresh_xdg_dirs: dict[str, Path]) -> None:
     paths = AppPaths.from_platform()
     assert paths.config_dir == _fresh_xdg_dirs["XDG_CONFIG_HOME"] / "cognito-resend"
     assert paths.data_dir == _fresh_xdg_dirs["XDG_DATA_HOME"] / "cognito-resend"
+    assert user_config_dir() == paths.config_dir  # the window's first screen reads it there
     # platformdirs puts Linux logs under the state dir.
     assert paths.log_dir.is_relative_to(_fresh_xdg_dirs["XDG_STATE_HOME"])
 
