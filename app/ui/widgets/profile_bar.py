@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.core.profile import Profile
 from app.ui import theme
 from app.ui.qt_util import name_widget
 from app.ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from app.core.profile import Profile
 
 
 class ProfileBar(QWidget):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.customer_story import CustomerStory, Tone
+from app.core.story import CustomerStory, Tone
 from app.ui.qt_util import name_widget
 
 _MARK = {Tone.SUCCESS: "✔", Tone.INFO: "ℹ", Tone.WARNING: "⚠", Tone.ERROR: "✖", Tone.BUSY: "…"}

@@ -18,7 +18,8 @@ class WindowHeader(QWidget):
 
     The toggle comes first and alone: the welcome page, a first screen, shows nothing else
     of the header and is painted before the bar and the notice are built (see
-    app/ui/staged_start.py); `add_parts` puts them in."""
+    app/ui/staged_start.py); `add_profile_bar` and `add_notice` put them in. The notice
+    shows only once a profile is chosen, so no first screen needs it."""
 
     profile_bar: ProfileBar
     sandbox_notice: SandboxNotice
@@ -38,22 +39,29 @@ class WindowHeader(QWidget):
         self._page = "developer"
 
     @property
-    def complete(self) -> bool:
+    def has_profile_bar(self) -> bool:
         return hasattr(self, "profile_bar")
 
-    def add_parts(self, profile_bar: ProfileBar) -> None:
-        """The profile bar beside the toggle and the Sandbox notice under both."""
+    @property
+    def has_notice(self) -> bool:
+        return hasattr(self, "sandbox_notice")
+
+    def add_profile_bar(self, profile_bar: ProfileBar) -> None:
+        """The profile bar, beside the toggle."""
         from PySide6.QtCore import Qt
 
+        self.profile_bar = profile_bar
+        self._grid.addWidget(profile_bar, 0, 0)
+        self._grid.setAlignment(self.view_toggle, Qt.AlignmentFlag.AlignTop)
+        self.show_for(self._page)  # added to a shown window: hidden now if the page says so
+
+    def add_notice(self) -> None:
+        """The Sandbox notice (hidden until the Sandbox is chosen), under the bar and toggle."""
         from app.ui.widgets.sandbox_notice import SandboxNotice
 
-        self.profile_bar = profile_bar
         self.sandbox_notice = SandboxNotice(self)
-        layout = self._grid
-        layout.addWidget(profile_bar, 0, 0)
-        layout.setAlignment(self.view_toggle, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.sandbox_notice, 1, 0, 1, 3)
-        self.show_for(self._page)  # added to a shown window: hidden now if the page says so
+        self._grid.addWidget(self.sandbox_notice, 1, 0, 1, 3)
+        self.show_for(self._page)
 
     def show_for(self, page: str) -> None:
         """ "welcome": no profile bar, no notice (nothing is chosen yet); "support": the
@@ -63,11 +71,12 @@ class WindowHeader(QWidget):
         developer = page == "developer"
         self._grid.setColumnStretch(0, 1 if developer else 0)
         self._grid.setColumnStretch(1, 0 if developer else 1)
-        if not self.complete:  # the welcome page's first screen: the toggle alone
+        if self.has_notice:
+            self.sandbox_notice.set_suppressed(page == "welcome")
+        if not self.has_profile_bar:  # the welcome page's first screen: the toggle alone
             return
         bar = self.profile_bar
         bar.setVisible(page != "welcome")
-        self.sandbox_notice.set_suppressed(page == "welcome")
         for part in (
             bar.profile_info,
             bar.keyring_status_label,

@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         self.profile_bar = ProfileBar(self)
         # The keyring is asked only when a saved profile needs it; until then, say so.
         self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
-        self.header.add_parts(self.profile_bar)
+        self.header.add_profile_bar(self.profile_bar)
 
     def _build_developer_view(self) -> None:
         from app.ui.models.history_model import HistoryTableModel
@@ -219,8 +219,9 @@ class MainWindow(QMainWindow):
         self.controllers = controllers
         # The dialogs offer these; the session replaces them with the live list.
         self.regions: list[str] = list(FALLBACK_REGIONS)
-        if not self.header.complete:
+        if not self.header.has_profile_bar:
             self._build_header_parts()
+        self.header.add_notice()
         # One banner, one line at a time: the keyring and problems post to channels of it.
         self.banners = BannerManager(Banner("banner", self))
         self.keyring_banner = self.banners.channel("keyring")
