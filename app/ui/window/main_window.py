@@ -10,6 +10,7 @@ attaches them at once (the tests' and tools' way).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -57,6 +58,14 @@ if TYPE_CHECKING:
     from app.ui.window.view_switching import ViewSwitching
 
 log = logging.getLogger(__name__)
+
+# What the developer view imports, heaviest first (see `attach_steps`).
+_DEVELOPER_VIEW_MODULES = (
+    "app.ui.models.history_model",
+    "app.ui.widgets.diagnosis_card",
+    "app.ui.widgets.history_pane",
+    "app.ui.widgets.resend_form",
+)
 
 
 class MainWindow(QMainWindow):
@@ -228,10 +237,17 @@ class MainWindow(QMainWindow):
         self.problem_banner = self.banners.channel("problem")
         self._central.insertWidget(1, self.banners.banner)
         yield "pages"
+        for kind in ("welcome", "support"):
+            if not self.view_stack.has_page(kind):
+                self.view_stack.build_page(kind)
+                yield kind
         if not self.view_stack.has_page("developer"):
+            # Its modules one a turn (10-15 ms each), then the view: no turn blocks long.
+            for name in _DEVELOPER_VIEW_MODULES:
+                importlib.import_module(name)
+                yield name
             self._build_developer_view()
-        self.view_stack.build_rest(self.history_model)
-        yield "dock"
+            yield "dock"
         if not hasattr(self, "sandbox_dock"):
             self._build_dock()
         yield "wiring"
