@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -127,6 +126,7 @@ class StagedStart:
     def _attach_loop(self) -> None:
         """qasync's loop on the QApplication that is already running; its errors reported."""
         import asyncio
+        import signal
 
         import qasync
 
