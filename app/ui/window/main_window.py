@@ -4,13 +4,12 @@ Built in two steps so that a first screen paints before the rest is imported (se
 app/ui/staged_start.py): `__init__` builds the frame and the page the window opens on,
 importing nothing heavy (no asyncio, no controllers, no `Qt` enum namespace on the welcome
 page); `attach(controllers)` builds and wires the rest, and `attach_steps` does the same
-in steps that the start runs on separate loop turns. Given controllers, `__init__`
-attaches them at once (the tests' and tools' way).
+in steps that the start runs on separate loop turns (the building: window_building.py).
+Given controllers, `__init__` attaches them at once (the tests' and tools' way).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from app import APP_NAME
 from app.ui.qt_util import name_widget
 from app.ui.widgets.view_stack import ViewStack
 from app.ui.widgets.window_header import WindowHeader
+from app.ui.window import window_building
 from app.ui.window.actions import WindowActions
 from app.ui.window.window_state import WindowState
 
@@ -59,14 +59,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What the developer view imports, heaviest first (see `attach_steps`).
-_DEVELOPER_VIEW_MODULES = (
-    "app.ui.models.history_model",
-    "app.ui.widgets.diagnosis_card",
-    "app.ui.widgets.history_pane",
-    "app.ui.widgets.resend_form",
-)
-
 
 class MainWindow(QMainWindow):
     """Widgets only: every action goes to one of the `WindowControllers`."""
@@ -75,6 +67,7 @@ class MainWindow(QMainWindow):
 
     # Built by `attach` (the frame's own parts are set in __init__).
     controllers: WindowControllers
+    regions: list[str]  # the dialogs offer these; the session replaces them with the live list
     profile_bar: ProfileBar
     banners: BannerManager
     keyring_banner: BannerChannel
@@ -153,210 +146,18 @@ class MainWindow(QMainWindow):
         self.window_actions.set_enabled(False)  # until `attach` has connected them
         self.header.view_toggle.setDefaultAction(self.window_actions.toggle_view)
         self._state.restore_geometry(self)
-        self._build_first_page()
+        window_building.build_first_page(self)
         if controllers is not None:
             self.attach(controllers)
 
-    # ------------------------------------------------------------------ building
-    def _build_first_page(self) -> None:
-        """The page the window opens on, with what it shows of the header (and, for the
-        developer view, its Sandbox dock), as `ViewSwitching` will show it."""
-        kind = self.first_page
-        if kind != "welcome":
-            self._build_header_parts()
-        if kind == "developer":
-            self._build_developer_view()
-            self._build_dock()
-        page = self.view_stack.build_page(kind)
-        self.view_stack.setCurrentWidget(page)
-        self.header.show_for(kind)
-        if kind == "welcome":
-            self.view_stack.welcome_page.choice_made.connect(self._early_choices.append)
-            self.view_stack.welcome_page.focus_first()
-        elif kind == "support":
-            self.view_stack.support_view.focus_field()
-        else:
-            self.form.username_edit.setFocus()
-
-    def _build_header_parts(self) -> None:
-        from app.ui.widgets.profile_bar import ProfileBar
-
-        self.profile_bar = ProfileBar(self)
-        # The keyring is asked only when a saved profile needs it; until then, say so.
-        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
-        self.header.add_profile_bar(self.profile_bar)
-
-    def _build_developer_view(self) -> None:
-        from app.ui.models.history_model import HistoryTableModel
-
-        self.history_model = HistoryTableModel(None, self)
-        self.view_stack.build_page("developer", self.history_model)
-        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
-        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
-        self._state.restore_form(self)
-
-    def _build_dock(self) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QDockWidget
-
-        from app.ui.widgets.sandbox_panel import SandboxPanel
-
-        self.sandbox_panel = SandboxPanel(self)
-        self.sandbox_dock = QDockWidget("Sandbox", self)
-        name_widget(self.sandbox_dock, "sandboxDock")
-        self.sandbox_dock.setWidget(self.sandbox_panel)
-        self.sandbox_dock.hide()  # added to a shown window, it would show before the line below
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
-        WindowActions.add_dock_toggle(self.menuBar(), self.sandbox_dock.toggleViewAction())
-        self._state.restore_docks(self)
-        # The drawer is the developer view's, as the user left it (as ViewSwitching shows it).
-        wanted = self.first_page == "developer" and self._state.sandbox_dock_wanted()
-        self.sandbox_dock.setVisible(wanted)
-
     def attach(self, controllers: WindowControllers) -> None:
         """Build and wire the rest at once."""
-        for _ in self.attach_steps(controllers):
-            pass
+        window_building.attach(self, controllers)
 
     def attach_steps(self, controllers: WindowControllers) -> Iterator[str]:
-        """Build and wire the rest; yields (what comes next) where the start may let the
-        loop turn. Nothing is connected to the controllers before the last step."""
-        from app.services.regions import FALLBACK_REGIONS
-        from app.ui.widgets.banner import Banner
-        from app.ui.widgets.banner_manager import BannerManager
-
-        self.controllers = controllers
-        # The dialogs offer these; the session replaces them with the live list.
-        self.regions: list[str] = list(FALLBACK_REGIONS)
-        if not self.header.has_profile_bar:
-            self._build_header_parts()
-        self.header.add_notice()
-        # One banner, one line at a time: the keyring and problems post to channels of it.
-        self.banners = BannerManager(Banner("banner", self))
-        self.keyring_banner = self.banners.channel("keyring")
-        self.problem_banner = self.banners.channel("problem")
-        self._central.insertWidget(1, self.banners.banner)
-        yield "pages"
-        for kind in ("welcome", "support"):
-            if not self.view_stack.has_page(kind):
-                self.view_stack.build_page(kind)
-                yield kind
-        if not self.view_stack.has_page("developer"):
-            # Its modules one a turn (10-15 ms each), then the view: no turn blocks long.
-            for name in _DEVELOPER_VIEW_MODULES:
-                importlib.import_module(name)
-                yield name
-            self._build_developer_view()
-            yield "dock"
-        if not hasattr(self, "sandbox_dock"):
-            self._build_dock()
-        yield "wiring"
-        self._wire(controllers)
-
-    def _wire(self, controllers: WindowControllers) -> None:
-        from app.ui.window.diagnosis_part import DiagnosisPart
-        from app.ui.window.form_flow import FormFlow
-        from app.ui.window.keyring_notice import KeyringNotice
-        from app.ui.window.preset_settings import load_sandbox_presets
-        from app.ui.window.profile_editing import ProfileEditing
-        from app.ui.window.profile_import import ProfileImport
-        from app.ui.window.signup_flows import SignUpFlows
-        from app.ui.window.support_flow import SupportFlow
-        from app.ui.window.trigger_debugging import TriggerDebugging
-        from app.ui.window.view_switching import ViewSwitching
-        from app.ui.window.window_fit import fit_and_keyboard
-
-        self.window_actions.bind_shortcuts()
-        self._keyring_notice = KeyringNotice(
-            controllers.session,
-            self.keyring_banner,
-            # The session-only fields live in the developer view's form.
-            lambda: self.window_actions.toggle_view.setChecked(True),
-        )
-        self._profile_editing = ProfileEditing(self)
-        self.profile_import = ProfileImport(self)
-        self._trigger_debugging = TriggerDebugging(self)
-        self.diagnosis = DiagnosisPart(self)
-        self.signup_flows = SignUpFlows(self)
-        self.views = ViewSwitching(self, self._state)
-        self._support = SupportFlow(self)
-        self._form_flow = FormFlow(self, self._settings)
-        self._connect_signals()
-        fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
-        self._state.restore(self)
-        self.views.start()
-        controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
-        controllers.profiles.set_sandbox_presets(load_sandbox_presets(self._settings))
-        self.form.set_profile(None, keyring_usable=False)
-        self.window_actions.set_enabled(True)
-        self.attached = True
-        self._support.adopt_typed()  # what was typed into the field before it was wired
-        if self.first_page == "welcome":
-            self.view_stack.welcome_page.choice_made.disconnect(self._early_choices.append)
-        for choice in self._early_choices:
-            self.views.on_welcome_choice(choice)
-        self._early_choices.clear()
-
-    def _connect_signals(self) -> None:
-        """Every connection between the widgets and the controllers, in one place."""
-        c = self.controllers
-        session, profiles, sending = c.session, c.profiles, c.sending
-        trigger_row = self.sandbox_panel.trigger_row
-        for source in (session, profiles, sending, c.trigger, c.export, c.signup):
-            source.problem_reported.connect(self.report)
-        for status_source in (session, c.export):
-            status_source.status_changed.connect(self.status_label.setText)
-        session.keyring_status_changed.connect(self._on_keyring_status)
-        session.sandbox_started.connect(self._on_sandbox_started)
-        session.sandbox_failed.connect(self.sandbox_panel.set_failed)
-        session.services_ready.connect(self.refresh_profile_state)
-        session.history_opened.connect(self.history_model.set_store)
-        session.regions_loaded.connect(self._on_regions_loaded)
-        profiles.profiles_changed.connect(self._on_profiles_changed)
-        sending.attempt_started.connect(self._on_attempt_started)
-        sending.attempt_finished.connect(self._on_attempt_finished)
-        # Sign-ups and confirmations join the history and the in-flight count like sends.
-        c.signup.attempt_started.connect(self._on_attempt_started)
-        c.signup.attempt_finished.connect(self._on_attempt_finished)
-        c.sandbox.inbox_loaded.connect(self.sandbox_panel.set_inbox)
-        c.trigger.trigger_changed.connect(trigger_row.set_trigger)
-        c.trigger.trigger_failed.connect(trigger_row.set_error)
-
-        bar = self.profile_bar
-        bar.profile_selected.connect(self.refresh_profile_state)
-        bar.add_requested.connect(self._profile_editing.add)
-        bar.edit_requested.connect(self._profile_editing.edit)
-        bar.delete_requested.connect(self._profile_editing.delete)
-        bar.batch_requested.connect(self.open_batch_dialog)
-        self._form_flow.connect()
-        trigger_row.attach_requested.connect(self._trigger_debugging.attach)
-        trigger_row.detach_requested.connect(self._trigger_debugging.detach)
-        self.sandbox_panel.username_chosen.connect(self._on_sandbox_user_chosen)
-        self.sandbox_panel.client_chosen.connect(session.set_sandbox_client)
-        self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
-        self.history_pane.rerun_requested.connect(self._on_rerun)
-        self.history_pane.confirm_requested.connect(self.signup_flows.confirm_with_code)
-        self.history_pane.export_requested.connect(c.export.export_history)
-
-        self.diagnosis.connect()
-
-        a = self.window_actions
-        a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))
-        a.export_json.triggered.connect(lambda: self.history_pane.export("json"))
-        a.batch.triggered.connect(self.open_batch_dialog)
-        a.quit.triggered.connect(self.close)
-        a.preview_event.triggered.connect(self._trigger_debugging.preview)
-        a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
-        a.about.triggered.connect(self._on_about)
-        # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
-        a.import_profiles.triggered.connect(self.profile_import.import_file)
-        a.import_from_aws.triggered.connect(self.profile_import.import_from_aws)
-        c.provisioning.problem_reported.connect(self.report)
-        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
-        a.toggle_view.toggled.connect(self.views.set_developer)
-        profiles.profiles_changed.connect(self.views.on_profiles_changed)
-        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
-        self._support.connect()
+        """Build and wire the rest; yields where the start may let the loop turn (see
+        window_building.attach_steps)."""
+        return window_building.attach_steps(self, controllers)
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
