@@ -286,10 +286,3 @@ def set_version(app: QApplication) -> None:
     version = app_version()
     app.setApplicationVersion(version)
     log.info("%s version %s", APP_NAME, version)
-
-
-def close_main_window(app: QApplication) -> None:
-    """Close the main window as its ✕ does (Ctrl+C in the terminal)."""
-    for w in app.topLevelWidgets():
-        if w.objectName() == "mainWindow":
-            w.close()
