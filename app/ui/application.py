@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "window.ini"
-# Set to "1": print WINDOW_SHOWN_MARKER once the main window is shown, then close it.
+# Set to "1": print WINDOW_SHOWN_MARKER once the main window is shown, then close it once
+# the rest is built and the services started (app/ui/staged_start.py).
 EXIT_AFTER_SHOWN_ENV = "COGNITO_RESEND_EXIT_AFTER_SHOWN"
 WINDOW_SHOWN_MARKER = STAGED_MARKER
 
