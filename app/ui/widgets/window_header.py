@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGridLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QToolButton, QVBoxLayout, QWidget
 
 from app.ui.qt_util import name_widget
 
@@ -34,9 +34,14 @@ class WindowHeader(QWidget):
         # Column 1 is empty: it takes the slack when the bar shows only its chooser.
         self._grid = layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view_toggle, 0, 2)
+        # At the top of its cell when the bar is taller: a stretch under it (an alignment
+        # flag would name the `Qt` namespace on the first screen).
+        toggle_column = QVBoxLayout()
+        toggle_column.addWidget(self.view_toggle)
+        toggle_column.addStretch(1)
+        layout.addLayout(toggle_column, 0, 2)
         layout.setColumnStretch(0, 1)
-        self._page = "developer"
+        self._page: str | None = None  # until `show_for`
 
     @property
     def has_profile_bar(self) -> bool:
@@ -48,12 +53,10 @@ class WindowHeader(QWidget):
 
     def add_profile_bar(self, profile_bar: ProfileBar) -> None:
         """The profile bar, beside the toggle."""
-        from PySide6.QtCore import Qt
-
         self.profile_bar = profile_bar
         self._grid.addWidget(profile_bar, 0, 0)
-        self._grid.setAlignment(self.view_toggle, Qt.AlignmentFlag.AlignTop)
-        self.show_for(self._page)  # added to a shown window: hidden now if the page says so
+        if self._page is not None:  # added to a shown window: hidden now if the page says so
+            self.show_for(self._page)
 
     def add_notice(self) -> None:
         """The Sandbox notice (hidden until the Sandbox is chosen), under the bar and toggle."""
@@ -61,7 +64,8 @@ class WindowHeader(QWidget):
 
         self.sandbox_notice = SandboxNotice(self)
         self._grid.addWidget(self.sandbox_notice, 1, 0, 1, 3)
-        self.show_for(self._page)
+        if self._page is not None:
+            self.show_for(self._page)
 
     def show_for(self, page: str) -> None:
         """ "welcome": no profile bar, no notice (nothing is chosen yet); "support": the
@@ -75,13 +79,5 @@ class WindowHeader(QWidget):
             self.sandbox_notice.set_suppressed(page == "welcome")
         if not self.has_profile_bar:  # the welcome page's first screen: the toggle alone
             return
-        bar = self.profile_bar
-        bar.setVisible(page != "welcome")
-        for part in (
-            bar.profile_info,
-            bar.keyring_status_label,
-            bar.batch_button,
-            bar.edit_profile_button,
-            bar.delete_profile_button,
-        ):
-            part.setVisible(developer)
+        self.profile_bar.setVisible(page != "welcome")
+        self.profile_bar.set_developer_parts_shown(developer)

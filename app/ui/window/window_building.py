@@ -51,9 +51,8 @@ def build_first_page(w: MainWindow) -> None:
 def build_header_parts(w: MainWindow) -> None:
     from app.ui.widgets.profile_bar import ProfileBar
 
-    w.profile_bar = ProfileBar(w)
     # The keyring is asked only when a saved profile needs it; until then, say so.
-    w.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
+    w.profile_bar = ProfileBar(w, keyring_text="Keyring: not asked yet")
     w.header.add_profile_bar(w.profile_bar)
 
 
@@ -115,6 +114,7 @@ def attach_steps(w: MainWindow, controllers: WindowControllers) -> Iterator[str]
         if not w.view_stack.has_page(kind):
             w.view_stack.build_page(kind)
             yield kind
+    w.view_stack.support_view.complete_setup()  # a first screen's: see support_view.py
     if not w.view_stack.has_page("developer"):
         # Its modules one a turn (10-15 ms each), then the view: no turn blocks long.
         for name in _DEVELOPER_VIEW_MODULES:
