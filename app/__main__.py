@@ -12,10 +12,10 @@ _GUI_FLAGS = ("--self-test",)
 
 def wants_gui(args: Sequence[str]) -> bool:
     """True when no CLI command, help or version was asked for."""
+    if not args:  # the window's usual start: no need to read the CLI's registry
+        return True
     from app.cli.registry import SUBCOMMANDS
 
-    if not args:
-        return True
     first = args[0]
     if first in SUBCOMMANDS or first in ("-h", "--help", "--version", "-v", "--verbose"):
         return False

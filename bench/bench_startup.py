@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, child_env, emit, figure, time_to_line, tiny
 
-# Printed by app/ui/application.py from a zero-delay timer after show(): the window is
+# Printed by app/ui/staged_start.py on the first loop turn after show(): the window is
 # up and its event loop is turning, i.e. it takes input.
 MARKER = "cognito-resend: main window shown"
 TARGET_RATIO = 1.3

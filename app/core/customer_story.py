@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from app.core.diagnosis_result import Code, Diagnosis, NextStep
 from app.core.outcome import (
@@ -14,6 +13,7 @@ from app.core.outcome import (
     FailureKind,
     Status,
 )
+from app.core.story import CustomerStory, Tone
 
 # Domains reserved for examples and tests (RFC 2606) and the SES mailbox simulator: an
 # address on one of them is a test address, anything else may be a real customer's.
@@ -26,26 +26,6 @@ SANDBOX_REAL_EMAIL_HINT = (
     "message leaves this computer. To help a real customer, connect your user pool "
     "(Add a profile)."
 )
-
-
-class Tone(StrEnum):
-    """How the story is shown: only ERROR is red; an answer that needs no action is INFO."""
-
-    SUCCESS = "success"  # a code is (or will be) on its way
-    INFO = "info"  # nothing wrong, nothing to send
-    WARNING = "warning"  # nothing (certain) went out; there is a next step
-    ERROR = "error"  # something broke
-    BUSY = "busy"  # checking or sending
-
-
-@dataclass(frozen=True)
-class CustomerStory:
-    """A title and a few sentences in the customer's terms, and the next step if any."""
-
-    tone: Tone
-    title: str
-    story: str
-    next_step: str = ""
 
 
 def _how(medium: DeliveryMedium | None) -> str:

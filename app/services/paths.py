@@ -8,6 +8,7 @@ from pathlib import Path
 import platformdirs
 
 from app import APP_ID
+from app.services.config_location import user_config_dir
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class AppPaths:
         """The platform's per-user folders for APP_ID (platformdirs honours XDG_* on Linux)."""
         # appauthor=False: on Windows, no extra "<author>" level above the app folder.
         return cls(
-            config_dir=platformdirs.user_config_path(APP_ID, appauthor=False),
+            config_dir=user_config_dir(),
             data_dir=platformdirs.user_data_path(APP_ID, appauthor=False),
             log_dir=platformdirs.user_log_path(APP_ID, appauthor=False),
         )

@@ -1,16 +1,16 @@
-"""Application start: QApplication, the qasync loop, the window first, services after, clean exit.
+"""Application start: QApplication, the first screen, then (staged) the loop and services.
 
 This module is the GUI's composition root: it is the one place in app.ui that names the
 concrete services (imported lazily, inside the factories, so boto3 and keyring load in a
-worker thread after the window is on screen).
+worker thread after the window is on screen). It imports no asyncio and nothing heavy:
+`run_gui` paints the window's first screen before asyncio, qasync, the controllers and
+the rest of the window are imported (app/ui/staged_start.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -19,26 +19,31 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME, app_version
-from app.core.outcome import Attempt
-from app.ui.controllers.composition import WindowControllers
-from app.ui.controllers.types import ServiceFactories
 from app.ui.qt_util import name_widget
+from app.ui.staged_start import WINDOW_SHOWN_MARKER as STAGED_MARKER
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QWidget
+
+    from app.core.outcome import Attempt
     from app.services.cognito_gateway import GatewayConfig
     from app.services.history_store import HistoryFilter, HistoryStore
     from app.services.paths import AppPaths
+    from app.ui.controllers.types import ServiceFactories
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "window.ini"
-# Set to "1": print WINDOW_SHOWN_MARKER once the main window is shown, then close it.
+# Set to "1": print WINDOW_SHOWN_MARKER once the main window is shown, then close it once
+# the rest is built and the services started (app/ui/staged_start.py).
 EXIT_AFTER_SHOWN_ENV = "COGNITO_RESEND_EXIT_AFTER_SHOWN"
-WINDOW_SHOWN_MARKER = "cognito-resend: main window shown"
+WINDOW_SHOWN_MARKER = STAGED_MARKER
 
 
 def default_factories(
@@ -49,6 +54,7 @@ def default_factories(
 ) -> ServiceFactories:
     """The real services from the composition root (each built on first call, off-thread)."""
     from app.services.composition import Composition, StackSettings
+    from app.ui.controllers.types import ServiceFactories
 
     # A cheap check on open (header, schema, newest rows) so the history paints at once;
     # the full quick_check runs after start-up (the Session verifies it).
@@ -102,6 +108,8 @@ def window_settings(config_dir: Path) -> QSettings:
 def app_icon() -> QIcon:
     """The window icon from the top-level `resources` package (empty icon if not shipped)."""
     from importlib import resources
+
+    from PySide6.QtGui import QIcon, QPixmap
 
     try:
         data = (resources.files("resources") / "icons" / "app.svg").read_bytes()
@@ -183,6 +191,8 @@ class ErrorReporter:
     def loop_exception_handler(
         self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
     ) -> None:
+        import asyncio
+
         exc = context.get("exception")
         if isinstance(exc, asyncio.CancelledError):
             return
@@ -201,6 +211,8 @@ class ErrorReporter:
         text = redact(text)
         self.shown.append(text)
         try:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(self._parent())
             name_widget(box, "errorDialog")
             box.setIcon(QMessageBox.Icon.Critical)
@@ -223,37 +235,6 @@ def install_error_reporter(
     return reporter
 
 
-async def run_window(
-    factories: ServiceFactories,
-    settings: QSettings,
-    *,
-    log_file: str = "",
-    icon: QIcon | None = None,
-    after_shown: Callable[[], None] | None = None,
-) -> None:
-    """Show the window, then start the services; return once it is closed and shut down.
-
-    `after_shown` runs on the first loop turn after show(), for work the first paint
-    need not wait for."""
-    from app.ui.window.main_window import MainWindow
-
-    controllers = WindowControllers(factories)
-    window = MainWindow(controllers, settings, log_file=log_file, icon=icon)
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
-    window.show()
-    # Services start on the next loop turn, after the first paint.
-    QTimer.singleShot(0, controllers.start)
-    if after_shown is not None:
-        QTimer.singleShot(0, after_shown)
-    if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
-        # Packaging hook (tests/packaging, bench/bench_bundle.py): prove that a window
-        # came up, then close it the normal way so shutdown is exercised too.
-        QTimer.singleShot(0, lambda: (print(WINDOW_SHOWN_MARKER, flush=True), window.close()))
-    await closed.wait()
-    await controllers.aclose()
-
-
 def _no_display() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return False
@@ -270,61 +251,39 @@ def run_gui(argv: list[str]) -> int:
         )
         return 2
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
-
-    from app.services.logging_setup import configure_logging
-    from app.services.paths import AppPaths
-
-    paths = AppPaths.from_platform()
-    paths.ensure()
-    configure_logging(paths.log_file)
-    log.info("%s starting", APP_NAME)
+    from app.services.config_location import user_config_dir
+    from app.ui.staged_start import StagedStart
+    from app.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    # The window's close ends the coroutine below; Qt must not stop the loop under it.
+    # The window's close starts the shutdown (StagedStart); Qt must not end the loop first.
     app.setQuitOnLastWindowClosed(False)
-    icon = app_icon()
-    app.setWindowIcon(icon)
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    install_error_reporter(loop, lambda: app.activeWindow())
-
-    # Ctrl+C in the terminal closes the window (and so shuts down cleanly).
-    signal.signal(signal.SIGINT, lambda *_: _close_all(app))
-    tick = QTimer()
-    tick.start(250)  # lets Python run its signal handlers while Qt waits
-    tick.timeout.connect(lambda: None)
-
+    # The first screen only; the rest (AppPaths and the log included) is built once it is
+    # painted, on the next loop turns.
+    window = MainWindow(None, window_settings(user_config_dir()))
+    window.show()
+    start = StagedStart(
+        app,
+        window,
+        factories=default_factories,
+        exit_after_shown=os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1",
+    )
+    QTimer.singleShot(0, start.next_step)  # the first turn of the loop, after show()
     try:
-        loop.run_until_complete(
-            run_window(
-                default_factories(paths),
-                window_settings(paths.config_dir),
-                log_file=str(paths.log_file),
-                icon=icon,
-                # importlib.metadata costs ~30 ms: the version can wait for the first paint.
-                after_shown=lambda: _set_version(app),
-            )
-        )
+        code = app.exec()
     finally:
-        tick.stop()
-        loop.close()
-        sys.excepthook = sys.__excepthook__
+        start.close()
+    start.raise_failure()
     log.info("%s exited", APP_NAME)
-    return 0
+    return code
 
 
-def _set_version(app: QApplication) -> None:
+def set_version(app: QApplication) -> None:
+    """The application's version, from the installed distribution (~30 ms: after the paint)."""
     version = app_version()
     app.setApplicationVersion(version)
     log.info("%s version %s", APP_NAME, version)
-
-
-def _close_all(app: QApplication) -> None:
-    for w in app.topLevelWidgets():
-        if w.objectName() == "mainWindow":
-            w.close()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QPalette
 
-from app.core.outcome import Status
+if TYPE_CHECKING:
+    from app.core.outcome import Status
 
 AA_NORMAL = 4.5  # WCAG 2.x level AA for normal-size text
 
@@ -33,11 +36,19 @@ _HUES = {
     Tone.INFO: QColor("#0969da"),
     Tone.SUCCESS: QColor("#1a7f37"),
 }
-_STATUS_TONES = {
-    Status.DELIVERED: Tone.SUCCESS,
-    Status.SUCCEEDED: Tone.SUCCESS,
-    Status.FAILED: Tone.ERROR,
-}
+
+
+@cache
+def _status_tones() -> dict[Status, Tone]:
+    # Looked up on first use: the window's first screen (the profile bar) takes its muted
+    # colour from here before the attempt model (app.core.outcome, ~6 ms) is imported.
+    from app.core.outcome import Status
+
+    return {
+        Status.DELIVERED: Tone.SUCCESS,
+        Status.SUCCEEDED: Tone.SUCCESS,
+        Status.FAILED: Tone.ERROR,
+    }
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ def text_color(palette: QPalette, tone: Tone) -> QColor:
 
 def status_color(palette: QPalette, status: Status) -> QColor:
     """An attempt's outcome colour: green delivered, red failed, muted pending."""
-    tone = _STATUS_TONES.get(status)
+    tone = _status_tones().get(status)
     return text_color(palette, tone) if tone is not None else muted_text(palette)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 
 class ElidedLabel(QLabel):
@@ -36,6 +40,10 @@ class ElidedLabel(QLabel):
         return QSize(self.fontMetrics().horizontalAdvance("Wm…"), height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Imported here: the profile bar, a first screen, holds two of these labels hidden,
+        # and QPainter's and QPaintEvent's types cost ~2.5 ms to build (issue 15).
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(self)
         rect = self.contentsRect()
         shown = self.fontMetrics().elidedText(self.text(), self._mode, rect.width())

@@ -1,14 +1,22 @@
-"""The profile bar: the profile selector, add/edit/delete, the batch button, keyring status."""
+"""The profile bar: the profile selector, add/edit/delete, the batch button, keyring status.
+
+The support view's first screen shows it (issue 15), so it is built without naming the
+`Qt` enum namespace (its first use costs ~13 ms): the two shortening labels, which do and
+which only the developer view shows, are built when first shown or written.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.core.profile import Profile
-from app.ui import theme
 from app.ui.qt_util import name_widget
-from app.ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from app.core.profile import Profile
+    from app.ui.widgets.elided_label import ElidedLabel
 
 
 class ProfileBar(QWidget):
@@ -20,7 +28,9 @@ class ProfileBar(QWidget):
     delete_requested = Signal()
     batch_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, keyring_text: str = "Keyring: checking…"
+    ) -> None:
         super().__init__(parent)
         name_widget(self, "profileBar")
         self.profile_selector = QComboBox(self)
@@ -51,14 +61,9 @@ class ProfileBar(QWidget):
         ):
             # The style's 80 px minimum is wider than these words: let a narrow window take it.
             b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20)
-        # Both labels shorten (full text in the tooltip): they must never widen the window.
-        self.profile_info = ElidedLabel("", self, mode=Qt.TextElideMode.ElideMiddle)
-        name_widget(self.profile_info, "profileInfoLabel")
-        self.profile_info.setStyleSheet(theme.color_style(theme.muted_text(self.palette())))
-        self.keyring_status_label = ElidedLabel("Keyring: checking…", self)
-        name_widget(self.keyring_status_label, "keyringStatusLabel")
-        self.keyring_status_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-
+        self._keyring_text = keyring_text
+        self._labels: tuple[ElidedLabel, ElidedLabel] | None = None
+        self._developer_parts = True
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(QLabel("<b>Profile</b>", self))
@@ -67,14 +72,52 @@ class ProfileBar(QWidget):
         bar.addWidget(self.edit_profile_button)
         bar.addWidget(self.delete_profile_button)
         bar.addWidget(self.batch_button)
-        bar.addWidget(self.profile_info, 3)
-        bar.addWidget(self.keyring_status_label, 2)
+        self._bar = bar  # the labels join it at its end
 
         self.profile_selector.currentIndexChanged.connect(lambda _i: self.profile_selected.emit())
         self.add_profile_button.clicked.connect(self.add_requested)
         self.edit_profile_button.clicked.connect(self.edit_requested)
         self.delete_profile_button.clicked.connect(self.delete_requested)
         self.batch_button.clicked.connect(self.batch_requested)
+
+    @property
+    def profile_info(self) -> ElidedLabel:
+        """The chosen profile's region and endpoint (the developer view's)."""
+        return self._ensure_labels()[0]
+
+    @property
+    def keyring_status_label(self) -> ElidedLabel:
+        """The keyring's backend and state (the developer view's)."""
+        return self._ensure_labels()[1]
+
+    def set_developer_parts_shown(self, shown: bool) -> None:
+        """The endpoint, the keyring, Batch, Edit and Delete: the developer view's parts."""
+        self._developer_parts = shown
+        for b in (self.batch_button, self.edit_profile_button, self.delete_profile_button):
+            b.setVisible(shown)
+        if shown or self._labels is not None:
+            for label in self._ensure_labels():
+                label.setVisible(shown)
+
+    def _ensure_labels(self) -> tuple[ElidedLabel, ElidedLabel]:
+        if self._labels is None:
+            from PySide6.QtCore import Qt
+
+            from app.ui import theme
+            from app.ui.widgets.elided_label import ElidedLabel
+
+            # Both shorten (full text in the tooltip): they must never widen the window.
+            info = ElidedLabel("", self, mode=Qt.TextElideMode.ElideMiddle)
+            name_widget(info, "profileInfoLabel")
+            info.setStyleSheet(theme.color_style(theme.muted_text(self.palette())))
+            keyring = ElidedLabel(self._keyring_text, self)
+            name_widget(keyring, "keyringStatusLabel")
+            keyring.setAlignment(Qt.AlignmentFlag.AlignRight)
+            for label, stretch in ((info, 3), (keyring, 2)):
+                label.setVisible(self._developer_parts)
+                self._bar.addWidget(label, stretch)
+            self._labels = (info, keyring)
+        return self._labels
 
     def current_name(self) -> str | None:
         data = self.profile_selector.currentData()

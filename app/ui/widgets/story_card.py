@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.customer_story import CustomerStory, Tone
+from app.core.story import CustomerStory, Tone
 from app.ui.qt_util import name_widget
 
 _MARK = {Tone.SUCCESS: "✔", Tone.INFO: "ℹ", Tone.WARNING: "⚠", Tone.ERROR: "✖", Tone.BUSY: "…"}
@@ -30,7 +30,12 @@ _STRIPE = {
 class StoryCard(QFrame):
     """Shows a story; "Technical details" (collapsed) holds the developer's account.
 
-    With `ticket=True` it has a "Copy for ticket" button (`copy_requested`)."""
+    With `ticket=True` it has a "Copy for ticket" button (`copy_requested`).
+
+    The support view's idle card is on a first screen (issue 15): built without naming the
+    `Qt` enum namespace (its first use costs ~13 ms), it shows that app-written story as
+    `show_placeholder` does; the rest of its setup (selectable plain text, the details and
+    their toggle) follows with `complete_setup`, at the latest before any other story."""
 
     copy_requested = Signal()
 
@@ -39,6 +44,8 @@ class StoryCard(QFrame):
         name_widget(self, name)
         self._name = name
         self._story: CustomerStory | None = None
+        self._details_text = ""
+        self._complete = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel("")
         name_widget(self.title, f"{name}Title")
@@ -53,24 +60,8 @@ class StoryCard(QFrame):
         name_widget(self.next_step, f"{name}NextStep")
         for label in (self.title, self.story, self.next_step):
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.story.setTextFormat(Qt.TextFormat.PlainText)
-        self.next_step.setTextFormat(Qt.TextFormat.PlainText)
-        self.details_toggle = QToolButton()
-        name_widget(self.details_toggle, f"{name}DetailsToggle")
-        self.details_toggle.setText("Technical details")
-        self.details_toggle.setCheckable(True)
-        self.details_toggle.setAutoRaise(True)
-        self.details_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.details_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.details = QLabel("")
-        name_widget(self.details, f"{name}Details")
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setVisible(False)
         self.copy_button: QPushButton | None = None
-        row = QHBoxLayout()
-        row.addWidget(self.details_toggle)
+        self._row = row = QHBoxLayout()
         row.addStretch(1)
         if ticket:
             self.copy_button = QPushButton("Copy for ticket")
@@ -78,22 +69,78 @@ class StoryCard(QFrame):
             self.copy_button.setToolTip("Copy this result as plain text (no secrets)")
             self.copy_button.clicked.connect(self.copy_requested)
             row.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 12, 10)
         layout.addWidget(self.title)
         layout.addWidget(self.story)
         layout.addWidget(self.next_step)
         layout.addLayout(row)
-        layout.addWidget(self.details)
-        self.details_toggle.toggled.connect(self._on_details_toggled)
         self._paint(Tone.BUSY)
+
+    def complete_setup(self) -> None:
+        """What names Qt's enums: selectable plain text, the details and their toggle (the
+        window calls it once its first screen is painted; any story but a placeholder too)."""
+        if self._complete:
+            return
+        self._complete = True
+        from PySide6.QtCore import Qt
+
+        for label in (self.title, self.story, self.next_step):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.story.setTextFormat(Qt.TextFormat.PlainText)
+        self.next_step.setTextFormat(Qt.TextFormat.PlainText)
+        self._details_toggle = toggle = QToolButton()
+        name_widget(toggle, f"{self._name}DetailsToggle")
+        toggle.setText("Technical details")
+        toggle.setCheckable(True)
+        toggle.setAutoRaise(True)
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+        toggle.setVisible(bool(self._details_text))
+        self._details = details = QLabel(self._details_text)
+        name_widget(details, f"{self._name}Details")
+        details.setWordWrap(True)
+        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        details.setTextFormat(Qt.TextFormat.PlainText)
+        details.setVisible(False)
+        self._row.insertWidget(0, toggle)
+        self._layout.addWidget(details)
+        toggle.toggled.connect(self._on_details_toggled)
+
+    @property
+    def details_toggle(self) -> QToolButton:
+        self.complete_setup()
+        return self._details_toggle
+
+    @property
+    def details(self) -> QLabel:
+        self.complete_setup()
+        return self._details
+
+    def show_placeholder(self, story: CustomerStory) -> None:
+        """An app-written story without details (no user's text in it): shown as it is
+        before the card's setup is complete, as `show_story` once it is."""
+        if self._complete:
+            self.show_story(story)
+            return
+        self._story = story
+        self._details_text = ""
+        self.title.setText(f"{_MARK[story.tone]}  {story.title}")
+        self.story.setText(story.story)
+        self.next_step.setText(story.next_step)
+        self.next_step.setVisible(bool(story.next_step))
+        self._paint(story.tone)
 
     @property
     def shown_story(self) -> CustomerStory | None:
         return self._story
 
     def show_story(self, story: CustomerStory, details: str = "", *, rich: bool = False) -> None:
+        from PySide6.QtCore import Qt
+
+        self.complete_setup()  # plain text before any user's text is shown
         self._story = story
+        self._details_text = details
         self.title.setText(f"{_MARK[story.tone]}  {story.title}")
         self.story.setText(story.story)
         self.next_step.setText(story.next_step)
@@ -109,6 +156,8 @@ class StoryCard(QFrame):
         self.details_toggle.setChecked(shown)
 
     def _on_details_toggled(self, shown: bool) -> None:
+        from PySide6.QtCore import Qt
+
         self.details.setVisible(shown)
         arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         self.details_toggle.setArrowType(arrow)

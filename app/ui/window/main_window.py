@@ -1,61 +1,61 @@
-"""The main window: the profile bar, its views, the Sandbox dock; wired once."""
+"""The main window: the profile bar, its views, the Sandbox dock; wired once.
+
+Built in two steps so that a first screen paints before the rest is imported (see
+app/ui/staged_start.py): `__init__` builds the frame and the page the window opens on,
+importing nothing heavy (no asyncio, no controllers, no `Qt` enum namespace on the welcome
+page); `attach(controllers)` builds and wires the rest, and `attach_steps` does the same
+in steps that the start runs on separate loop turns (the building: window_building.py).
+Given controllers, `__init__` attaches them at once (the tests' and tools' way).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app import APP_NAME
-from app.core.presets import NOT_ENCRYPTED_WARNING
-from app.core.profile import MetadataPreset, Profile
-from app.services.regions import FALLBACK_REGIONS
-from app.ui.controllers.composition import WindowControllers
-from app.ui.controllers.types import SendRequest
-from app.ui.dialogs.about import show_about
-from app.ui.models.history_model import HistoryTableModel
-from app.ui.qt_util import async_slot, name_widget
-from app.ui.widgets.banner import Banner
-from app.ui.widgets.banner_manager import BannerManager
-from app.ui.widgets.profile_bar import ProfileBar
-from app.ui.widgets.sandbox_panel import SandboxPanel
+from app.ui.qt_util import name_widget
 from app.ui.widgets.view_stack import ViewStack
 from app.ui.widgets.window_header import WindowHeader
+from app.ui.window import window_building
 from app.ui.window.actions import WindowActions
-from app.ui.window.diagnosis_part import DiagnosisPart
-from app.ui.window.keyring_notice import KeyringNotice
-from app.ui.window.preset_settings import (
-    load_sandbox_presets,
-    save_sandbox_presets,
-    should_warn_now,
-)
-from app.ui.window.profile_editing import ProfileEditing
-from app.ui.window.profile_import import ProfileImport
-from app.ui.window.signup_flows import SignUpFlows
-from app.ui.window.support_flow import SupportFlow
-from app.ui.window.trigger_debugging import TriggerDebugging
-from app.ui.window.view_switching import ViewSwitching
-from app.ui.window.window_fit import fit_and_keyboard
 from app.ui.window.window_state import WindowState
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QCloseEvent, QIcon
+    from PySide6.QtWidgets import QDockWidget, QSplitter
+
     from app.core.outcome import Attempt
+    from app.core.profile import Profile
     from app.sandbox.model import SandboxInfo
     from app.services.secret_store import KeyringStatus
+    from app.ui.controllers.composition import WindowControllers
     from app.ui.dialogs.batch_dialog import BatchDialog
     from app.ui.dialogs.support_dialogs import ArrivalDialog
     from app.ui.dialogs.trigger_event_dialog import SavePathChooser, TriggerEventDialog
+    from app.ui.models.history_model import HistoryTableModel
+    from app.ui.widgets.banner_manager import BannerChannel, BannerManager
+    from app.ui.widgets.diagnosis_card import DiagnosisCard
+    from app.ui.widgets.history_pane import HistoryPane
+    from app.ui.widgets.profile_bar import ProfileBar
+    from app.ui.widgets.resend_form import ResendForm
+    from app.ui.widgets.sandbox_panel import SandboxPanel
+    from app.ui.widgets.view_stack import PageKind
+    from app.ui.window.diagnosis_part import DiagnosisPart
+    from app.ui.window.form_flow import FormFlow
+    from app.ui.window.keyring_notice import KeyringNotice
+    from app.ui.window.profile_editing import ProfileEditing
+    from app.ui.window.profile_import import ProfileImport
+    from app.ui.window.signup_flows import SignUpFlows
+    from app.ui.window.support_flow import SupportFlow
+    from app.ui.window.trigger_debugging import TriggerDebugging
+    from app.ui.window.view_switching import ViewSwitching
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,33 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
+    # Built by `attach` (the frame's own parts are set in __init__).
+    controllers: WindowControllers
+    regions: list[str]  # the dialogs offer these; the session replaces them with the live list
+    profile_bar: ProfileBar
+    banners: BannerManager
+    keyring_banner: BannerChannel
+    problem_banner: BannerChannel
+    history_model: HistoryTableModel
+    form: ResendForm
+    history_pane: HistoryPane
+    splitter: QSplitter
+    diagnosis_card: DiagnosisCard
+    sandbox_panel: SandboxPanel
+    sandbox_dock: QDockWidget
+    profile_import: ProfileImport
+    diagnosis: DiagnosisPart
+    signup_flows: SignUpFlows
+    views: ViewSwitching
+    _keyring_notice: KeyringNotice
+    _profile_editing: ProfileEditing
+    _trigger_debugging: TriggerDebugging
+    _support: SupportFlow
+    _form_flow: FormFlow
+
     def __init__(
         self,
-        controllers: WindowControllers,
+        controllers: WindowControllers | None,
         settings: QSettings,
         *,
         log_file: str = "",
@@ -76,12 +100,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         name_widget(self, "mainWindow")
-        self.controllers = controllers
         self._settings = settings
         self._state = WindowState(settings)
-        self._log_file = log_file
-        # The dialogs offer these; the session replaces them with the live list.
-        self.regions: list[str] = list(FALLBACK_REGIONS)
+        self.log_file = log_file  # the About box names it
+        self.attached = False
         self._keyring_backend = "(not asked yet)"
         self._in_flight = 0
         # Built on first use (File → Batch resend…) and kept: it shows the last batch.
@@ -92,47 +114,25 @@ class MainWindow(QMainWindow):
         self.event_dialog: TriggerEventDialog | None = None
         # Replaced by tests to save a test event without a file dialog.
         self.choose_event_path: SavePathChooser = _choose_save_path
-        # The send the user started from the form, while its attempt is being registered,
-        # and the attempt of the last one: only those may move the history's selection.
-        self._form_request: SendRequest | None = None
+        # The attempt of the user's last send from the form: only it (and the one being
+        # registered, FormFlow.request) may move the history's selection.
         self._own_attempt_id: str | None = None
+        self.arrival_dialog: ArrivalDialog | None = None
+        # Welcome-page choices made before `attach`: made again once it is wired.
+        self._early_choices: list[str] = []
         self.setWindowTitle(APP_NAME)
         if icon is not None and not icon.isNull():
             self.setWindowIcon(icon)
 
-        self.profile_bar = ProfileBar(self)
-        # One banner, one line at a time: the keyring and problems post to channels of it.
-        self.banners = BannerManager(Banner("banner", self))
-        self.keyring_banner = self.banners.channel("keyring")
-        self.problem_banner = self.banners.channel("problem")
-        self._keyring_notice = KeyringNotice(
-            controllers.session,
-            self.keyring_banner,
-            # The session-only fields live in the developer view's form.
-            lambda: self.window_actions.toggle_view.setChecked(True),
-        )
-        # The keyring is asked only when a saved profile needs it; until then, say so.
-        self.profile_bar.keyring_status_label.setText("Keyring: not asked yet")
-        self.history_model = HistoryTableModel(None, self)
-        self.header = WindowHeader(self.profile_bar, self)  # issue 14: the view toggle, notice
-        self.view_stack = ViewStack(self.history_model, self)  # welcome, support, developer
-        dev = self.view_stack.developer_view  # the form, the diagnosis card, the history
-        self.form, self.history_pane, self.splitter, self.diagnosis_card = dev.parts()
-        self.arrival_dialog: ArrivalDialog | None = None
-
+        self.first_page: PageKind = self._state.first_page(frozen=_frozen())
+        self.header = WindowHeader(self)  # issue 14: the view toggle, the profile bar, notice
+        self.view_stack = ViewStack(parent=self)  # welcome, support, developer
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 6, 8, 4)
-        for strip in (self.header, self.banners.banner):
-            layout.addWidget(strip)
-        layout.addWidget(self.view_stack, 1)
+        self._central = QVBoxLayout(central)
+        self._central.setContentsMargins(8, 6, 8, 4)
+        self._central.addWidget(self.header)
+        self._central.addWidget(self.view_stack, 1)
         self.setCentralWidget(central)
-
-        self.sandbox_panel = SandboxPanel(self)
-        self.sandbox_dock = QDockWidget("Sandbox", self)
-        name_widget(self.sandbox_dock, "sandboxDock")
-        self.sandbox_dock.setWidget(self.sandbox_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sandbox_dock)
 
         self.status_label = QLabel("Starting…", self)
         name_widget(self.status_label, "statusLabel")
@@ -142,83 +142,22 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.in_flight_label)
 
         self.window_actions = WindowActions.create(self)
-        self._profile_editing = ProfileEditing(self)
-        self.profile_import = ProfileImport(self)
-        self._trigger_debugging = TriggerDebugging(self)
-        self.diagnosis = DiagnosisPart(self)
-        self.signup_flows = SignUpFlows(self)
-        self.window_actions.install(self.menuBar(), self.sandbox_dock.toggleViewAction())
-        self.views = ViewSwitching(self, self._state)
-        self._support = SupportFlow(self)
-        self._connect_signals()
-        fit_and_keyboard(self)  # layout14 (issue 14): fits 1024 px, focus ring, shortcuts
-        self._state.restore(self)
-        self.views.start()
-        controllers.session.set_sandbox_client(self.sandbox_panel.current_client())
-        controllers.profiles.set_sandbox_presets(load_sandbox_presets(settings))
-        self.form.set_profile(None, keyring_usable=False)
+        self.window_actions.install(self.menuBar())
+        self.window_actions.set_enabled(False)  # until `attach` has connected them
+        self.header.view_toggle.setDefaultAction(self.window_actions.toggle_view)
+        self._state.restore_geometry(self)
+        window_building.build_first_page(self)
+        if controllers is not None:
+            self.attach(controllers)
 
-    def _connect_signals(self) -> None:
-        """Every connection between the widgets and the controllers, in one place."""
-        c = self.controllers
-        session, profiles, sending = c.session, c.profiles, c.sending
-        trigger_row = self.sandbox_panel.trigger_row
-        for source in (session, profiles, sending, c.trigger, c.export, c.signup):
-            source.problem_reported.connect(self.report)
-        for status_source in (session, c.export):
-            status_source.status_changed.connect(self.status_label.setText)
-        session.keyring_status_changed.connect(self._on_keyring_status)
-        session.sandbox_started.connect(self._on_sandbox_started)
-        session.sandbox_failed.connect(self.sandbox_panel.set_failed)
-        session.services_ready.connect(self.refresh_profile_state)
-        session.history_opened.connect(self.history_model.set_store)
-        session.regions_loaded.connect(self._on_regions_loaded)
-        profiles.profiles_changed.connect(self._on_profiles_changed)
-        sending.attempt_started.connect(self._on_attempt_started)
-        sending.attempt_finished.connect(self._on_attempt_finished)
-        # Sign-ups and confirmations join the history and the in-flight count like sends.
-        c.signup.attempt_started.connect(self._on_attempt_started)
-        c.signup.attempt_finished.connect(self._on_attempt_finished)
-        c.sandbox.inbox_loaded.connect(self.sandbox_panel.set_inbox)
-        c.trigger.trigger_changed.connect(trigger_row.set_trigger)
-        c.trigger.trigger_failed.connect(trigger_row.set_error)
+    def attach(self, controllers: WindowControllers) -> None:
+        """Build and wire the rest at once."""
+        window_building.attach(self, controllers)
 
-        bar = self.profile_bar
-        bar.profile_selected.connect(self.refresh_profile_state)
-        bar.add_requested.connect(self._profile_editing.add)
-        bar.edit_requested.connect(self._profile_editing.edit)
-        bar.delete_requested.connect(self._profile_editing.delete)
-        bar.batch_requested.connect(self.open_batch_dialog)
-        self.form.send_requested.connect(self._on_send_clicked)
-        self.form.presets.presets_edited.connect(self._on_presets_edited)
-        trigger_row.attach_requested.connect(self._trigger_debugging.attach)
-        trigger_row.detach_requested.connect(self._trigger_debugging.detach)
-        self.sandbox_panel.username_chosen.connect(self._on_sandbox_user_chosen)
-        self.sandbox_panel.client_chosen.connect(session.set_sandbox_client)
-        self.sandbox_panel.refresh_requested.connect(c.sandbox.refresh_inbox)
-        self.history_pane.rerun_requested.connect(self._on_rerun)
-        self.history_pane.confirm_requested.connect(self.signup_flows.confirm_with_code)
-        self.history_pane.export_requested.connect(c.export.export_history)
-
-        self.diagnosis.connect()
-
-        a = self.window_actions
-        a.export_csv.triggered.connect(lambda: self.history_pane.export("csv"))
-        a.export_json.triggered.connect(lambda: self.history_pane.export("json"))
-        a.batch.triggered.connect(self.open_batch_dialog)
-        a.quit.triggered.connect(self.close)
-        a.preview_event.triggered.connect(self._trigger_debugging.preview)
-        a.sign_up_test_user.triggered.connect(self.signup_flows.sign_up_test_user)
-        a.about.triggered.connect(self._on_about)
-        # Team provisioning (keyring14): File → Import profiles… / Import from an AWS account…
-        a.import_profiles.triggered.connect(self.profile_import.import_file)
-        a.import_from_aws.triggered.connect(self.profile_import.import_from_aws)
-        c.provisioning.problem_reported.connect(self.report)
-        # -- support view and first run (issue 14); its part connects as DiagnosisPart does
-        a.toggle_view.toggled.connect(self.views.set_developer)
-        profiles.profiles_changed.connect(self.views.on_profiles_changed)
-        self.view_stack.welcome_page.choice_made.connect(self.views.on_welcome_choice)
-        self._support.connect()
+    def attach_steps(self, controllers: WindowControllers) -> Iterator[str]:
+        """Build and wire the rest; yields where the start may let the loop turn (see
+        window_building.attach_steps)."""
+        return window_building.attach_steps(self, controllers)
 
     # ------------------------------------------------------------------ the profile
     def current_profile_name(self) -> str | None:
@@ -274,7 +213,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{attempt.username}: {attempt.outcome_label}")
 
     def _is_form_send(self, attempt: Attempt) -> bool:
-        request = self._form_request
+        request = self._form_flow.request
         return (
             request is not None
             and attempt.profile == request.profile_name
@@ -303,26 +242,6 @@ class MainWindow(QMainWindow):
         self.regions = regions
 
     # ------------------------------------------------------------------ user actions
-    @async_slot
-    async def _on_send_clicked(self) -> None:
-        """Collect the form, hand it to the controller, free the button once it is pending."""
-        name = self.current_profile_name()
-        if not name or not self.form.is_valid():
-            return
-        request = SendRequest(name, self.form.values(), self.form.session_credentials())
-        self.form.set_busy(True)
-        self._form_request = request
-        try:
-            await self.controllers.sending.begin_send(request)
-        except Exception as exc:
-            log.exception("could not start the send")
-            self.report("Send failed", f"{type(exc).__name__}: {exc}")
-        else:
-            self.problem_banner.hide()
-        finally:
-            self._form_request = None
-            self.form.set_busy(False)
-
     def _on_sandbox_user_chosen(self, username: str) -> None:
         self.form.set_username(username)
         self.form.username_edit.setFocus()
@@ -335,18 +254,6 @@ class MainWindow(QMainWindow):
         self.form.revalidate()
         if self.form.send_button.isEnabled():
             self.form.send_requested.emit()
-
-    @async_slot
-    async def _on_presets_edited(self, presets: tuple[MetadataPreset, ...]) -> None:
-        """Store the current profile's presets; the first time ever, say they are not secret."""
-        profile = self.current_profile()
-        if profile is None:
-            return
-        if should_warn_now(self._settings):
-            self.inform("ClientMetadata is not encrypted", NOT_ENCRYPTED_WARNING)
-        saved = await self.controllers.profiles.save_presets(profile.name, presets)
-        if saved and profile.builtin:
-            save_sandbox_presets(self._settings, presets)
 
     # ------------------------------------------------------------------ dialogs
     def open_batch_dialog(self) -> BatchDialog:
@@ -375,14 +282,20 @@ class MainWindow(QMainWindow):
         return self.batch_dialog
 
     def _on_about(self) -> None:
-        show_about(self, self._keyring_backend, self._log_file)
+        from app.ui.dialogs.about import show_about
+
+        show_about(self, self._keyring_backend, self.log_file)
 
     def _show_info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
         box.setObjectName("presetWarningBox")
         box.open()  # not exec(): the save goes on while the note is read
 
     def _ask_yes_no(self, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -391,6 +304,12 @@ class MainWindow(QMainWindow):
         self._state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.attached:
+            # Closed before the rest was built: nothing changed that is worth saving (and a
+            # saved geometry alone would end the first start's choice of the support view).
+            super().closeEvent(event)
+            self.closed.emit()
+            return
         dialog = self.batch_dialog
         if dialog is not None and dialog.batch.running:
             if not self.confirm(
@@ -408,6 +327,10 @@ class MainWindow(QMainWindow):
         self.form.set_ready(False)
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
 
 
 def _choose_save_path(parent: QWidget, suggested: str) -> str | None:

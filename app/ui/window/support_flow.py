@@ -64,6 +64,13 @@ class SupportFlow:
         w.controllers.session.sandbox_client_changed.connect(self.rediagnose)
         w.form.username_edit.textChanged.connect(self.on_form_username_changed)
 
+    def adopt_typed(self) -> None:
+        """Take up what was typed into the field before the window was wired (the support
+        view is a first screen: it takes input before this flow exists)."""
+        typed = self._view.identifier()
+        if typed != self._typed:
+            self.on_identifier_changed(typed)
+
     # ------------------------------------------------------------------ typing
     def on_identifier_changed(self, text: str) -> None:
         self._typed, self._resolved, self._diagnosis = text, None, None

@@ -37,14 +37,13 @@ class ViewSwitching:
         self.mode = ViewMode(state.view_mode(frozen=is_frozen))
         self.welcome_pending = not state.welcome_done()
         self.dock_wanted = state.sandbox_dock_wanted()
-        window.header.view_toggle.setDefaultAction(window.window_actions.toggle_view)
 
     @property
     def showing_welcome(self) -> bool:
         return self._window.view_stack.currentWidget() is self._window.view_stack.welcome_page
 
     def start(self) -> None:
-        self._show()
+        self._show(starting=True)
 
     def on_profiles_changed(self, profiles: list[Profile]) -> None:
         """A profile of the user's own ends the first run."""
@@ -91,11 +90,13 @@ class ViewSwitching:
             self.welcome_pending = False
             self._state.set_welcome_done()
 
-    def _show(self) -> None:
+    def _show(self, *, starting: bool = False) -> None:
         w = self._window
         dock = w.sandbox_dock
         was_developer = w.view_stack.currentWidget() is w.view_stack.developer_view
-        if was_developer:
+        # On the start, the developer view may already be the window's first screen, the
+        # drawer as saved (or the window not shown yet): the saved wish stands.
+        if was_developer and not starting:
             self.dock_wanted = dock.isVisible()
         stack = w.view_stack
         page: QWidget = stack.developer_view

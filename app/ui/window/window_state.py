@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtCore import QSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.ui.widgets.view_stack import PageKind
     from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ class WindowState:
 
     def __init__(self, settings: QSettings) -> None:
         self.settings = settings
+        self._form_restored = False
 
     def last_profile(self) -> str:
         return str(self.settings.value("profile/last", "") or "")
@@ -51,23 +54,41 @@ class WindowState:
         self.settings.setValue("view/welcomeDone", "true")
         self.settings.sync()
 
+    def first_page(self, *, frozen: bool) -> PageKind:
+        """The page the window opens on (as `ViewSwitching` will choose it)."""
+        if not self.welcome_done():
+            return "welcome"
+        return "developer" if self.view_mode(frozen=frozen) == "developer" else "support"
+
     def sandbox_dock_wanted(self) -> bool:
         return str(self.settings.value("view/sandboxDock", "true")).lower() == "true"
 
-    def restore(self, window: MainWindow) -> None:
-        s = self.settings
-        geometry = s.value("window/geometry")
+    def restore_geometry(self, window: QMainWindow) -> None:
+        """The window's size and place (before it is first shown)."""
+        geometry = self.settings.value("window/geometry")
         if geometry is not None:
             window.restoreGeometry(geometry)
         else:
             window.resize(1280, 780)
-        state = s.value("window/state")
+
+    def restore_docks(self, window: MainWindow) -> None:
+        """The Sandbox dock's place and width (once it is built)."""
+        from PySide6.QtCore import Qt
+
+        state = self.settings.value("window/state")
         if state is not None:
             window.restoreState(state)
         else:
             window.resizeDocks(
                 [window.sandbox_dock], [SANDBOX_DOCK_WIDTH], Qt.Orientation.Horizontal
             )
+
+    def restore(self, window: MainWindow) -> None:
+        """The splitters, the history's layout and the last inputs (geometry and docks are
+        restored as they are built: `restore_geometry`, `restore_docks`)."""
+        from PySide6.QtWidgets import QSplitter
+
+        s = self.settings
         splitter = s.value("window/splitter")
         if splitter is not None:
             window.splitter.restoreState(splitter)
@@ -85,8 +106,15 @@ class WindowState:
             split = window.history_pane.findChild(QSplitter, "historySplitter")
             if split is not None:
                 split.setSizes(list(FIRST_RUN_HISTORY_SPLIT))
-        window.form.set_username(str(s.value("form/username", "") or ""))
+        self.restore_form(window)
         window.sandbox_panel.set_client(str(s.value("sandbox/client", "public")))
+
+    def restore_form(self, window: MainWindow) -> None:
+        """The last username, once: a developer view on the first screen gets it before the
+        rest is built, and what is typed meanwhile is not overwritten."""
+        if not self._form_restored:
+            self._form_restored = True
+            window.form.set_username(str(self.settings.value("form/username", "") or ""))
 
     def save(self, window: MainWindow) -> None:
         s = self.settings

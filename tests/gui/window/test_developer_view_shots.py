@@ -52,7 +52,7 @@ def _drive(out: Path, scheme: str) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from app.ui.window.actions import TextFieldShortcuts
+    from app.ui.window.text_field_shortcuts import TextFieldShortcuts
     from tests.gui.test_theme import dark_palette
 
     app = child_app()

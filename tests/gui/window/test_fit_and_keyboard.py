@@ -12,8 +12,8 @@ from app.core.outcome import Status
 from app.ui.dialogs.trigger_event_dialog import TriggerEventDialog
 from app.ui.models.history_columns import COL_LATENCY, COL_REQUEST_ID, HEADERS
 from app.ui.widgets.history_view import build_column_menu
-from app.ui.window.actions import TextFieldShortcuts
 from app.ui.window.main_window import MainWindow
+from app.ui.window.text_field_shortcuts import TextFieldShortcuts
 from tests.gui.conftest import WAIT_MS, WindowHarness
 
 

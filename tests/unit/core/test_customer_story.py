@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from app.core.customer_story import (
-    Tone,
     attempt_story,
     diagnosis_story,
     looks_real_email,
@@ -17,6 +16,7 @@ from app.core.customer_story import (
 from app.core.diagnosis import diagnose
 from app.core.errors import decode
 from app.core.outcome import Attempt, DeliveryDetails, DeliveryMedium, DeliveryVerdict
+from app.core.story import Tone
 from tests.unit.core.diagnosis_cases import (
     ALICE,
     CAROL,
