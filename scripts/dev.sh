@@ -285,7 +285,10 @@ run_pytest() {
         if [ $# -eq 0 ]; then workers=2; else workers=0; fi
     fi
     local xdist=()
-    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadfile)
+    # --max-worker-restart=0: with --dist loadfile, xdist replaces a crashed worker and
+    # then waits forever for work it never hands out (pytest-xdist #784, #1323); a crash
+    # (a segfault in a native library, say) must end the run as a failure, not hang CI.
+    [ "$workers" != 0 ] && xdist=(-n "$workers" --dist loadfile --max-worker-restart=0)
     local pytest=("$VPY" -m pytest -q -p no:cacheprovider --durations=15 ${xdist[@]+"${xdist[@]}"} "$@")
     local rc=0
     if command -v dbus-run-session >/dev/null 2>&1; then
