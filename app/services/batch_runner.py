@@ -261,7 +261,8 @@ class BatchRunner:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-flush")
         self._pool = pool
         args = (job.profile, job.credentials, batch_id, rows)
-        threads = [self._start_worker(i, args) for i in range(self._settings.concurrency)]
+        started = [self._start_worker(i, args) for i in range(self._settings.concurrency)]
+        threads = [done for done, _ in started]
         try:
             await _all(threads)
         finally:
@@ -269,6 +270,7 @@ class BatchRunner:
                 # Cancelled from outside (the window closed): stop pulling, let calls land.
                 self.cancel()
                 await asyncio.shield(_all(threads, return_exceptions=True))
+            await asyncio.shield(_exited([thread for _, thread in started]))
             self._drain()
             if self._row_history is not None:
                 # Calls whose row was left when a worker failed: still recorded.
@@ -287,7 +289,7 @@ class BatchRunner:
         logger.info("batch %s %s", batch_id, summary.describe())
         return summary
 
-    def _start_worker(self, i: int, args: tuple[Any, ...]) -> Future[None]:
+    def _start_worker(self, i: int, args: tuple[Any, ...]) -> tuple[Future[None], threading.Thread]:
         """A daemon thread running the workers' loop (a paused batch must not keep the
         process from exiting, as an executor's threads would); its future ends with it."""
         done: Future[None] = Future()
@@ -301,8 +303,9 @@ class BatchRunner:
             else:
                 done.set_result(None)
 
-        threading.Thread(target=work, name=f"batch-resend-{i}", daemon=True).start()
-        return done
+        thread = threading.Thread(target=work, name=f"batch-resend-{i}", daemon=True)
+        thread.start()
+        return done, thread
 
     def _report(self, item: tuple[BatchRow, Attempt] | None) -> None:
         """From a worker thread: hand a finished row (or a retry) to the loop, which counts
@@ -377,6 +380,19 @@ class BatchRunner:
             self._on_progress(self._synced().snapshot(now))
         except Exception:  # a broken display must not stop the batch
             logger.exception("batch progress callback failed")
+
+
+async def _exited(threads: list[threading.Thread]) -> None:
+    """Wait (without blocking the loop) until the worker threads have ended.
+
+    Their futures are set just before they end, but a thread lets go of its target (the
+    runner, its loop and the window's callbacks) only as it ends. Had `run` returned by
+    then, that last reference would drop on the worker thread, and Qt objects (qasync's
+    timer, a controller) would be destroyed off the GUI thread: a later segfault, seen
+    in the test suite.
+    """
+    while any(t.is_alive() for t in threads):
+        await asyncio.sleep(0.002)
 
 
 async def _all(threads: list[Future[None]], *, return_exceptions: bool = False) -> None:
