@@ -134,8 +134,8 @@ def _account_story(d: Diagnosis) -> CustomerStory | None:
             "Waiting for their first sign-in",
             f"{_who(d)}An administrator created this account and the customer has not signed "
             "in yet, so a sign-up code is not for them.",
-            "Their invitation (with a temporary password) has to be sent again — in the "
-            "developer view, or by an administrator.",
+            "Their invitation (with a temporary password) has to be sent again: use "
+            "“Resend the invitation” below, or ask an administrator.",
         )
     if user.status == "RESET_REQUIRED":
         return CustomerStory(
@@ -167,7 +167,8 @@ def _recent_hint(d: Diagnosis) -> str:
 def _remedy(d: Diagnosis) -> str:
     if d.has(Code.NO_AUTO_VERIFIED_ATTRIBUTE):
         return (
-            "This user pool does not send codes at all; an administrator can confirm the account."
+            "This user pool does not send codes at all: confirm the account without a code "
+            "(below), or ask an administrator."
         )
     if d.has(Code.NO_DELIVERY_ATTRIBUTE):
         return "The account has no email or phone number to send to; an administrator can add one."

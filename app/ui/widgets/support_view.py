@@ -34,6 +34,7 @@ class SupportView(QWidget):
     identifier_changed = Signal(str)
     send_requested = Signal()
     copy_requested = Signal()
+    action_requested = Signal()  # the support action the diagnosis offers (show_action)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,11 @@ class SupportView(QWidget):
         )
         self.hint.setVisible(False)
         self.card = StoryCard("diagnosisCard")
+        # When a code is not the answer: the one support action that is (resend the
+        # invitation, confirm without a code). It asks first; hidden otherwise.
+        self.action_button = QPushButton("")
+        name_widget(self.action_button, "supportActionButton")
+        self.action_button.setVisible(False)
         self.result = StoryCard("resultCard", ticket=True)
         self.result.setVisible(False)
 
@@ -82,6 +88,10 @@ class SupportView(QWidget):
         column.addWidget(self.hint)
         column.addSpacing(4)
         column.addWidget(self.card)
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.action_button)
+        action_row.addStretch(1)
+        column.addLayout(action_row)
         column.addWidget(self.result)
         column.addStretch(1)
         inner = QWidget()
@@ -106,6 +116,7 @@ class SupportView(QWidget):
         self.customer_edit.returnPressed.connect(self._on_return)
         self.send_button.clicked.connect(self._on_return)
         self.result.copy_requested.connect(self.copy_requested)
+        self.action_button.clicked.connect(self.action_requested)
         self.show_idle()
 
     def complete_setup(self) -> None:
@@ -147,6 +158,12 @@ class SupportView(QWidget):
 
     def show_diagnosis(self, story: CustomerStory, details_html: str) -> None:
         self.card.show_story(story, details_html, rich=True)
+
+    def show_action(self, label: str | None) -> None:
+        """Offer the support action `label` under the card ('Resend the invitation…'), or
+        none; nothing is changed until the person confirms what it does."""
+        self.action_button.setText(label or "")
+        self.action_button.setVisible(bool(label))
 
     def show_result(self, story: CustomerStory, details: str) -> None:
         """The story after Send takes the card's place (what was predicted is now told)."""

@@ -92,15 +92,18 @@ class DiagnosisPart:
             await w.controllers.diagnosis.resend_invitation(name, username)
 
     @async_slot
-    async def confirm(self, username: str) -> None:
+    async def confirm(self, username: str, attribute: str | None = None) -> None:
+        """`attribute`: the one to offer to mark verified (default: the card's prediction's,
+        else email); the support view passes its own diagnosis's."""
         w = self._window
         name = w.current_profile_name()
         diagnosis = w.diagnosis_card.diagnosis
         if not name:
             return
-        attribute = "email"
-        if diagnosis is not None and diagnosis.prediction.attribute:
-            attribute = diagnosis.prediction.attribute
+        if attribute is None:
+            attribute = "email"
+            if diagnosis is not None and diagnosis.prediction.attribute:
+                attribute = diagnosis.prediction.attribute
         label = "email" if attribute == "email" else "phone number"
         text = (
             f"AdminConfirmSignUp makes {username} CONFIRMED without a code; they can sign in. "

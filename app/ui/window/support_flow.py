@@ -18,7 +18,7 @@ from app.core.customer_story import (
     ticket_text,
 )
 from app.core.describe import describe_attempt
-from app.core.diagnosis_result import Diagnosis
+from app.core.diagnosis_result import Diagnosis, NextStep
 from app.core.profile import Profile
 from app.core.request import ResendInput
 from app.ui.controllers.types import SendRequest
@@ -48,6 +48,7 @@ class SupportFlow:
         self._diagnosis: Diagnosis | None = None  # for `_resolved or _typed`
         self._profile_key: tuple[str | None, bool] = (None, False)
         self.last_attempt: Attempt | None = None
+        self._action: asyncio.Future[None] | None = None  # the support action running
 
     def connect(self) -> None:
         """The support view to its own diagnosis controller and the sending controller
@@ -57,6 +58,8 @@ class SupportFlow:
         view.identifier_changed.connect(self.on_identifier_changed)
         view.send_requested.connect(self.send)
         view.copy_requested.connect(self.copy_ticket)
+        view.action_requested.connect(self.run_action)
+        w.controllers.diagnosis.action_finished.connect(self._on_action_finished)
         d.diagnosis_started.connect(self.on_diagnosis_started)
         d.diagnosis_ready.connect(self.on_diagnosis_ready)
         d.diagnosis_cleared.connect(self.on_diagnosis_cleared)
@@ -75,6 +78,7 @@ class SupportFlow:
     def on_identifier_changed(self, text: str) -> None:
         self._typed, self._resolved, self._diagnosis = text, None, None
         self._view.clear_result()
+        self._view.show_action(None)
         self._update_hint()
         self._request(text)
 
@@ -90,6 +94,7 @@ class SupportFlow:
 
     def rediagnose(self, *_changed: object) -> None:
         self._resolved, self._diagnosis = None, None
+        self._view.show_action(None)
         self._request(self._typed)
 
     def _request(self, identifier: str) -> None:
@@ -144,6 +149,30 @@ class SupportFlow:
         self._diagnosis = d
         shown = d if result.identifier == self._typed else _as_typed(d, self._typed)
         self._view.show_diagnosis(diagnosis_story(shown), _details_html(d, self._view.palette()))
+        action = support_action(d)
+        self._view.show_action(ACTION_LABELS[action] if action is not None else None)
+
+    # ------------------------------------------------------------------ the support action
+    def run_action(self) -> None:
+        """What the card offers instead of a code, through the same confirmation dialogs
+        (and records) as the developer view's diagnosis card."""
+        d = self._diagnosis
+        step = support_action(d) if d is not None else None
+        if d is None or step is None or not d.user.username:
+            return
+        part = self._window.diagnosis
+        # Both are async slots: a call starts their task (ensure_future hands it back).
+        if step is NextStep.RESEND_INVITATION:
+            self._action = asyncio.ensure_future(part.resend_invitation(d.user.username))
+        else:
+            self._action = asyncio.ensure_future(
+                part.confirm(d.user.username, d.prediction.attribute)
+            )
+
+    def _on_action_finished(self, attempt: Attempt) -> None:
+        d = self._diagnosis
+        if d is not None and attempt.username == d.user.username:
+            self.rediagnose()  # the account changed: tell what it is now
 
     # ------------------------------------------------------------------ sending
     @async_slot
@@ -186,6 +215,24 @@ class SupportFlow:
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(ticket_text(a, story, typed=self._typed))
         self._window.status_label.setText("Copied for the ticket")
+
+
+# The support actions a non-technical person is offered, by the diagnosis's next step.
+ACTION_LABELS = {
+    NextStep.RESEND_INVITATION: "Resend the invitation…",
+    NextStep.CONFIRM: "Confirm the account without a code…",
+}
+
+
+def support_action(d: Diagnosis) -> NextStep | None:
+    """The action to offer: the invitation for an account an administrator created, or
+    a confirmation where no code can be sent (never while a resend would work)."""
+    step = d.next_step
+    if step is NextStep.RESEND_INVITATION and d.user.username:
+        return step
+    if step is NextStep.CONFIRM and d.user.username and d.user.status == "UNCONFIRMED":
+        return step
+    return None
 
 
 def _as_typed(d: Diagnosis, typed: str) -> Diagnosis:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
-from app.core.outcome import Status
+from app.core.outcome import AttemptKind, Status
 from app.core.profile import Profile
 from app.core.secrets import Secret, compute_secret_hash
 from app.ui.controllers.types import ProfileEdit
@@ -243,3 +243,47 @@ def test_welcome_import_buttons_run_the_import_actions(
     getattr(window.window_actions, action).triggered.connect(lambda *_: triggered.append(True))
     getattr(page, button).click()
     assert triggered == [True]
+
+
+def test_the_support_view_offers_the_action_a_code_cannot_do(harness: WindowHarness) -> None:
+    """dave was created by an administrator: the invitation, not a code, is the answer; on
+    a pool that verifies nothing, ivan can only be confirmed. Each asks first, changes the
+    user in the pool, is recorded, and the card then tells the account as it is now."""
+    window = _on_sandbox_support_view(harness)
+    view = window.view_stack.support_view
+    asked: list[str] = []
+
+    def yes(title: str, text: str, mark: str) -> tuple[bool, bool]:
+        asked.append(title)
+        return True, False
+
+    window.diagnosis.ask = yes
+    _type(harness, window, "alice", "Ready to send")
+    assert not view.action_button.isVisibleTo(view)  # a code works: no other action
+    _type(harness, window, "dave", "Waiting for their first sign-in")
+    assert "Resend the invitation" in view.card.next_step.text()
+    assert view.action_button.isVisibleTo(view)
+    assert view.action_button.text() == "Resend the invitation…"
+    with harness.qtbot.waitSignal(
+        window.controllers.diagnosis.action_finished, timeout=WAIT_MS
+    ) as done:
+        view.action_button.click()
+    invited = done.args[0]
+    assert asked == ["Resend the invitation?"]
+    assert invited.kind is AttemptKind.ADMIN_RESEND_INVITATION
+    assert invited.status is Status.DELIVERED, invited.failure
+    assert window.history_model.row_of(invited.attempt_id) is not None
+
+    window.controllers.session.set_sandbox_client("no-verify")
+    _type(harness, window, "ivan", "Send will not reach them")
+    assert "does not send codes" in view.card.next_step.text()
+    assert view.action_button.text() == "Confirm the account without a code…"
+    with harness.qtbot.waitSignal(
+        window.controllers.diagnosis.action_finished, timeout=WAIT_MS
+    ) as done:
+        view.action_button.click()
+    confirmed = done.args[0]
+    assert asked[-1] == "Confirm without a code?"
+    assert confirmed.kind is AttemptKind.ADMIN_CONFIRM and confirmed.status is Status.SUCCEEDED
+    harness.qtbot.waitUntil(lambda: "Already confirmed" in view.card.title.text(), timeout=WAIT_MS)
+    assert not view.action_button.isVisibleTo(view)
