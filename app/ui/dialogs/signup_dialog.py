@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import limits
 from app.core.passwords import policy_problems
 from app.core.request import ResendInput
 from app.core.secrets import Secret
@@ -112,11 +113,13 @@ class SignUpDialog(QDialog):
         if not typed:
             self.password_note.setText("Password: type one, or untick the box to generate one.")
             return False
-        if any(ch.isspace() for ch in typed):
+        # The API's own rules for Password, as core validates them (ASCII white space
+        # only: the model's pattern is Java's [\S]+).
+        if limits.non_space_bad_chars(typed):
             self.password_note.setText("Password: no spaces or line breaks.")
             return False
-        if len(typed) > 256:
-            self.password_note.setText("Password: at most 256 characters.")
+        if len(typed) > limits.PASSWORD.max_len:
+            self.password_note.setText(f"Password: at most {limits.PASSWORD.max_len} characters.")
             return False
         missing = policy_problems(typed)
         if missing:
