@@ -17,7 +17,7 @@ from app.core.batch_input import BatchRow
 from app.core.batch_progress import BatchProgress, BatchState, BatchSummary, ProgressTracker
 from app.core.outcome import Attempt
 from app.core.profile import ClientCredentials, Profile
-from app.services.batch_workers import RowWorkers
+from app.services.batch_workers import RowWorkers, all_ended, threads_exited
 
 if TYPE_CHECKING:
     from app.services.batch_history import RowHistory
@@ -264,13 +264,13 @@ class BatchRunner:
         started = [self._start_worker(i, args) for i in range(self._settings.concurrency)]
         threads = [done for done, _ in started]
         try:
-            await _all(threads)
+            await all_ended(threads)
         finally:
             if not all(t.done() for t in threads):
                 # Cancelled from outside (the window closed): stop pulling, let calls land.
                 self.cancel()
-                await asyncio.shield(_all(threads, return_exceptions=True))
-            await asyncio.shield(_exited([thread for _, thread in started]))
+                await asyncio.shield(all_ended(threads, return_exceptions=True))
+            await asyncio.shield(threads_exited([thread for _, thread in started]))
             self._drain()
             if self._row_history is not None:
                 # Calls whose row was left when a worker failed: still recorded.
@@ -380,23 +380,3 @@ class BatchRunner:
             self._on_progress(self._synced().snapshot(now))
         except Exception:  # a broken display must not stop the batch
             logger.exception("batch progress callback failed")
-
-
-async def _exited(threads: list[threading.Thread]) -> None:
-    """Wait (without blocking the loop) until the worker threads have ended.
-
-    Their futures are set just before they end, but a thread lets go of its target (the
-    runner, its loop and the window's callbacks) only as it ends. Had `run` returned by
-    then, that last reference would drop on the worker thread, and Qt objects (qasync's
-    timer, a controller) would be destroyed off the GUI thread: a later segfault, seen
-    in the test suite.
-    """
-    while any(t.is_alive() for t in threads):
-        await asyncio.sleep(0.002)
-
-
-async def _all(threads: list[Future[None]], *, return_exceptions: bool = False) -> None:
-    """Wait for the worker threads; the first one that raised raises here."""
-    await asyncio.gather(
-        *(asyncio.wrap_future(t) for t in threads), return_exceptions=return_exceptions
-    )

@@ -9,9 +9,11 @@ slower than the calls alone. The loop now only sets the flags below and counts r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -196,3 +198,23 @@ def with_tries(final: Attempt, waits: Sequence[float]) -> Attempt:
         note += " The last try was throttled too: given up."
     notes = f"{note}\n\n{final.notes}" if final.notes else note
     return replace(final, retries=final.retries + len(waits), notes=notes)
+
+
+async def threads_exited(threads: list[threading.Thread]) -> None:
+    """Wait (without blocking the loop) until the worker threads have ended (BatchRunner.run).
+
+    Their futures are set just before they end, but a thread lets go of its target (the
+    runner, its loop and the window's callbacks) only as it ends. Had `run` returned by
+    then, that last reference would drop on the worker thread, and Qt objects (qasync's
+    timer, a controller) would be destroyed off the GUI thread: a later segfault, seen
+    in the test suite.
+    """
+    while any(t.is_alive() for t in threads):
+        await asyncio.sleep(0.002)
+
+
+async def all_ended(threads: list[Future[None]], *, return_exceptions: bool = False) -> None:
+    """Wait for the worker threads; the first one that raised raises here."""
+    await asyncio.gather(
+        *(asyncio.wrap_future(t) for t in threads), return_exceptions=return_exceptions
+    )
